@@ -1,0 +1,185 @@
+"""Parameters: a named real quantity with a domain, a default and a description.
+
+A domain is an interval written as in mathematics, ``[0, 1]``, ``(0, 4]``,
+``[0, 1)``, ``[0, inf)``. Values are read exactly: ints, Fractions, Decimals,
+numeric strings (``"0.3"``, ``"1/3"``) and floats (read as the decimal they
+print as, so ``0.1`` is exactly 1/10) all become :class:`fractions.Fraction`.
+NaN, infinities, booleans and non-numbers are errors.
+
+>>> p = Parameter("c", Interval.parse("[0, 1]"), default=Fraction(1, 2))
+>>> p.check("0.25")
+Fraction(1, 4)
+>>> p.check(1.5)
+Traceback (most recent call last):
+...
+qa_games.errors.ParameterError: c=1.5 is outside its domain [0, 1]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+from typing import Any
+
+import sympy
+
+from .errors import ParameterError
+
+__all__ = ["Interval", "Parameter", "to_fraction"]
+
+_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_RATIO = re.compile(r"^\s*[+-]?\d+\s*/\s*\d+\s*$")
+
+
+def to_fraction(value: Any, *, name: str = "value") -> Fraction:
+    """Read ``value`` as an exact rational number or raise :class:`ParameterError`.
+
+    >>> to_fraction("2/6"), to_fraction(0.1), to_fraction(3)
+    (Fraction(1, 3), Fraction(1, 10), Fraction(3, 1))
+    """
+    if isinstance(value, bool):
+        raise ParameterError(f"{name}={value!r} is not a number")
+    if isinstance(value, (int, Fraction, Rational)):
+        return Fraction(value)
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ParameterError(f"{name}={value!r} is not a finite number")
+        return Fraction(value)
+    if isinstance(value, float) or (hasattr(value, "dtype") and hasattr(value, "item")):
+        x = float(value)
+        if not math.isfinite(x):
+            raise ParameterError(f"{name}={x!r} is not a finite number")
+        return Fraction(repr(x))
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER.match(text):
+            return Fraction(Decimal(text))
+        if _RATIO.match(text):
+            num, den = text.split("/")
+            if int(den) == 0:
+                raise ParameterError(f"{name}={value!r} divides by zero")
+            return Fraction(int(num), int(den))
+        raise ParameterError(f"{name}={value!r} is not a number (write e.g. 0.5 or 1/3)")
+    raise ParameterError(f"{name}={value!r} is not a number")
+
+
+def _bound(text: str, *, lower: bool) -> Fraction | None:
+    t = text.strip().lower()
+    if t in ("inf", "+inf", "infinity", "oo"):
+        if lower:
+            raise ValueError("the lower bound cannot be +inf")
+        return None
+    if t in ("-inf", "-infinity", "-oo"):
+        if not lower:
+            raise ValueError("the upper bound cannot be -inf")
+        return None
+    return to_fraction(t, name="bound")
+
+
+def _fmt(x: Fraction | None, *, lower: bool) -> str:
+    if x is None:
+        return "-inf" if lower else "inf"
+    if x.denominator == 1:
+        return str(x.numerator)
+    d = Decimal(x.numerator) / Decimal(x.denominator)
+    return str(d) if Fraction(d) == x else str(x)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval; ``None`` bounds are infinite (and always open)."""
+
+    lower: Fraction | None
+    upper: Fraction | None
+    lower_closed: bool = True
+    upper_closed: bool = True
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Parse ``"[0, 1]"``, ``"(0, 4]"``, ``"[0, inf)"``; raise ``ValueError`` if malformed.
+
+        >>> Interval.parse("(0, 4]").contains(0)
+        False
+        """
+        m = _INTERVAL.match(str(text))
+        if not m:
+            raise ValueError(f"domain {text!r} is not an interval such as '[0, 1]' or '(0, 4]'")
+        lo = _bound(m.group(2), lower=True)
+        hi = _bound(m.group(3), lower=False)
+        lo_closed = m.group(1) == "[" and lo is not None
+        hi_closed = m.group(4) == "]" and hi is not None
+        if m.group(1) == "[" and lo is None or m.group(4) == "]" and hi is None:
+            raise ValueError(f"domain {text!r}: an infinite bound must be open")
+        iv = cls(lo, hi, lo_closed, hi_closed)
+        if iv.is_empty():
+            raise ValueError(f"domain {text!r} is empty")
+        return iv
+
+    def is_empty(self) -> bool:
+        if self.lower is None or self.upper is None:
+            return False
+        if self.lower < self.upper:
+            return False
+        return not (self.lower == self.upper and self.lower_closed and self.upper_closed)
+
+    def contains(self, x: Fraction | float) -> bool:
+        if self.lower is not None:
+            if x < self.lower or (x == self.lower and not self.lower_closed):
+                return False
+        if self.upper is not None:
+            if x > self.upper or (x == self.upper and not self.upper_closed):
+                return False
+        return True
+
+    def sympy_conditions(self, symbol: sympy.Symbol) -> list[sympy.Basic]:
+        """The interval as sympy relations on ``symbol``."""
+        out: list[sympy.Basic] = []
+        if self.lower is not None:
+            lo = sympy.Rational(self.lower.numerator, self.lower.denominator)
+            out.append(symbol >= lo if self.lower_closed else symbol > lo)
+        if self.upper is not None:
+            hi = sympy.Rational(self.upper.numerator, self.upper.denominator)
+            out.append(symbol <= hi if self.upper_closed else symbol < hi)
+        return out
+
+    def __str__(self) -> str:
+        left = "[" if self.lower_closed else "("
+        right = "]" if self.upper_closed else ")"
+        return f"{left}{_fmt(self.lower, lower=True)}, {_fmt(self.upper, lower=False)}{right}"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared model parameter."""
+
+    name: str
+    domain: Interval
+    default: Fraction
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.domain.contains(self.default):
+            raise ParameterError(
+                f"default {self.name}={_fmt(self.default, lower=True)} is outside its "
+                f"domain {self.domain}"
+            )
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        """The sympy symbol of this parameter (real)."""
+        return sympy.Symbol(self.name, real=True)
+
+    def check(self, value: Any) -> Fraction:
+        """Return ``value`` as an exact Fraction inside the domain, or raise ParameterError."""
+        x = to_fraction(value, name=self.name)
+        if not self.domain.contains(x):
+            shown = value if isinstance(value, (int, float, str)) else _fmt(x, lower=True)
+            raise ParameterError(f"{self.name}={shown} is outside its domain {self.domain}")
+        return x
