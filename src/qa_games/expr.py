@@ -14,7 +14,7 @@ Decimal literals are read exactly (``0.2`` is 1/5).
 >>> c, t = sympy.symbols("c t", real=True)
 >>> parse_expression("(1 - c) * t * 0.8", {"c": c, "t": t})
 4*t*(1 - c)/5
->>> parse_expression("__import__('os').system('x')", {"c": c}, where="m.toml: payoffs")
+>>> parse_expression("__import__('os')", {"c": c}, where="m.toml: payoffs")
 Traceback (most recent call last):
 ...
 qa_games.errors.ModelError: m.toml: payoffs: function '__import__' is not allowed (allowed: Max, Min, abs, exp, log, max, min, sqrt)
