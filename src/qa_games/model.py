@@ -1,0 +1,416 @@
+"""Models: a symbolic game read from a model file, with its theory's vocabulary.
+
+A model file (``models/*.toml``) declares a normal-form game whose payoffs are
+expressions in named parameters, plus what a theory needs to talk about it:
+derived quantities (``Delta_A = (1 - phi) * a_A - e_A``), named pure profiles
+(``mutual_cooperation``), the labels a theory predicts (``cooperation`` when the
+selected equilibrium is ``mutual_cooperation``), the default equilibrium
+selection, and its propositions as data. The files document their own format
+by example; every expression goes through the whitelist parser of
+:mod:`qa_games.expr`, never ``eval``.
+
+>>> m = load_model("cha_quasi_alliance")
+>>> m.name, m.game.players, m.parameter("c").domain.__str__()
+('cha_quasi_alliance', ('A', 'B'), '[0, 1]')
+>>> m.at(c=0).payoff((0, 0))
+(Fraction(7, 10), Fraction(7, 10))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import sympy
+
+from .errors import ModelError, ParameterError
+from .expr import check_name, parse_condition, parse_expression
+from .game import Game, SymbolicGame
+from .parameter import Interval, Parameter, to_fraction
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["Model", "load_model", "list_models", "models_dir", "read_toml", "SELECTIONS"]
+
+SELECTIONS = ("all", "payoff_dominance", "risk_dominance")
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A theory's game with its parameters, derived quantities, labels and propositions."""
+
+    name: str
+    title: str
+    game: SymbolicGame
+    theory: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    derived: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    profiles: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    labels: tuple[tuple[str, str], ...] = ()  # (label, profile name), first match wins
+    otherwise: str = "other"
+    selection: str = "payoff_dominance"
+    propositions: tuple[Any, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    path: Path | None = None
+    sha256: str = ""
+
+    # -- parameters -------------------------------------------------------------
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return self.game.parameters
+
+    def parameter(self, name: str) -> Parameter:
+        return self.game.parameter(name)
+
+    def defaults(self) -> dict[str, Fraction]:
+        return self.game.defaults()
+
+    def values(self, values: Mapping[str, Any] | None = None, **kw: Any) -> dict[str, Fraction]:
+        """Checked parameter values: defaults overridden by ``values``."""
+        return self.game.values(values, **kw)
+
+    def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Game:
+        """The numeric game at these values (defaults for the rest)."""
+        return self.game.at(values, **kw)
+
+    @property
+    def names(self) -> dict[str, sympy.Basic]:
+        """Every name an expression about this model may use: parameters and derived."""
+        out: dict[str, sympy.Basic] = dict(self.game.symbols)
+        out.update(self.derived)
+        return out
+
+    def expression(self, text: str, *, where: str = "") -> sympy.Expr:
+        """Parse an expression over this model's parameters and derived quantities."""
+        return parse_expression(text, self.names, where=where or self.name)
+
+    def condition(self, text: str, *, where: str = "") -> sympy.Basic:
+        """Parse a condition over this model's parameters and derived quantities."""
+        return parse_condition(text, self.names, where=where or self.name)
+
+    def evaluate(self, name_or_expr: str | sympy.Expr, values: Mapping[str, Any] | None = None,
+                 **kw: Any) -> sympy.Expr:
+        """A derived quantity (or expression) at parameter values, exactly when possible."""
+        expr = self.derived.get(name_or_expr) if isinstance(name_or_expr, str) else name_or_expr
+        if expr is None:
+            expr = self.expression(str(name_or_expr))
+        vals = self.values(values, **kw)
+        subs = {self.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
+                for k, v in vals.items()}
+        return sympy.sympify(expr).xreplace(subs)
+
+    # -- outcomes ---------------------------------------------------------------
+    def profile(self, name: str) -> tuple[int, ...]:
+        try:
+            return self.profiles[name]
+        except KeyError:
+            known = ", ".join(self.profiles) or "none"
+            raise ModelError(f"{self.name}: unknown profile {name!r} (known: {known})") from None
+
+    def label_of(self, pure_profile: tuple[int, ...] | None) -> str:
+        """The theory's label for a selected pure profile (``otherwise`` for mixed/None)."""
+        if pure_profile is not None:
+            for label, pname in self.labels:
+                if self.profiles[pname] == tuple(pure_profile):
+                    return label
+        return self.otherwise
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        names = [lab for lab, _ in self.labels]
+        return tuple(dict.fromkeys(names + [self.otherwise]))
+
+    def substitute(self, name: str, expression: str) -> Model:
+        """A copy in which parameter ``name`` is replaced by ``expression`` (e.g. Walt's
+        ``tau`` by the derived ``threat_index``); the parameter disappears.
+
+        >>> w = load_model("walt_balance_of_threat").substitute("tau", "threat_index")
+        >>> "tau" in w.game.parameter_names
+        False
+        """
+        self.parameter(name)
+        sym = self.game.symbols[name]
+        repl = self.expression(expression, where=f"{self.name}: substitute {name}")
+        if sym in repl.free_symbols:
+            raise ModelError(f"{self.name}: {expression!r} depends on {name} itself")
+        params = tuple(p for p in self.parameters if p.name != name)
+        payoffs = tuple(np.vectorize(lambda e: e.xreplace({sym: repl}), otypes=[object])(a)
+                        for a in self.game.payoffs)
+        game = SymbolicGame(self.game.players, self.game.strategies, payoffs, params,
+                            tuple(c.xreplace({sym: repl}) for c in self.game.constraints),
+                            self.game.title)
+        derived = {k: v.xreplace({sym: repl}) for k, v in self.derived.items()}
+        return replace(self, game=game, derived=MappingProxyType(derived),
+                       name=f"{self.name}[{name}={expression}]")
+
+    def __repr__(self) -> str:
+        return f"<Model {self.name!r}: {self.title}>"
+
+
+# -- files --------------------------------------------------------------------------
+
+def models_dir() -> Path:
+    """The folder of bundled models (in the installed package, or the source tree)."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_bundled_models"
+    if bundled.is_dir():
+        return bundled
+    source = here.parents[1] / "models"
+    if source.is_dir():
+        return source
+    raise ModelError(f"bundled models not found (looked in {bundled} and {source})")
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
+    """Read a TOML file safely: size-limited, decoding errors as ModelError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelError(f"{path}: file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return tomllib.loads(text), data
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"{path}: malformed TOML: {exc}") from None
+
+
+def _bundled_files() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(models_dir().glob("*.toml"))}
+
+
+def list_models() -> list[tuple[str, str]]:
+    """``(name, title)`` of every bundled model file."""
+    out = []
+    for name, path in _bundled_files().items():
+        data, _ = read_toml(path)
+        meta = data.get("model")
+        if isinstance(meta, dict):
+            out.append((name, str(meta.get("title", ""))))
+    return out
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists() or "/" in text or "\\" in text:
+        if not path.is_file():
+            raise ModelError(f"{path}: no such model file")
+        return path
+    files = _bundled_files()
+    if text in files:
+        return files[text]
+    known = ", ".join(n for n, _ in list_models())
+    raise ModelError(f"unknown model {text!r} (bundled: {known}; or give a path to a .toml file)")
+
+
+def load_model(name_or_path: str | Path) -> Any:
+    """Load a bundled model by name or any model file by path.
+
+    Normal-form models give a :class:`Model`; ``kind = "sequential"`` files give
+    the model type of :mod:`qa_games.sequential`.
+    """
+    path = _resolve(name_or_path)
+    data, raw_bytes = read_toml(path)
+    where = str(path) if path.parent != models_dir() else f"models/{path.name}"
+    meta = data.get("model")
+    if not isinstance(meta, dict):
+        raise ModelError(f"{where}: missing [model] table (is this a model file?)")
+    kind = meta.get("kind", "normal")
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    if kind == "normal":
+        return parse_model(data, where=where, path=path, sha256=sha)
+    if kind == "sequential":
+        from .sequential import parse_sequential_model
+
+        return parse_sequential_model(data, where=where, path=path, sha256=sha)
+    raise ModelError(f"{where}: model.kind: unknown kind {kind!r} (known: normal, sequential)")
+
+
+def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in table:
+        raise ModelError(f"{where}: missing key {key!r}")
+    value = table[key]
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ModelError(f"{where}.{key}: expected {names}, got {type(value).__name__}")
+    return value
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ModelError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def parse_parameters(table: Any, where: str) -> tuple[Parameter, ...]:
+    """Parse a ``[parameters]`` table: ``name = {domain, default, description}``."""
+    if not isinstance(table, dict) or not table:
+        raise ModelError(f"{where}: expected a table of parameters")
+    params = []
+    for name, spec in table.items():
+        at = f"{where}.{name}"
+        check_name(name, where=at)
+        if not isinstance(spec, dict):
+            raise ModelError(f"{at}: expected a table {{domain, default, description}}")
+        unknown = set(spec) - {"domain", "default", "description", "unit"}
+        if unknown:
+            raise ModelError(f"{at}: unknown keys {sorted(unknown)}")
+        try:
+            domain = Interval.parse(_need(spec, "domain", str, at))
+        except ValueError as exc:
+            raise ModelError(f"{at}.domain: {exc}") from None
+        try:
+            default = to_fraction(_need(spec, "default", (int, float, str), at), name=name)
+            params.append(Parameter(name, domain, default, str(spec.get("description", ""))))
+        except ParameterError as exc:
+            raise ModelError(f"{at}: {exc}") from None
+    return tuple(params)
+
+
+def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None,
+                sha256: str = "") -> Model:
+    """Build a :class:`Model` from a parsed model file (a dict)."""
+    known_tables = {"model", "parameters", "derived", "payoffs", "profiles", "outcomes",
+                    "propositions", "scenario"}
+    unknown = set(data) - known_tables
+    if unknown:
+        raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
+                         f"(known: {', '.join(sorted(known_tables))})")
+    meta = _need(data, "model", dict, where)
+    name = _need(meta, "name", str, f"{where}: model")
+    players = _str_list(_need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
+    strategies_raw = _need(meta, "strategies", list, f"{where}: model")
+    if len(strategies_raw) != len(players):
+        raise ModelError(f"{where}: model.strategies: expected one list per player "
+                         f"({len(players)}), got {len(strategies_raw)}")
+    strategies = tuple(_str_list(s, f"{where}: model.strategies[{k}]")
+                       for k, s in enumerate(strategies_raw))
+    for k, s in enumerate(strategies):
+        if not s or len(set(s)) != len(s) or any("," in x or not x.strip() for x in s):
+            raise ModelError(f"{where}: model.strategies[{k}]: names must be distinct, "
+                             f"non-empty and contain no comma, got {list(s)}")
+    params = parse_parameters(data.get("parameters"), f"{where}: parameters")
+    names: dict[str, sympy.Basic] = {p.name: p.symbol for p in params}
+
+    derived: dict[str, sympy.Expr] = {}
+    dtable = data.get("derived", {})
+    if not isinstance(dtable, dict):
+        raise ModelError(f"{where}: derived: expected a table name = \"expression\"")
+    for dname, text in dtable.items():
+        at = f"{where}: derived.{dname}"
+        check_name(dname, where=at)
+        if dname in names:
+            raise ModelError(f"{at}: {dname!r} is already a parameter or derived name")
+        derived[dname] = parse_expression(text, names, where=at)
+        names[dname] = derived[dname]
+
+    constraints = []
+    for k, text in enumerate(_str_list(meta.get("constraints", []),
+                                       f"{where}: model.constraints")):
+        constraints.append(parse_condition(text, names, where=f"{where}: model.constraints[{k}]"))
+
+    shape = tuple(len(s) for s in strategies)
+    payoffs = [np.empty(shape, dtype=object) for _ in players]
+    seen = np.zeros(shape, dtype=bool)
+    ptable = _need(data, "payoffs", dict, where)
+    for key, entry in ptable.items():
+        at = f'{where}: payoffs."{key}"'
+        parts = tuple(x.strip() for x in key.split(","))
+        if len(parts) != len(players):
+            raise ModelError(f"{at}: a profile names one strategy per player "
+                             f"({len(players)}), got {len(parts)}")
+        idx = []
+        for i, s in enumerate(parts):
+            if s not in strategies[i]:
+                raise ModelError(f"{at}: unknown strategy {s!r} of {players[i]} "
+                                 f"(known: {', '.join(strategies[i])})")
+            idx.append(strategies[i].index(s))
+        if not isinstance(entry, list) or len(entry) != len(players):
+            raise ModelError(f"{at}: expected a list of {len(players)} payoffs, got {entry!r}")
+        if seen[tuple(idx)]:
+            raise ModelError(f"{at}: profile given twice")
+        seen[tuple(idx)] = True
+        for i, text in enumerate(entry):
+            payoffs[i][tuple(idx)] = parse_expression(text, names, where=f"{at}[{i}]")
+    if not seen.all():
+        missing = tuple(int(i) for i in np.argwhere(~seen)[0])
+        label = ",".join(strategies[i][s] for i, s in enumerate(missing))
+        raise ModelError(f'{where}: payoffs: missing profile "{label}" '
+                         f"(every pure profile needs payoffs)")
+    game = SymbolicGame(players, strategies, tuple(payoffs), params, tuple(constraints),
+                        str(meta.get("title", name)))
+
+    profiles: dict[str, tuple[int, ...]] = {}
+    for pname, prof in data.get("profiles", {}).items():
+        at = f"{where}: profiles.{pname}"
+        check_name(pname, where=at)
+        prof = _str_list(prof, at)
+        if len(prof) != len(players):
+            raise ModelError(f"{at}: expected {len(players)} strategies, got {list(prof)}")
+        idx = []
+        for i, s in enumerate(prof):
+            if s not in strategies[i]:
+                raise ModelError(f"{at}: unknown strategy {s!r} of {players[i]}")
+            idx.append(strategies[i].index(s))
+        profiles[pname] = tuple(idx)
+
+    outcomes = data.get("outcomes", {})
+    if not isinstance(outcomes, dict):
+        raise ModelError(f"{where}: outcomes: expected a table")
+    selection = outcomes.get("selection", "payoff_dominance")
+    if selection not in SELECTIONS:
+        raise ModelError(f"{where}: outcomes.selection: unknown rule {selection!r} "
+                         f"(known: {', '.join(SELECTIONS)})")
+    labels = []
+    for label, pname in outcomes.get("labels", {}).items():
+        if pname not in profiles:
+            raise ModelError(f"{where}: outcomes.labels.{label}: unknown profile {pname!r} "
+                             f"(known: {', '.join(profiles) or 'none'})")
+        labels.append((label, pname))
+    otherwise = outcomes.get("otherwise", "other")
+    if not isinstance(otherwise, str):
+        raise ModelError(f"{where}: outcomes.otherwise: expected a string")
+
+    sources = meta.get("sources", [])
+    model = Model(
+        name=name,
+        title=str(meta.get("title", name)),
+        game=game,
+        theory=str(meta.get("theory", "")),
+        description=str(meta.get("description", "")).strip(),
+        sources=_str_list(sources, f"{where}: model.sources"),
+        derived=MappingProxyType(derived),
+        profiles=MappingProxyType(profiles),
+        labels=tuple(labels),
+        otherwise=otherwise,
+        selection=selection,
+        raw=MappingProxyType(dict(data)),
+        path=path,
+        sha256=sha256,
+    )
+    props = data.get("propositions")
+    if props is not None:
+        try:
+            from .propositions import parse_propositions
+        except ImportError:  # the vocabulary module is optional for loading
+            return model
+        model = replace(model, propositions=tuple(
+            parse_propositions(props, model, where=f"{where}: propositions")))
+    return model
