@@ -1,0 +1,55 @@
+"""The ``qa-games`` command: a thin layer over the public verbs.
+
+Each subcommand lives in its own module ``qa_games.cli.<name>`` with a
+``register(subparsers)`` function that adds its parser and sets ``func``.
+Errors of the QAGamesError family print one line on stderr and exit 2; no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import QAGamesError
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+COMMANDS = ("models", "solve")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="qa-games",
+        description="Theories of alliance politics as games: solve, sweep, verify, compare.",
+    )
+    parser.add_argument("--version", action="version", version=f"qa-games {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except QAGamesError as exc:
+        print(f"qa-games {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"qa-games {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Helpers shared by the subcommands: ``--set name=value`` parsing and game loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError
+
+__all__ = ["parse_sets", "add_set_option"]
+
+
+def add_set_option(parser: Any) -> None:
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a parameter (repeatable), e.g. --set c=0.3 --set t=1/2")
+
+
+def parse_sets(items: list[str]) -> dict[str, str]:
+    """``["c=0.3", "t=1/2"]`` -> ``{"c": "0.3", "t": "1/2"}`` (values stay text: read exactly).
+
+    >>> parse_sets(["c=0.3", " t = 1/2 "])
+    {'c': '0.3', 't': '1/2'}
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ParameterError(f"--set {item!r}: expected NAME=VALUE, e.g. c=0.3")
+        if name.strip() in out:
+            raise ParameterError(f"--set: {name.strip()} is given twice")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def is_nfg(target: str) -> bool:
+    return Path(target).suffix.lower() == ".nfg"
