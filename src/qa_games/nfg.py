@@ -1,0 +1,305 @@
+"""Gambit's strategic-game file format (``.nfg``): read and write.
+
+The format (Gambit documentation, "Game representation formats"; McKelvey, McLennan &
+Turocy, *Gambit*) is a header ``NFG 1 R "title" { "P1" "P2" ... }`` followed by the
+strategies, either as counts ``{ 2 3 }`` or as names ``{ { "s1" "s2" } { ... } }``, an
+optional comment string, and then the payoffs in one of two forms:
+
+* **payoff format**: one number per player per pure profile, profiles in order with
+  player 1's strategy varying fastest, each profile's payoffs in player order;
+* **outcome format**: a list of outcomes ``{ { "name" u1, u2 } ... }`` (commas
+  optional) and then, per profile in the same order, the 1-based index of its outcome
+  (``0`` is the null outcome, paying 0 to everyone).
+
+Numbers may be integers, decimals, exponents (``8.5e1``) or fractions (``3/2``); all
+are read exactly, so :func:`read_nfg` returns an exact :class:`Game` (``exact=False``
+gives float payoffs). Strings are double-quoted, with ``\\"`` and ``\\\\`` escapes. The
+text is tokenised, never evaluated.
+
+>>> g = read_nfg('NFG 1 R "PD" { "A" "B" } { 2 2 } 3 3 5 0 0 5 1 1')
+>>> g.payoffs[0].tolist(), g.strategies
+([[Fraction(3, 1), Fraction(0, 1)], [Fraction(5, 1), Fraction(1, 1)]], (('1', '2'), ('1', '2')))
+>>> read_nfg(write_nfg(g)).payoffs[1].tolist() == g.payoffs[1].tolist()
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GameError
+from .game import Game
+
+__all__ = ["read_nfg", "write_nfg"]
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_RATIO = re.compile(r"^[+-]?\d+/\d+$")
+_NONFINITE = re.compile(r"^[+-]?(inf|infinity|nan)$", re.IGNORECASE)
+
+
+class _Tokens:
+    """A cursor over the tokens of an .nfg text: ``{``, ``}``, ``,``, strings, words."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.items = list(self._scan(text))
+        self.pos = 0
+
+    def fail(self, message: str, line: int | None = None) -> GameError:
+        if line is None:
+            line = self.items[min(self.pos, len(self.items) - 1)][2] if self.items else 1
+        return GameError(f"{self.source}: line {line}: {message}")
+
+    def _scan(self, text: str) -> Iterator[tuple[str, str, int]]:
+        i, line, n = 0, 1, len(text)
+        while i < n:
+            c = text[i]
+            if c == "\n":
+                line += 1
+                i += 1
+            elif c.isspace():
+                i += 1
+            elif c in "{},":
+                yield ("punct", c, line)
+                i += 1
+            elif c == '"':
+                start_line, out, i = line, [], i + 1
+                while True:
+                    if i >= n:
+                        raise GameError(f"{self.source}: line {start_line}: "
+                                        "unterminated string")
+                    c = text[i]
+                    if c == "\\" and i + 1 < n:
+                        out.append(text[i + 1])
+                        i += 2
+                        continue
+                    if c == '"':
+                        i += 1
+                        break
+                    if c == "\n":
+                        line += 1
+                    out.append(c)
+                    i += 1
+                yield ("string", "".join(out), start_line)
+            else:
+                j = i
+                while j < n and not text[j].isspace() and text[j] not in '{},"':
+                    j += 1
+                yield ("word", text[i:j], line)
+                i = j
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.items[self.pos] if self.pos < len(self.items) else None
+
+    def next(self, what: str) -> tuple[str, str, int]:
+        tok = self.peek()
+        if tok is None:
+            raise self.fail(f"file ends where {what} was expected")
+        self.pos += 1
+        return tok
+
+    def expect(self, value: str, what: str) -> None:
+        kind, text, line = self.next(what)
+        if text != value or kind not in ("punct", "word"):
+            raise self.fail(f"expected {what} ({value!r}), found {text!r}", line)
+
+    def string(self, what: str) -> str:
+        kind, text, line = self.next(what)
+        if kind != "string":
+            raise self.fail(f"expected {what} (a quoted string), found {text!r}", line)
+        return text
+
+    def number(self, what: str) -> Fraction:
+        kind, text, line = self.next(what)
+        if kind != "word":
+            raise self.fail(f"expected {what} (a number), found {text!r}", line)
+        if _NONFINITE.match(text):
+            raise self.fail(f"{what} {text!r} is not a finite number", line)
+        if _NUMBER.match(text):
+            value = Decimal(text)
+            if abs(value.adjusted()) > 1000:
+                raise self.fail(f"{what} {text!r} is out of range (|exponent| > 1000)", line)
+            return Fraction(value)
+        if _RATIO.match(text):
+            num, den = text.split("/")
+            if int(den) == 0:
+                raise self.fail(f"{what} {text!r} divides by zero", line)
+            return Fraction(int(num), int(den))
+        raise self.fail(f"expected {what} (a number like 3, -1.5, 2e3 or 3/2), "
+                        f"found {text!r}", line)
+
+    def count(self, what: str) -> int:
+        kind, text, line = self.next(what)
+        if kind != "word" or not text.isdigit():
+            raise self.fail(f"expected {what} (a non-negative integer), found {text!r}", line)
+        return int(text)
+
+    def skip_commas(self) -> None:
+        while (tok := self.peek()) is not None and tok[1] == "," and tok[0] == "punct":
+            self.pos += 1
+
+
+def _source_text(path_or_text: str | Path) -> tuple[str, str]:
+    if isinstance(path_or_text, Path):
+        try:
+            return path_or_text.read_text(encoding="utf-8"), str(path_or_text)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GameError(f"{path_or_text}: cannot read: {exc}") from None
+    if not isinstance(path_or_text, str):
+        raise GameError(f"path_or_text={path_or_text!r} must be a str or a Path")
+    if path_or_text.lstrip().startswith("NFG"):
+        return path_or_text, "<nfg text>"
+    return _source_text(Path(path_or_text))
+
+
+def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
+    """The game in a Gambit .nfg file (a path) or text (starting with ``NFG``).
+
+    Payoffs are exact (Fractions) unless ``exact=False``. Raises :class:`GameError`
+    naming the file, the line and what was wrong.
+
+    >>> read_nfg('NFG 1 R "" { "a" "b" } { 1 1 } 1')
+    Traceback (most recent call last):
+    ...
+    qa_games.errors.GameError: <nfg text>: line 1: file ends where payoff 2 of 2 was expected
+    """
+    text, source = _source_text(path_or_text)
+    t = _Tokens(text, source)
+    t.expect("NFG", "the header NFG")
+    t.expect("1", "format version 1")
+    kind, rd, line = t.next("R or D")
+    if rd not in ("R", "D"):
+        raise t.fail(f"expected number type R or D after 'NFG 1', found {rd!r}", line)
+    title = t.string("the title")
+    t.expect("{", "the player list")
+    players = []
+    while (tok := t.peek()) is not None and tok[0] == "string":
+        players.append(t.string("a player name"))
+    t.expect("}", "the end of the player list")
+    if not players:
+        raise t.fail("the game has no players")
+    strategies = _read_strategies(t, len(players))
+    if (tok := t.peek()) is not None and tok[0] == "string":
+        t.pos += 1  # the comment
+    shape = tuple(len(s) for s in strategies)
+    size = math.prod(shape)
+    n = len(players)
+    if (tok := t.peek()) is not None and tok[:2] == ("punct", "{"):
+        flat = _read_outcomes(t, n, size)
+    else:
+        flat = [[t.number(f"payoff {k * n + i + 1} of {size * n}") for i in range(n)]
+                for k in range(size)]
+    if (tok := t.peek()) is not None:
+        raise t.fail(f"unexpected {tok[1]!r} after the last of the {size} profiles "
+                     f"({'x'.join(map(str, shape))} strategies); the file has too many "
+                     "payoffs or outcome indices", tok[2])
+    arrays = [np.array([flat[k][i] for k in range(size)], dtype=object).reshape(shape, order="F")
+              for i in range(n)]
+    try:
+        game = Game.from_arrays(*arrays, players=players, strategies=strategies, title=title)
+    except GameError as exc:
+        raise GameError(f"{source}: {exc}") from None
+    return game if exact else game.as_float()
+
+
+def _read_strategies(t: _Tokens, n: int) -> list[list[str]]:
+    t.expect("{", "the strategy list")
+    tok = t.peek()
+    out: list[list[str]] = []
+    if tok is not None and tok[0] == "word":  # counts: { 2 3 }
+        for i in range(n):
+            k = t.count(f"the strategy count of player {i + 1}")
+            if k < 1:
+                raise t.fail(f"player {i + 1} has {k} strategies (needs at least 1)")
+            out.append([str(j + 1) for j in range(k)])
+    else:
+        for i in range(n):
+            t.expect("{", f"the strategy names of player {i + 1}")
+            names = []
+            while (tok := t.peek()) is not None and tok[0] == "string":
+                names.append(t.string("a strategy name"))
+            t.expect("}", f"the end of player {i + 1}'s strategies")
+            if not names:
+                raise t.fail(f"player {i + 1} has no strategies")
+            out.append(names)
+    t.expect("}", f"the end of the strategy list ({n} players)")
+    return out
+
+
+def _read_outcomes(t: _Tokens, n: int, size: int) -> list[list[Fraction]]:
+    t.expect("{", "the outcome list")
+    outcomes: list[list[Fraction]] = []
+    while (tok := t.peek()) is not None and tok[:2] == ("punct", "{"):
+        t.pos += 1
+        label = t.string(f"the name of outcome {len(outcomes) + 1}")
+        pays = []
+        for i in range(n):
+            t.skip_commas()
+            pays.append(t.number(f"payoff {i + 1} of outcome {len(outcomes) + 1} {label!r}"))
+        t.skip_commas()
+        t.expect("}", f"the end of outcome {len(outcomes) + 1} ({n} payoffs)")
+        outcomes.append(pays)
+    t.expect("}", "the end of the outcome list")
+    flat = []
+    for k in range(size):
+        idx = t.count(f"outcome index {k + 1} of {size}")
+        if idx > len(outcomes):
+            raise t.fail(f"outcome index {idx} of profile {k + 1} is beyond the "
+                         f"{len(outcomes)} outcomes")
+        flat.append(outcomes[idx - 1] if idx else [Fraction(0)] * n)
+    return flat
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(v: object) -> str:
+    if isinstance(v, Fraction):
+        return str(v)
+    x = float(v)  # type: ignore[arg-type]
+    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+
+
+def write_nfg(game: Game, path: str | Path | None = None, *, format: str = "payoff") -> str:
+    """The .nfg text of ``game`` (``format`` "payoff" or "outcome"); also written to
+    ``path`` when given. Exact payoffs are written exactly (``3/2``), floats by repr.
+
+    >>> print(write_nfg(Game.from_arrays([[1, 0]], [[0, 1]], title="t")), end="")
+    NFG 1 R "t" { "1" "2" }
+    <BLANKLINE>
+    { { "1" }
+    { "1" "2" }
+    }
+    ""
+    <BLANKLINE>
+    1 0 0 1
+    """
+    if not isinstance(game, Game):
+        raise GameError(f"game={game!r} must be a qa_games Game")
+    if format not in ("payoff", "outcome"):
+        raise GameError(f"format={format!r} must be 'payoff' or 'outcome'")
+    head = [f"NFG 1 R {_quote(game.title)} {{ " + " ".join(map(_quote, game.players)) + " }",
+            "", "{ " + "\n".join("{ " + " ".join(map(_quote, s)) + " }"
+                                  for s in game.strategies), "}", '""', ""]
+    profiles = [tuple(reversed(p)) for p in np.ndindex(*reversed(game.shape))]
+    cells = [[_number(a[p]) for a in game.payoffs] for p in profiles]
+    if format == "payoff":
+        body = [" ".join(v for cell in cells for v in cell)]
+    else:
+        body = ["{"] + [f'{{ "" {", ".join(cell)} }}' for cell in cells] + ["}",
+                " ".join(str(k + 1) for k in range(len(cells)))]
+    text = "\n".join(head + body) + "\n"
+    if path is not None:
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise GameError(f"{path}: cannot write: {exc}") from None
+    return text
