@@ -1,0 +1,263 @@
+"""Private kernels of :mod:`qa_games.batch`: support enumeration on stacks of games.
+
+The cranky layer: every function takes plain float64 arrays of shape ``(K, m, n)``
+that the caller has checked (finite, normalised so that each game's payoffs have
+mean 0 and largest absolute value 1), and trusts them. Nothing here loops over
+games in Python; the loops run over support sizes and blocks of support pairs.
+
+Theory (von Stengel 2007, "Equilibrium computation for two-player games in
+strategic and extensive form", ch. 3 of Nisan et al., *Algorithmic Game Theory*,
+Algorithm 3.4 and Theorem 3.3): in a *nondegenerate* bimatrix game every Nash
+equilibrium ``(x, y)`` has supports ``I``, ``J`` of equal size ``s``, and ``x``,
+``y`` are the unique solutions of the indifference systems
+
+    A[I, J] y = v 1,  sum(y) = 1        B[I, J]^T x = u 1,  sum(x) = 1,
+
+with ``x, y > 0`` on their supports and no pure strategy doing better than
+``v`` (resp. ``u``). A game is degenerate when some mixed strategy with support
+size ``s`` has more than ``s`` pure best responses. Every such witness shows up
+in one of the same systems: a solution that is a probability vector whose
+support's ``s`` opponents' strategies are best responses, plus one more tied best
+response or a zero probability. The kernels therefore screen for degeneracy at
+the same cost as they enumerate, with a tolerance: a game is *certified* only
+when every test is decided by a margin larger than ``tol``; every other game is
+returned as a *suspect* for the exact solver.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+__all__: list[str] = []  # private module
+
+#: Largest number of float64 entries one block of a kernel holds at once.
+BLOCK_ENTRIES = 1 << 21
+#: Systems whose Hadamard ratio |det M| / prod(row norms) is below this are treated
+#: as singular (their float solution is not trusted).
+ILL_CONDITIONED = 1e-7
+
+
+class Found(NamedTuple):
+    """Equilibria found in one block: flat records, one per equilibrium."""
+
+    game: np.ndarray  # (N,) int, index of the game in the chunk
+    key: np.ndarray  # (N,) int, global support-pair index (defines the order)
+    row: np.ndarray  # (N, m) float
+    col: np.ndarray  # (N, n) float
+
+
+def normalise(A: np.ndarray) -> np.ndarray:
+    """Shift and scale each game's payoffs to mean 0 and max |.| = 1 (equilibria unchanged)."""
+    centred = A - A.mean(axis=(1, 2), keepdims=True)
+    scale = np.abs(centred).max(axis=(1, 2), keepdims=True)
+    return centred / np.where(scale > 0, scale, 1.0)
+
+
+@functools.lru_cache(maxsize=64)
+def support_pairs(m: int, n: int, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs of supports of size ``s``: arrays ``I (P, s)`` and ``J (P, s)``.
+
+    Ordered by ``I`` then ``J``, each in :func:`itertools.combinations` order, so
+    that pair ``p`` is ``I = rows[p // C(n, s)]``, ``J = cols[p % C(n, s)]``.
+    """
+    rows = np.array(list(itertools.combinations(range(m), s)), dtype=np.intp).reshape(-1, s)
+    cols = np.array(list(itertools.combinations(range(n), s)), dtype=np.intp).reshape(-1, s)
+    I = np.repeat(rows, len(cols), axis=0)
+    J = np.tile(cols, (len(rows), 1))
+    I.setflags(write=False)
+    J.setflags(write=False)
+    return I, J
+
+
+def pair_offset(m: int, n: int, s: int) -> int:
+    """Global index of the first support pair of size ``s`` (pure pairs come first)."""
+    return sum(math.comb(m, t) * math.comb(n, t) for t in range(1, s))
+
+
+def pure(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pure equilibria ``(K, m, n) bool`` and the pure-strategy degeneracy screen ``(K,)``.
+
+    A pure strategy with two best responses within ``tol`` makes the game suspect.
+    """
+    col_best = A.max(axis=1, keepdims=True)  # row player's best payoff per column
+    row_best = B.max(axis=2, keepdims=True)  # column player's best payoff per row
+    a_br = A >= col_best - tol
+    b_br = B >= row_best - tol
+    eq = a_br & b_br
+    suspect = (a_br.sum(axis=1) > 1).any(axis=1) | (b_br.sum(axis=2) > 1).any(axis=1)
+    return eq, suspect
+
+
+def _bordered_solve(M_sub: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve ``[[M, -1], [1, 0]] (z, w) = (0, 1)`` for a stack ``M_sub (..., s, s)``.
+
+    Returns ``z (..., s)``, ``w (...)``, and ``ill (...)``: systems too close to
+    singular to trust (their ``z``, ``w`` are NaN), flagged ``consistent`` in the
+    second result of :func:`_singular_consistent` by the caller.
+    """
+    s = M_sub.shape[-1]
+    M = np.empty(M_sub.shape[:-2] + (s + 1, s + 1))
+    M[..., :s, :s] = M_sub
+    M[..., :s, s] = -1.0
+    M[..., s, :s] = 1.0
+    M[..., s, s] = 0.0
+    det = np.linalg.det(M)
+    norms = np.sqrt((M * M).sum(axis=-1)).prod(axis=-1)
+    ill = np.abs(det) <= ILL_CONDITIONED * norms
+    if ill.any():
+        M[ill] = np.eye(s + 1)
+    rhs = np.zeros(M.shape[:-1] + (1,))
+    rhs[..., s, 0] = 1.0
+    sol = np.linalg.solve(M, rhs)[..., 0]
+    z, w = sol[..., :s], sol[..., s]
+    if ill.any():
+        z[ill] = np.nan
+        w[ill] = np.nan
+    return z, w, ill
+
+
+def _ill_may_matter(M_sub: np.ndarray, tol: float) -> np.ndarray:
+    """For near-singular bordered systems: does a solution (nearly) exist?
+
+    A singular system that is consistent has a line of solutions, the mark of a
+    degenerate game (or one too close to tell); an inconsistent one has none and
+    says nothing. Least squares through the pseudo-inverse decides, rarely run.
+    """
+    s = M_sub.shape[-1]
+    M = np.empty(M_sub.shape[:-2] + (s + 1, s + 1))
+    M[..., :s, :s] = M_sub
+    M[..., :s, s] = -1.0
+    M[..., s, :s] = 1.0
+    M[..., s, s] = 0.0
+    rhs = np.zeros(M.shape[:-1])
+    rhs[..., s] = 1.0
+    sol = np.einsum("...ij,...j->...i", np.linalg.pinv(M, rcond=1e-12), rhs)
+    resid = np.abs(np.einsum("...ij,...j->...i", M, sol) - rhs).max(axis=-1)
+    return resid <= math.sqrt(tol)
+
+
+def mixed(
+    A: np.ndarray, B: np.ndarray, s: int, tol: float
+) -> tuple[Found, np.ndarray]:
+    """Equilibria with both supports of size ``s >= 2`` and the degeneracy screen.
+
+    Returns the equilibria found (certified games and suspects alike; the caller
+    drops the suspects' records) and ``suspect (K,) bool``.
+    """
+    K, m, n = A.shape
+    I_all, J_all = support_pairs(m, n, s)
+    offset = pair_offset(m, n, s)
+    suspect = np.zeros(K, dtype=bool)
+    found: list[Found] = []
+    per_pair = max(1, (s + 1) * (s + 1) + 2 * (m + n) * s)
+    block = max(1, BLOCK_ENTRIES // (K * per_pair))
+    for start in range(0, len(I_all), block):
+        I = I_all[start:start + block]
+        J = J_all[start:start + block]
+        P = len(I)
+        # Column player's mix y on J making the rows of I indifferent (payoff v).
+        A_IJ = A[:, I[:, :, None], J[:, None, :]]  # (K, P, s, s)
+        y, v, ill_a = _bordered_solve(A_IJ, tol)
+        # Row player's mix x on I making the columns of J indifferent (payoff u).
+        B_IJ_T = np.swapaxes(B[:, I[:, :, None], J[:, None, :]], -1, -2)
+        x, u, ill_b = _bordered_solve(B_IJ_T, tol)
+        # Payoff of every pure strategy against the candidate.
+        row_pay = np.einsum("kips,kps->kpi", A[:, :, J], y)  # (K, P, m)
+        col_pay = np.einsum("kpsj,kps->kpj", B[:, I, :], x)  # (K, P, n)
+        with np.errstate(invalid="ignore"):
+            y_ok = (y.min(axis=-1) >= -tol) & (row_pay.max(axis=-1) <= v + tol)
+            x_ok = (x.min(axis=-1) >= -tol) & (col_pay.max(axis=-1) <= u + tol)
+            # Degeneracy witnesses: a feasible indifferent strategy with a (near-)zero
+            # probability, or with one more (near-)tied best response.
+            y_wit = y_ok & ((y.min(axis=-1) <= tol)
+                            | ((row_pay >= v[..., None] - tol).sum(axis=-1) > s))
+            x_wit = x_ok & ((x.min(axis=-1) <= tol)
+                            | ((col_pay >= u[..., None] - tol).sum(axis=-1) > s))
+        wit = y_wit | x_wit
+        ill = ill_a | ill_b
+        if ill.any():
+            kk, pp = np.nonzero(ill_a)
+            if len(kk):
+                wit[kk, pp] |= _ill_may_matter(A_IJ[kk, pp], tol)
+            kk, pp = np.nonzero(ill_b)
+            if len(kk):
+                wit[kk, pp] |= _ill_may_matter(B_IJ_T[kk, pp], tol)
+        suspect |= wit.any(axis=1)
+        eq = y_ok & x_ok & ~ill
+        kk, pp = np.nonzero(eq)
+        if len(kk):
+            row = np.zeros((len(kk), m))
+            col = np.zeros((len(kk), n))
+            np.put_along_axis(row, I[pp], x[kk, pp], axis=1)
+            np.put_along_axis(col, J[pp], y[kk, pp], axis=1)
+            found.append(Found(kk, offset + start + pp, row, col))
+    return _concat(found, m, n), suspect
+
+
+def two_by_two(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndarray]:
+    """Closed form for 2x2 games: the fully mixed equilibrium and the screen.
+
+    With ``a_j = A[0, j] - A[1, j]`` and ``b_i = B[i, 0] - B[i, 1]``, a fully mixed
+    equilibrium exists iff ``a_0 a_1 < 0`` and ``b_0 b_1 < 0``; then
+    ``y_0 = a_1 / (a_1 - a_0)`` and ``x_0 = b_1 / (b_1 - b_0)``. The game is
+    degenerate iff some ``a_j`` or ``b_i`` is 0 (ties are screened by :func:`pure`).
+    """
+    a0 = A[:, 0, 0] - A[:, 1, 0]
+    a1 = A[:, 0, 1] - A[:, 1, 1]
+    b0 = B[:, 0, 0] - B[:, 0, 1]
+    b1 = B[:, 1, 0] - B[:, 1, 1]
+    mixed_ok = (a0 * a1 < 0) & (b0 * b1 < 0)
+    kk = np.nonzero(mixed_ok)[0]
+    y0 = a1[kk] / (a1[kk] - a0[kk])
+    x0 = b1[kk] / (b1[kk] - b0[kk])
+    row = np.stack([x0, 1.0 - x0], axis=1)
+    col = np.stack([y0, 1.0 - y0], axis=1)
+    suspect = np.zeros(len(A), dtype=bool)
+    near = (np.minimum(row.min(axis=1), col.min(axis=1)) <= tol)
+    suspect[kk[near]] = True
+    return Found(kk, np.full(len(kk), 4, dtype=np.intp), row, col), suspect
+
+
+def _concat(found: list[Found], m: int, n: int) -> Found:
+    if not found:
+        return Found(np.zeros(0, np.intp), np.zeros(0, np.intp),
+                     np.zeros((0, m)), np.zeros((0, n)))
+    return Found(*(np.concatenate(parts) for parts in zip(*found)))
+
+
+def pure_found(eq: np.ndarray) -> Found:
+    """Flat records of the pure equilibria in ``eq (K, m, n)``."""
+    K, m, n = eq.shape
+    kk, ii, jj = np.nonzero(eq)
+    row = np.zeros((len(kk), m))
+    col = np.zeros((len(kk), n))
+    row[np.arange(len(kk)), ii] = 1.0
+    col[np.arange(len(kk)), jj] = 1.0
+    return Found(kk, ii * n + jj, row, col)
+
+
+def enumerate_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndarray, np.ndarray]:
+    """Support enumeration and degeneracy screen of one chunk of normalised games.
+
+    Returns ``(found, pure_eq (K, m, n), suspect (K,))``; ``found`` holds the records
+    of every game in no particular order (a suspect's may repeat an equilibrium or
+    miss some).
+    """
+    K, m, n = A.shape
+    pure_eq, suspect = pure(A, B, tol)
+    parts = [pure_found(pure_eq)]
+    if m == 2 and n == 2:
+        f, sus = two_by_two(A, B, tol)
+        parts.append(f)
+        suspect |= sus
+    else:
+        for s in range(2, min(m, n) + 1):
+            f, sus = mixed(A, B, s, tol)
+            parts.append(f)
+            suspect |= sus
+    return _concat(parts, m, n), pure_eq, suspect

@@ -1,0 +1,285 @@
+"""Every Nash equilibrium of each game in a stack of bimatrix games, vectorised.
+
+Comparative statics solve one game at thousands to millions of parameter points.
+:func:`solve_batch` takes stacks ``A, B`` of shape ``(k, m, n)`` (game ``g`` is
+``(A[g], B[g])``) and returns a :class:`BatchSolution` of arrays that a sweep turns
+into table columns without a Python loop over games.
+
+Method (von Stengel 2007, *Algorithmic Game Theory* ch. 3, Algorithm 3.4, "support
+enumeration"; Nashpy's ``support_enumeration`` in a loop is the reference it
+replaces): for each support size ``s`` and each pair of supports ``(I, J)`` with
+``|I| = |J| = s``, all games of a chunk solve their two indifference systems at once
+(batched ``numpy.linalg.solve``, closed form for 2x2) and the candidates are kept
+when they are probability vectors and best responses, with tolerance ``tol``.
+This finds every equilibrium of a **nondegenerate** game. The same systems screen
+for degeneracy (a strategy with support size ``s`` and more than ``s`` pure best
+responses, see :mod:`qa_games._batch_kernels`); a game is *certified* only when
+every test is decided by more than ``tol``. Every other game -- degenerate, or too
+close to tell in floats -- is a *suspect*, solved by the exact solver
+:func:`qa_games.solve.solve` (a Python loop over the suspects only), so the result
+equals ``solve`` game by game: all equilibria of a nondegenerate game, all extreme
+equilibria of a degenerate one, in ``solve``'s order (decreasing lexicographic in
+the concatenated profile).
+
+Supported sizes: ``1 <= m, n <= 8`` (the number of support pairs grows like
+``C(m + n, m)``); larger games raise :class:`UnsupportedGameError`.
+
+>>> import numpy as np
+>>> A = np.array([[[3, 0], [5, 1]], [[1, -1], [-1, 1]]])  # prisoner's dilemma, matching pennies
+>>> sol = solve_batch(A, np.swapaxes(A, 1, 2) * [[[1]], [[-1]]])
+>>> sol.n_equilibria.tolist(), sol.pure_equilibrium[0].tolist(), sol.row[1, 0].tolist()
+([1, 1], [[False, False], [False, True]], [0.5, 0.5])
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _batch_kernels as kern
+from .errors import GameError, ParameterError, UnsupportedGameError
+from .game import Game
+
+__all__ = ["BatchSolution", "solve_batch", "MAX_STRATEGIES"]
+
+#: Largest number of strategies per player that :func:`solve_batch` supports.
+MAX_STRATEGIES = 8
+
+Profile = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+@dataclass(frozen=True, eq=False)
+class BatchSolution:
+    """The equilibria of a stack of ``k`` bimatrix games of shape ``(m, n)``.
+
+    Per game ``g``: ``n_equilibria[g]``; ``degenerate[g]`` (the exact verdict of
+    :func:`~qa_games.solve.solve` for suspects, False for certified games);
+    ``suspect[g]`` (the float screen could not certify the game nondegenerate, so
+    the exact solver was used, or with ``exact_fallback=False`` the set may be
+    incomplete); ``complete[g]`` (the set is guaranteed to be every equilibrium, or
+    every extreme equilibrium when degenerate); ``pure_equilibrium[g, i, j]``
+    (is the pure profile ``(i, j)`` an equilibrium). Equilibrium ``e`` of game ``g``
+    is ``(row[g, e], col[g, e])`` with payoffs ``payoff_row[g, e]``,
+    ``payoff_col[g, e]``; rows ``e >= n_equilibria[g]`` are NaN padding.
+    """
+
+    n_equilibria: np.ndarray
+    degenerate: np.ndarray
+    suspect: np.ndarray
+    complete: np.ndarray
+    pure_equilibrium: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    payoff_row: np.ndarray
+    payoff_col: np.ndarray
+    method: str
+
+    def __len__(self) -> int:
+        return len(self.n_equilibria)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(m, n)``: the strategies of each player."""
+        return self.pure_equilibrium.shape[1], self.pure_equilibrium.shape[2]
+
+    def equilibria(self, g: int) -> list[Profile]:
+        """The equilibria of game ``g`` as ``(row mix, column mix)`` tuples of floats."""
+        if not -len(self) <= g < len(self):
+            raise IndexError(f"g={g} is out of range for {len(self)} games")
+        return [(tuple(float(p) for p in self.row[g, e]), tuple(float(p) for p in self.col[g, e]))
+                for e in range(int(self.n_equilibria[g]))]
+
+    def columns(self, *, strategies: tuple[list[str], list[str]] | None = None,
+                max_equilibria: int | None = None) -> dict[str, np.ndarray]:
+        """Table columns (each of length ``k``), e.g. for ``pandas.DataFrame(...)``.
+
+        ``n_equilibria``, ``degenerate``, ``pure[r,c]`` per pure profile, and per
+        equilibrium ``e``: ``eq{e}.row[r]``, ``eq{e}.col[c]``, ``eq{e}.payoff_row``,
+        ``eq{e}.payoff_col`` (NaN where the game has fewer). ``strategies`` names the
+        strategies (default ``1..m``, ``1..n``); ``max_equilibria`` caps ``e``.
+
+        >>> import numpy as np
+        >>> A = np.array([[[3, 0], [5, 1]]])
+        >>> sorted(solve_batch(A, np.swapaxes(A, 1, 2)).columns())[:4]
+        ['degenerate', 'eq0.col[1]', 'eq0.col[2]', 'eq0.payoff_col']
+        """
+        m, n = self.shape
+        rows, cols = strategies or ([str(i + 1) for i in range(m)], [str(j + 1) for j in range(n)])
+        if len(rows) != m or len(cols) != n:
+            raise GameError(f"strategies: expected {m} and {n} names, got {len(rows)} and "
+                            f"{len(cols)}")
+        out: dict[str, np.ndarray] = {"n_equilibria": self.n_equilibria,
+                                      "degenerate": self.degenerate}
+        for i, r in enumerate(rows):
+            for j, c in enumerate(cols):
+                out[f"pure[{r},{c}]"] = self.pure_equilibrium[:, i, j]
+        count = self.row.shape[1] if max_equilibria is None else min(max_equilibria,
+                                                                      self.row.shape[1])
+        for e in range(count):
+            for i, r in enumerate(rows):
+                out[f"eq{e}.row[{r}]"] = self.row[:, e, i]
+            for j, c in enumerate(cols):
+                out[f"eq{e}.col[{c}]"] = self.col[:, e, j]
+            out[f"eq{e}.payoff_row"] = self.payoff_row[:, e]
+            out[f"eq{e}.payoff_col"] = self.payoff_col[:, e]
+        return out
+
+
+def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Float64 copies of A and B, checked; and whether they are exact (ints/Fractions)."""
+    arrays = []
+    for name, X in (("A", A), ("B", B)):
+        try:
+            arr = np.asarray(X)
+        except ValueError as exc:
+            raise GameError(f"{name} is not a rectangular array: {exc}") from None
+        if arr.ndim != 3:
+            raise GameError(f"{name} must have shape (k, m, n) (a stack of k payoff matrices), "
+                            f"got shape {arr.shape}")
+        if arr.dtype.kind == "b" or arr.dtype.kind not in "iufO":
+            raise GameError(f"{name} must hold numbers, got dtype {arr.dtype}")
+        arrays.append(arr)
+    a, b = arrays
+    if a.shape != b.shape:
+        raise GameError(f"A and B must have the same shape, got {a.shape} and {b.shape}")
+    k, m, n = a.shape
+    if k == 0:
+        raise GameError("A and B are empty stacks (k=0 games): nothing to solve")
+    if m == 0 or n == 0:
+        raise GameError(f"every player needs at least one strategy, got shape {a.shape}")
+    if m > MAX_STRATEGIES or n > MAX_STRATEGIES:
+        raise UnsupportedGameError(
+            f"solve_batch supports games up to {MAX_STRATEGIES}x{MAX_STRATEGIES} (support "
+            f"enumeration grows like C(m+n, m)); got {m}x{n}: solve such games one by one "
+            f"with qa_games.solve.solve")
+    exact = all(arr.dtype.kind in "iuO" for arr in arrays)
+    out = []
+    for name, arr in (("A", a), ("B", b)):
+        try:
+            f = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise GameError(f"{name} holds entries that are not numbers") from None
+        bad = ~np.isfinite(f)
+        if bad.any():
+            g, i, j = (int(t) for t in np.argwhere(bad)[0])
+            raise GameError(f"{name}[{g}, {i}, {j}] = {arr[g, i, j]!r} is not a finite number "
+                            f"({int(bad.sum())} such entries)")
+        out.append(f)
+    return out[0], out[1], exact
+
+
+def _check_options(chunk_size: Any, tol: Any) -> None:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not math.isfinite(tol) \
+            or not 0 < tol < 1e-3:
+        raise ParameterError(f"tol={tol!r} must be a number with 0 < tol < 1e-3")
+
+
+def _order(found: kern.Found) -> np.ndarray:
+    """Permutation sorting records by game, then decreasing lexicographic profile (as solve)."""
+    profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
+    keys = [-profile[:, c] for c in reversed(range(profile.shape[1]))] + [found.game]
+    return np.lexsort(keys)
+
+
+def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
+                exact_fallback: bool = True) -> BatchSolution:
+    """Every equilibrium of each bimatrix game ``(A[g], B[g])`` of a stack.
+
+    ``A``, ``B``: payoffs of the row and column player, shape ``(k, m, n)``, ints,
+    floats or Fractions. Games are processed ``chunk_size`` at a time (memory grows
+    with ``chunk_size`` times the number of support pairs of one size, in blocks of
+    at most a few million floats). ``tol``: probabilities within ``tol`` of 0 and
+    payoff differences within ``tol`` times the game's payoff range make the game a
+    suspect. Suspects are solved by :func:`qa_games.solve.solve` when
+    ``exact_fallback`` (the default); otherwise they keep what float support
+    enumeration found, with ``complete=False`` and one warning.
+
+    >>> import numpy as np
+    >>> coord = np.array([[[2, 0], [0, 1]]])  # a coordination game: 3 equilibria
+    >>> sol = solve_batch(coord, coord)
+    >>> sol.equilibria(0)[1]
+    ((0.3333333333333333, 0.6666666666666666), (0.3333333333333333, 0.6666666666666666))
+    """
+    _check_options(chunk_size, tol)
+    A_f, B_f, exact = _check_stack(A, B)
+    k, m, n = A_f.shape
+    pure_eq = np.zeros((k, m, n), dtype=bool)
+    suspect = np.zeros(k, dtype=bool)
+    parts: list[kern.Found] = []
+    for start in range(0, k, int(chunk_size)):
+        stop = min(k, start + int(chunk_size))
+        an = kern.normalise(A_f[start:stop])
+        bn = kern.normalise(B_f[start:stop])
+        found, pe, sus = kern.enumerate_chunk(an, bn, tol)
+        if exact_fallback:  # the exact solver redoes the suspects
+            found = kern.Found(*(a[~sus[found.game]] for a in found))
+        pure_eq[start:stop] = pe
+        suspect[start:stop] = sus
+        parts.append(found._replace(game=found.game + start))
+    found = kern._concat(parts, m, n)
+    # Suspects: the exact solver, one game at a time.
+    extra: dict[int, list[tuple[Profile, tuple[float, float]]]] = {}
+    degenerate = np.zeros(k, dtype=bool)
+    complete = np.ones(k, dtype=bool)
+    if exact_fallback:
+        from .solve import solve  # the exact reference; imported late (it is heavier)
+
+        for g in np.flatnonzero(suspect):
+            a = np.asarray(A)[g] if exact else A_f[g]
+            b = np.asarray(B)[g] if exact else B_f[g]
+            sol = solve(Game.from_arrays(a, b))
+            degenerate[g] = sol.degenerate
+            extra[int(g)] = [((eq.profile[0], eq.profile[1]), (eq.payoffs[0], eq.payoffs[1]))
+                             for eq in sol.equilibria]
+            pure_eq[g] = False
+            for eq in sol.equilibria:
+                if eq.pure_profile is not None:
+                    pure_eq[(g, *eq.pure_profile)] = True
+    elif suspect.any():
+        degenerate[:] = suspect
+        complete[:] = ~suspect
+        warnings.warn(
+            f"solve_batch: {int(suspect.sum())} of {k} games are degenerate or too close to "
+            f"degenerate to certify in floats (tol={tol}); with exact_fallback=False their "
+            f"equilibria are those float support enumeration found (complete=False)",
+            RuntimeWarning, stacklevel=2)
+    # Assemble the padded arrays.
+    order = _order(found)
+    found = kern.Found(*(a[order] for a in found))
+    if not exact_fallback and len(found.game) > 1:  # a suspect may repeat an equilibrium
+        profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
+        repeat = np.zeros(len(found.game), dtype=bool)
+        repeat[1:] = (found.game[1:] == found.game[:-1]) & \
+            (np.abs(profile[1:] - profile[:-1]).max(axis=1) <= 10 * tol)
+        found = kern.Found(*(a[~repeat] for a in found))
+    counts = np.bincount(found.game, minlength=k)
+    for g, eqs in extra.items():
+        counts[g] = len(eqs)
+    E = int(counts.max()) if k else 0
+    row = np.full((k, E, m), np.nan)
+    col = np.full((k, E, n), np.nan)
+    pay_r = np.full((k, E), np.nan)
+    pay_c = np.full((k, E), np.nan)
+    first = np.searchsorted(found.game, found.game, side="left")
+    pos = np.arange(len(found.game)) - first
+    row[found.game, pos] = found.row
+    col[found.game, pos] = found.col
+    pay_r[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, A_f[found.game], found.col)
+    pay_c[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, B_f[found.game], found.col)
+    for g, eqs in extra.items():
+        for e, ((x, y), (ur, uc)) in enumerate(eqs):
+            row[g, e], col[g, e], pay_r[g, e], pay_c[g, e] = x, y, ur, uc
+    result = BatchSolution(counts, degenerate, suspect, complete, pure_eq, row, col,
+                           pay_r, pay_c, "support-enumeration (vectorised)"
+                           + (" + exact vertex enumeration for suspects" if exact_fallback
+                              else ""))
+    for arr in (counts, degenerate, suspect, complete, pure_eq, row, col, pay_r, pay_c):
+        arr.setflags(write=False)
+    return result
