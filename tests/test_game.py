@@ -33,7 +33,7 @@ def test_integer_payoffs_give_an_exact_game_floats_a_float_game():
         (([1, 2], [1, 2]), {}, "2-dimensional"),
         (([[1, 2]], [[1, 2]]), {"players": ["a", "a"]}, "distinct"),
         (([[1, 2]], [[1, 2]]), {"strategies": [["x"], ["y"]]}, "expected 2 names"),
-        (([["a", 2]], [[1, 2]]), {}, "non-numbers"),
+        (([["a", 2]], [[1, 2]]), {}, "must be numbers"),
         (([[]], [[]]), {}, "at least one strategy"),
     ],
 )
