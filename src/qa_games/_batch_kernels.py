@@ -213,10 +213,10 @@ def two_by_two(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndar
     b1 = B[:, 1, 0] - B[:, 1, 1]
     mixed_ok = (a0 * a1 < 0) & (b0 * b1 < 0)
     kk = np.nonzero(mixed_ok)[0]
-    y0 = a1[kk] / (a1[kk] - a0[kk])
-    x0 = b1[kk] / (b1[kk] - b0[kk])
-    row = np.stack([x0, 1.0 - x0], axis=1)
-    col = np.stack([y0, 1.0 - y0], axis=1)
+    da = a1[kk] - a0[kk]
+    db = b1[kk] - b0[kk]
+    row = np.stack([b1[kk] / db, -b0[kk] / db], axis=1)
+    col = np.stack([a1[kk] / da, -a0[kk] / da], axis=1)
     suspect = np.zeros(len(A), dtype=bool)
     near = (np.minimum(row.min(axis=1), col.min(axis=1)) <= tol)
     suspect[kk[near]] = True

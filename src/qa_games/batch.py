@@ -204,8 +204,8 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     >>> import numpy as np
     >>> coord = np.array([[[2, 0], [0, 1]]])  # a coordination game: 3 equilibria
     >>> sol = solve_batch(coord, coord)
-    >>> sol.equilibria(0)[1]
-    ((0.3333333333333333, 0.6666666666666666), (0.3333333333333333, 0.6666666666666666))
+    >>> sol.n_equilibria[0], np.round(sol.row[0], 4).tolist()
+    (np.int64(3), [[1.0, 0.0], [0.3333, 0.6667], [0.0, 1.0]])
     """
     _check_options(chunk_size, tol)
     A_f, B_f, exact = _check_stack(A, B)
