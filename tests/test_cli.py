@@ -7,6 +7,7 @@ import subprocess
 import sys
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from qa_games.cli import main
@@ -84,3 +85,29 @@ def test_console_script_error_has_no_traceback():
                            "--set", "c=-1"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "outside its domain" in proc.stderr
+
+
+def _gambit_set(a, b):
+    import pygambit
+
+    g = pygambit.Game.from_arrays(a.astype(object), b.astype(object))
+    result = pygambit.nash.enummixed_solve(g, rational=True)
+    return {tuple(tuple(Fraction(str(eq[s])) for s in player.strategies) for player in g.players)
+            for eq in result.equilibria}
+
+
+@pytest.mark.parametrize(("size", "high", "seed"), [(8, 1000, 1), (8, 3, 2), (6, 2, 3), (5, 1, 4)])
+def test_solve_nfg_json_equals_gambit(capsys, tmp_path, size, high, seed):
+    from qa_games.game import Game
+    from qa_games.nfg import write_nfg
+
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, high + 1, (size, size))
+    b = rng.integers(0, high + 1, (size, size))
+    path = tmp_path / "g.nfg"
+    path.write_text(write_nfg(Game.from_arrays(a, b)))
+    code, out, _ = run(capsys, "solve", str(path), "--json")
+    assert code == 0
+    ours = {tuple(tuple(Fraction(p) for p in s) for s in e["exact"])
+            for e in json.loads(out)["equilibria"]}
+    assert ours == _gambit_set(a, b)
