@@ -9,9 +9,22 @@ from .errors import (
     UnsupportedGameError,
 )
 from .game import Game, SymbolicGame
+from .model import Model, list_models, load_model
+from .nfg import read_nfg, write_nfg
 from .parameter import Interval, Parameter
+from .selection import select
+from .solve import Equilibrium, Solution, solve
 
 __all__ = [
+    "load_model",
+    "list_models",
+    "Model",
+    "solve",
+    "Solution",
+    "Equilibrium",
+    "select",
+    "read_nfg",
+    "write_nfg",
     "Game",
     "SymbolicGame",
     "Interval",
