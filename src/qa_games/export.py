@@ -1,0 +1,181 @@
+"""Tables for papers: CSV, Markdown and LaTeX (booktabs), written atomically.
+
+Numbers are written so that they read back as the same float64 (the shortest
+decimal that round-trips, Python's ``repr``); NaN (no selected equilibrium) is an
+empty cell; booleans are ``True``/``False``. The LaTeX table follows the booktabs
+package (Simon Fear: ``\\toprule``, ``\\midrule``, ``\\bottomrule``, no vertical
+rules), with text cells escaped. Every file is written to a temporary file in the
+target folder and renamed into place, so a reader never sees half a table.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"c": [0.1, 0.25], "label": ["cooperation", "friction"]})
+>>> print(format_table(df, "markdown"))
+|    c | label       |
+|-----:|:------------|
+|  0.1 | cooperation |
+| 0.25 | friction    |
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError, QAGamesError
+
+__all__ = ["FORMATS", "format_table", "write_table", "table_format", "check_writable",
+           "latex_escape", "atomic_write", "OutputError"]
+
+FORMATS = {".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".tex": "latex"}
+
+
+class OutputError(QAGamesError, OSError):
+    """An output file cannot be written (folder missing, not writable, bad suffix)."""
+
+
+def table_format(path: str | Path) -> str:
+    """The table format a file name asks for, from its suffix.
+
+    >>> table_format("t.tex")
+    'latex'
+    """
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        raise ParameterError(f"--out {str(path)!r}: unknown table format {suffix or '(none)'!r} "
+                             f"(known: {', '.join(FORMATS)})") from None
+
+
+def check_writable(path: str | Path) -> Path:
+    """``path`` if a file can be created there; OutputError naming the reason otherwise."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"cannot write {str(path)!r}: it is a folder")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {str(path)!r}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {str(path)!r}: folder {str(parent)!r} is not writable")
+    return path
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
+
+    On any error the temporary file is removed and ``path`` is untouched.
+    """
+    import tempfile
+
+    path = check_writable(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp",
+                                        dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _cell(x: Any) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        return "True" if x else "False"
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    if isinstance(x, (float, np.floating)):
+        return "" if math.isnan(x) else repr(float(x))
+    return str(x)
+
+
+def _cells(df: pd.DataFrame) -> list[list[str]]:
+    cols = [df[c].to_numpy() for c in df.columns]
+    return [[_cell(col[r]) for col in cols] for r in range(len(df))]
+
+
+def _numeric(df: pd.DataFrame) -> list[bool]:
+    return [df[c].dtype.kind in "iuf" for c in df.columns]
+
+
+def _markdown(df: pd.DataFrame) -> str:
+    head = [str(c).replace("|", "\\|") for c in df.columns]
+    body = [[v.replace("|", "\\|") for v in row] for row in _cells(df)]
+    width = [max([len(h), 3, *(len(r[k]) for r in body[:1000])]) for k, h in enumerate(head)]
+    num = _numeric(df)
+
+    def line(vals: list[str]) -> str:
+        return "| " + " | ".join(v.rjust(w) if n else v.ljust(w)
+                                 for v, w, n in zip(vals, width, num)) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if n else (":" + "-" * (w + 1))
+                          for w, n in zip(width, num)) + "|"
+    return "\n".join([line(head), rule, *(line(r) for r in body)])
+
+
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+          "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+          "^": r"\textasciicircum{}"}
+
+
+def latex_escape(text: str) -> str:
+    r"""Escape LaTeX's special characters.
+
+    >>> latex_escape("p_A & 50%")
+    'p\\_A \\& 50\\%'
+    """
+    return "".join(_LATEX.get(ch, ch) for ch in text)
+
+
+def _latex(df: pd.DataFrame, caption: str | None, label: str | None) -> str:
+    align = "".join("r" if n else "l" for n in _numeric(df))
+    lines = []
+    if caption or label:
+        lines += ["\\begin{table}", "\\centering"]
+        if caption:
+            lines.append(f"\\caption{{{latex_escape(caption)}}}")
+        if label:
+            lines.append(f"\\label{{{label}}}")
+    lines += [f"\\begin{{tabular}}{{{align}}}", "\\toprule",
+              " & ".join(latex_escape(str(c)) for c in df.columns) + " \\\\", "\\midrule"]
+    lines += [" & ".join(latex_escape(v) for v in row) + " \\\\" for row in _cells(df)]
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    if caption or label:
+        lines.append("\\end{table}")
+    return "\n".join(lines)
+
+
+def format_table(df: pd.DataFrame, fmt: str, *, caption: str | None = None,
+                 label: str | None = None) -> str:
+    """The table as text: ``fmt`` is ``"csv"``, ``"markdown"`` or ``"latex"``
+    (``caption`` and ``label`` wrap the LaTeX tabular in a ``table``)."""
+    if fmt == "csv":
+        return df.to_csv(index=False, lineterminator="\n")
+    if fmt == "markdown":
+        return _markdown(df)
+    if fmt == "latex":
+        return _latex(df, caption, label)
+    raise ParameterError(f"format={fmt!r} is not one of csv, markdown, latex")
+
+
+def write_table(df: pd.DataFrame, path: str | Path, *, fmt: str | None = None,
+                caption: str | None = None, label: str | None = None) -> Path:
+    """Write the table atomically; the format comes from the suffix unless ``fmt`` is given."""
+    text = format_table(df, fmt or table_format(path), caption=caption, label=label)
+    if not text.endswith("\n"):
+        text += "\n"
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
