@@ -46,7 +46,6 @@ class Found(NamedTuple):
     """Equilibria found in one block: flat records, one per equilibrium."""
 
     game: np.ndarray  # (N,) int, index of the game in the chunk
-    key: np.ndarray  # (N,) int, global support-pair index (defines the order)
     row: np.ndarray  # (N, m) float
     col: np.ndarray  # (N, n) float
 
@@ -62,8 +61,7 @@ def normalise(A: np.ndarray) -> np.ndarray:
 def support_pairs(m: int, n: int, s: int) -> tuple[np.ndarray, np.ndarray]:
     """All pairs of supports of size ``s``: arrays ``I (P, s)`` and ``J (P, s)``.
 
-    Ordered by ``I`` then ``J``, each in :func:`itertools.combinations` order, so
-    that pair ``p`` is ``I = rows[p // C(n, s)]``, ``J = cols[p % C(n, s)]``.
+    Ordered by ``I`` then ``J``, each in :func:`itertools.combinations` order.
     """
     rows = np.array(list(itertools.combinations(range(m), s)), dtype=np.intp).reshape(-1, s)
     cols = np.array(list(itertools.combinations(range(n), s)), dtype=np.intp).reshape(-1, s)
@@ -72,11 +70,6 @@ def support_pairs(m: int, n: int, s: int) -> tuple[np.ndarray, np.ndarray]:
     I.setflags(write=False)
     J.setflags(write=False)
     return I, J
-
-
-def pair_offset(m: int, n: int, s: int) -> int:
-    """Global index of the first support pair of size ``s`` (pure pairs come first)."""
-    return sum(math.comb(m, t) * math.comb(n, t) for t in range(1, s))
 
 
 def pure(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +144,6 @@ def mixed(
     """
     K, m, n = A.shape
     I_all, J_all = support_pairs(m, n, s)
-    offset = pair_offset(m, n, s)
     suspect = np.zeros(K, dtype=bool)
     found: list[Found] = []
     per_pair = max(1, (s + 1) * (s + 1) + 2 * (m + n) * s)
@@ -195,38 +187,13 @@ def mixed(
             col = np.zeros((len(kk), n))
             np.put_along_axis(row, I[pp], x[kk, pp], axis=1)
             np.put_along_axis(col, J[pp], y[kk, pp], axis=1)
-            found.append(Found(kk, offset + start + pp, row, col))
+            found.append(Found(kk, row, col))
     return _concat(found, m, n), suspect
-
-
-def two_by_two(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndarray]:
-    """Closed form for 2x2 games: the fully mixed equilibrium and the screen.
-
-    With ``a_j = A[0, j] - A[1, j]`` and ``b_i = B[i, 0] - B[i, 1]``, a fully mixed
-    equilibrium exists iff ``a_0 a_1 < 0`` and ``b_0 b_1 < 0``; then
-    ``y_0 = a_1 / (a_1 - a_0)`` and ``x_0 = b_1 / (b_1 - b_0)``. The game is
-    degenerate iff some ``a_j`` or ``b_i`` is 0 (ties are screened by :func:`pure`).
-    """
-    a0 = A[:, 0, 0] - A[:, 1, 0]
-    a1 = A[:, 0, 1] - A[:, 1, 1]
-    b0 = B[:, 0, 0] - B[:, 0, 1]
-    b1 = B[:, 1, 0] - B[:, 1, 1]
-    mixed_ok = (a0 * a1 < 0) & (b0 * b1 < 0)
-    kk = np.nonzero(mixed_ok)[0]
-    da = a1[kk] - a0[kk]
-    db = b1[kk] - b0[kk]
-    row = np.stack([b1[kk] / db, -b0[kk] / db], axis=1)
-    col = np.stack([a1[kk] / da, -a0[kk] / da], axis=1)
-    suspect = np.zeros(len(A), dtype=bool)
-    near = (np.minimum(row.min(axis=1), col.min(axis=1)) <= tol)
-    suspect[kk[near]] = True
-    return Found(kk, np.full(len(kk), 4, dtype=np.intp), row, col), suspect
 
 
 def _concat(found: list[Found], m: int, n: int) -> Found:
     if not found:
-        return Found(np.zeros(0, np.intp), np.zeros(0, np.intp),
-                     np.zeros((0, m)), np.zeros((0, n)))
+        return Found(np.zeros(0, np.intp), np.zeros((0, m)), np.zeros((0, n)))
     return Found(*(np.concatenate(parts) for parts in zip(*found)))
 
 
@@ -238,7 +205,7 @@ def pure_found(eq: np.ndarray) -> Found:
     col = np.zeros((len(kk), n))
     row[np.arange(len(kk)), ii] = 1.0
     col[np.arange(len(kk)), jj] = 1.0
-    return Found(kk, ii * n + jj, row, col)
+    return Found(kk, row, col)
 
 
 def enumerate_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndarray, np.ndarray]:
@@ -251,13 +218,74 @@ def enumerate_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np
     K, m, n = A.shape
     pure_eq, suspect = pure(A, B, tol)
     parts = [pure_found(pure_eq)]
-    if m == 2 and n == 2:
-        f, sus = two_by_two(A, B, tol)
+    for s in range(2, min(m, n) + 1):
+        f, sus = mixed(A, B, s, tol)
         parts.append(f)
         suspect |= sus
-    else:
-        for s in range(2, min(m, n) + 1):
-            f, sus = mixed(A, B, s, tol)
-            parts.append(f)
-            suspect |= sus
     return _concat(parts, m, n), pure_eq, suspect
+
+
+def flags_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the candidates ``(0, 0), (0, 1), mixed, (1, 0), (1, 1)`` of each 2x2
+    game (raw payoffs) are equilibria, ``(K, 5) bool``, and ``suspect (K,)``.
+
+    In decreasing lexicographic order of ``(x, y)`` (the order of :func:`solve`) the
+    equilibria of a 2x2 game always come in this fixed order. The tests are those of
+    :func:`pure` and :func:`mixed`, on each game's differences
+    ``a_j = A[0, j] - A[1, j]``, ``b_i = B[i, 0] - B[i, 1]`` against ``tol`` times the
+    game's largest centred payoff.
+    """
+    K = len(A)
+    a = A.reshape(K, 4)
+    b = B.reshape(K, 4)
+    eA = tol * np.abs(a - a.mean(axis=1, keepdims=True)).max(axis=1)
+    eB = tol * np.abs(b - b.mean(axis=1, keepdims=True)).max(axis=1)
+    a0 = a[:, 0] - a[:, 2]
+    a1 = a[:, 1] - a[:, 3]
+    b0 = b[:, 0] - b[:, 1]
+    b1 = b[:, 2] - b[:, 3]
+    flags = np.empty((K, 5), dtype=bool)
+    flags[:, 0] = (a0 >= -eA) & (b0 >= -eB)
+    flags[:, 1] = (a1 >= -eA) & (b0 <= eB)
+    flags[:, 2] = (a0 * a1 < 0) & (b0 * b1 < 0)
+    flags[:, 3] = (a0 <= eA) & (b1 >= -eB)
+    flags[:, 4] = (a1 <= eA) & (b1 <= eB)
+    suspect = ((np.abs(a0) <= eA) | (np.abs(a1) <= eA)
+               | (np.abs(b0) <= eB) | (np.abs(b1) <= eB))
+    g = np.flatnonzero(flags[:, 2])
+    # A probability within tol of 0 (|a_j| tiny against the other difference).
+    da, db = np.abs(a1[g] - a0[g]), np.abs(b1[g] - b0[g])
+    small = np.minimum(np.minimum(np.abs(a0[g]), np.abs(a1[g])) / da,
+                       np.minimum(np.abs(b0[g]), np.abs(b1[g])) / db)
+    suspect[g[small <= tol]] = True
+    return flags, suspect
+
+
+def fill_2x2(A: np.ndarray, B: np.ndarray, flags: np.ndarray, row: np.ndarray,
+             col: np.ndarray, pay_r: np.ndarray, pay_c: np.ndarray) -> None:
+    """Write the equilibria flagged by :func:`flags_2x2` into NaN-filled output arrays
+    ``row (K, E, 2)``, ``col``, ``pay_r (K, E)``, ``pay_c``, in the flags' order."""
+    K = len(A)
+    a = A.reshape(K, 4)
+    b = B.reshape(K, 4)
+    pos = np.cumsum(flags, axis=1) - 1
+    for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1))):
+        g = np.flatnonzero(flags[:, c])
+        e = pos[g, c]
+        row[g, e, i] = 1.0
+        row[g, e, 1 - i] = 0.0
+        col[g, e, j] = 1.0
+        col[g, e, 1 - j] = 0.0
+        pay_r[g, e] = a[g, 2 * i + j]
+        pay_c[g, e] = b[g, 2 * i + j]
+    g = np.flatnonzero(flags[:, 2])
+    e = pos[g, 2]
+    a, b = a[g], b[g]
+    a0, a1 = a[:, 0] - a[:, 2], a[:, 1] - a[:, 3]
+    b0, b1 = b[:, 0] - b[:, 1], b[:, 2] - b[:, 3]
+    da, db = a1 - a0, b1 - b0
+    x0, x1 = b1 / db, -b0 / db
+    y0, y1 = a1 / da, -a0 / da
+    row[g, e, 0], row[g, e, 1], col[g, e, 0], col[g, e, 1] = x0, x1, y0, y1
+    pay_r[g, e] = a[:, 0] * y0 + a[:, 1] * y1
+    pay_c[g, e] = x0 * b[:, 0] + x1 * b[:, 2]

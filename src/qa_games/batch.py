@@ -160,7 +160,7 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     out = []
     for name, arr in (("A", a), ("B", b)):
         try:
-            f = arr.astype(np.float64)
+            f = np.asarray(arr, dtype=np.float64)
         except (TypeError, ValueError):
             raise GameError(f"{name} holds entries that are not numbers") from None
         bad = ~np.isfinite(f)
@@ -210,36 +210,27 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     _check_options(chunk_size, tol)
     A_f, B_f, exact = _check_stack(A, B)
     k, m, n = A_f.shape
-    pure_eq = np.zeros((k, m, n), dtype=bool)
-    suspect = np.zeros(k, dtype=bool)
-    parts: list[kern.Found] = []
-    for start in range(0, k, int(chunk_size)):
-        stop = min(k, start + int(chunk_size))
-        an = kern.normalise(A_f[start:stop])
-        bn = kern.normalise(B_f[start:stop])
-        found, pe, sus = kern.enumerate_chunk(an, bn, tol)
-        if exact_fallback:  # the exact solver redoes the suspects
-            found = kern.Found(*(a[~sus[found.game]] for a in found))
-        pure_eq[start:stop] = pe
-        suspect[start:stop] = sus
-        parts.append(found._replace(game=found.game + start))
-    found = kern._concat(parts, m, n)
-    # Suspects: the exact solver, one game at a time.
-    extra: dict[int, list[tuple[Profile, tuple[float, float]]]] = {}
+    chunk = int(chunk_size)
+    if (m, n) == (2, 2):
+        arrays = _run_2x2(A_f, B_f, tol, chunk)
+    else:
+        arrays = _run_generic(A_f, B_f, tol, chunk, drop_suspects=exact_fallback)
+    counts, pure_eq, suspect, row, col, pay_r, pay_c = arrays
     degenerate = np.zeros(k, dtype=bool)
     complete = np.ones(k, dtype=bool)
     if exact_fallback:
-        from .solve import solve  # the exact reference; imported late (it is heavier)
-
-        for g in np.flatnonzero(suspect):
-            a = np.asarray(A)[g] if exact else A_f[g]
-            b = np.asarray(B)[g] if exact else B_f[g]
-            sol = solve(Game.from_arrays(a, b))
-            degenerate[g] = sol.degenerate
-            extra[int(g)] = [((eq.profile[0], eq.profile[1]), (eq.payoffs[0], eq.payoffs[1]))
-                             for eq in sol.equilibria]
+        extra = _exact(A, B, A_f, B_f, exact, np.flatnonzero(suspect))
+        for g, (degen, eqs) in extra.items():
+            degenerate[g], counts[g] = degen, len(eqs)
+        E = int(counts.max())
+        if E > row.shape[1]:
+            row, col, pay_r, pay_c = (_widen(arr, E) for arr in (row, col, pay_r, pay_c))
+        for g, (_, eqs) in extra.items():
+            row[g], col[g], pay_r[g], pay_c[g] = np.nan, np.nan, np.nan, np.nan
             pure_eq[g] = False
-            for eq in sol.equilibria:
+            for e, eq in enumerate(eqs):
+                row[g, e], col[g, e] = eq.profile
+                pay_r[g, e], pay_c[g, e] = eq.payoffs
                 if eq.pure_profile is not None:
                     pure_eq[(g, *eq.pure_profile)] = True
     elif suspect.any():
@@ -250,19 +241,73 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
             f"degenerate to certify in floats (tol={tol}); with exact_fallback=False their "
             f"equilibria are those float support enumeration found (complete=False)",
             RuntimeWarning, stacklevel=2)
-    # Assemble the padded arrays.
+    E = int(counts.max())
+    row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
+    method = "support enumeration (vectorised, closed form for 2x2)"
+    if exact_fallback:
+        method += " + qa_games.solve for suspects"
+    result = BatchSolution(counts, degenerate, suspect, complete, pure_eq, row, col,
+                           pay_r, pay_c, method)
+    for arr in (counts, degenerate, suspect, complete, pure_eq, row, col, pay_r, pay_c):
+        arr.setflags(write=False)
+    return result
+
+
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+               np.ndarray]
+
+
+def _widen(arr: np.ndarray, E: int) -> np.ndarray:
+    pad = np.full((arr.shape[0], E - arr.shape[1]) + arr.shape[2:], np.nan)
+    return np.concatenate([arr, pad], axis=1)
+
+
+def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
+    k = len(A)
+    flags = np.empty((k, 5), dtype=bool)
+    suspect = np.empty(k, dtype=bool)
+    for start in range(0, k, chunk):
+        sl = slice(start, min(k, start + chunk))
+        flags[sl], suspect[sl] = kern.flags_2x2(A[sl], B[sl], tol)
+    counts = flags.sum(axis=1)
+    E = max(1, int(counts.max()))
+    row = np.full((k, E, 2), np.nan)
+    col = np.full((k, E, 2), np.nan)
+    pay_r = np.full((k, E), np.nan)
+    pay_c = np.full((k, E), np.nan)
+    for start in range(0, k, chunk):
+        sl = slice(start, min(k, start + chunk))
+        kern.fill_2x2(A[sl], B[sl], flags[sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
+    pure_eq = flags[:, [0, 1, 3, 4]].reshape(k, 2, 2)
+    return counts, pure_eq, suspect, row, col, pay_r, pay_c
+
+
+def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
+                 drop_suspects: bool) -> Arrays:
+    k, m, n = A.shape
+    pure_eq = np.zeros((k, m, n), dtype=bool)
+    suspect = np.zeros(k, dtype=bool)
+    parts: list[kern.Found] = []
+    for start in range(0, k, chunk):
+        stop = min(k, start + chunk)
+        found, pe, sus = kern.enumerate_chunk(kern.normalise(A[start:stop]),
+                                              kern.normalise(B[start:stop]), tol)
+        if drop_suspects:  # the exact solver redoes them
+            found = kern.Found(*(a[~sus[found.game]] for a in found))
+        pure_eq[start:stop] = pe
+        suspect[start:stop] = sus
+        parts.append(found._replace(game=found.game + start))
+    found = kern._concat(parts, m, n)
     order = _order(found)
     found = kern.Found(*(a[order] for a in found))
-    if not exact_fallback and len(found.game) > 1:  # a suspect may repeat an equilibrium
+    if not drop_suspects and len(found.game) > 1:  # a suspect may repeat an equilibrium
         profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
         repeat = np.zeros(len(found.game), dtype=bool)
         repeat[1:] = (found.game[1:] == found.game[:-1]) & \
             (np.abs(profile[1:] - profile[:-1]).max(axis=1) <= 10 * tol)
         found = kern.Found(*(a[~repeat] for a in found))
     counts = np.bincount(found.game, minlength=k)
-    for g, eqs in extra.items():
-        counts[g] = len(eqs)
-    E = int(counts.max()) if k else 0
+    E = max(1, int(counts.max()))
     row = np.full((k, E, m), np.nan)
     col = np.full((k, E, n), np.nan)
     pay_r = np.full((k, E), np.nan)
@@ -271,15 +316,21 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     pos = np.arange(len(found.game)) - first
     row[found.game, pos] = found.row
     col[found.game, pos] = found.col
-    pay_r[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, A_f[found.game], found.col)
-    pay_c[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, B_f[found.game], found.col)
-    for g, eqs in extra.items():
-        for e, ((x, y), (ur, uc)) in enumerate(eqs):
-            row[g, e], col[g, e], pay_r[g, e], pay_c[g, e] = x, y, ur, uc
-    result = BatchSolution(counts, degenerate, suspect, complete, pure_eq, row, col,
-                           pay_r, pay_c, "support-enumeration (vectorised)"
-                           + (" + exact vertex enumeration for suspects" if exact_fallback
-                              else ""))
-    for arr in (counts, degenerate, suspect, complete, pure_eq, row, col, pay_r, pay_c):
-        arr.setflags(write=False)
-    return result
+    pay_r[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, A[found.game], found.col)
+    pay_c[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, B[found.game], found.col)
+    return counts, pure_eq, suspect, row, col, pay_r, pay_c
+
+
+def _exact(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray, exact: bool,
+           games: np.ndarray) -> dict[int, tuple[bool, tuple[Any, ...]]]:
+    """``solve`` on each listed game, as the Game the user's entries make (one by one)."""
+    if not len(games):
+        return {}
+    from .solve import solve  # the exact reference
+
+    A_in, B_in = (np.asarray(A), np.asarray(B)) if exact else (A_f, B_f)
+    out = {}
+    for g in games:
+        sol = solve(Game.from_arrays(A_in[g], B_in[g]))
+        out[int(g)] = (sol.degenerate, sol.equilibria)
+    return out
