@@ -60,7 +60,7 @@ def _to_arrays(df: pd.DataFrame) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {"__columns__": np.array(list(df.columns), dtype=str)}
     for k, name in enumerate(df.columns):
         col = df[name].to_numpy()
-        out[f"c{k}"] = col.astype(str) if col.dtype == object else col
+        out[f"c{k}"] = col if col.dtype.kind in "biuf" else col.astype(str)
     return out
 
 

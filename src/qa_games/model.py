@@ -288,7 +288,7 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                 sha256: str = "") -> Model:
     """Build a :class:`Model` from a parsed model file (a dict)."""
     known_tables = {"model", "parameters", "derived", "payoffs", "profiles", "outcomes",
-                    "propositions", "scenario"}
+                    "propositions", "scenario", "sweep"}
     unknown = set(data) - known_tables
     if unknown:
         raise ModelError(f"{where}: unknown tables {sorted(unknown)} "

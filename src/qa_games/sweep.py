@@ -1,0 +1,295 @@
+"""Comparative statics by sweeps: a model solved at every point of a parameter grid.
+
+``sweep(model, grid)`` evaluates the outcome columns of :mod:`qa_games.outcomes`
+(number of equilibria, which named profiles are equilibria, the selected
+equilibrium's probabilities and payoffs, the theory's label) at every grid point
+and returns a :class:`Sweep` whose ``table`` is a pandas DataFrame, one row per
+point (or per equilibrium with ``rows="equilibria"``).
+
+The grid is cut into chunks of ``chunk_size`` points. The ``"local"`` engine runs
+them in this process (vectorised numpy, the batched solver); the ``"dask"`` engine
+runs them on a ``dask.distributed`` cluster -- a scheduler address, or a local
+cluster when none is given -- and gives the identical table, because a chunk's rows
+are a pure function of its points. With ``checkpoint=FOLDER`` each finished chunk
+is stored atomically (:mod:`qa_games.checkpoint`) and ``resume=True`` continues an
+interrupted sweep without recomputing them. A progress bar (tqdm) is shown when
+stderr is a terminal.
+
+>>> from qa_games.grid import product
+>>> s = sweep("cha_quasi_alliance", product({"c": [0.2, 0.9]}), fixed={"t": 1})
+>>> s.table[["c", "n_equilibria", "label"]].to_dict("list")
+{'c': [0.2, 0.9], 'n_equilibria': [3, 1], 'label': ['cooperation', 'friction']}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .checkpoint import Checkpoint
+from .errors import ParameterError, QAGamesError, UnsupportedGameError
+from .grid import Grid, as_grid
+from .outcomes import Outcomes, evaluate_chunk, outcome_spec
+
+__all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE"]
+
+ENGINES = ("local", "dask")
+DEFAULT_CHUNK_SIZE = 20_000
+#: Seconds to wait for a Dask scheduler before giving up.
+CONNECT_TIMEOUT = 5.0
+
+
+class SweepError(QAGamesError, RuntimeError):
+    """A sweep cannot run: an engine is unavailable or a scheduler unreachable."""
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """The result of :func:`sweep`: the table and how it was made."""
+
+    model: str
+    grid: Grid
+    selection: str
+    engine: str
+    table: pd.DataFrame
+    fixed: Mapping[str, Fraction] = field(default_factory=dict)
+    rows: str = "points"
+    chunks: int = 1
+    resumed_chunks: int = 0
+    seconds: float = 0.0
+    source: Any = field(default=None, repr=False)  # the Model, for plots (thresholds)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The varied parameters (the grid's names)."""
+        return self.grid.names
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the table as CSV (atomically)."""
+        from .export import write_table
+
+        return write_table(self.table, path, fmt="csv")
+
+    def to_markdown(self, path: str | Path | None = None) -> str:
+        """The table as Markdown; also written (atomically) to ``path`` when given."""
+        from .export import format_table, write_table
+
+        if path is not None:
+            write_table(self.table, path, fmt="markdown")
+        return format_table(self.table, "markdown")
+
+    def to_latex(self, path: str | Path | None = None, *, caption: str | None = None,
+                 label: str | None = None) -> str:
+        """The table as a booktabs LaTeX tabular; also written to ``path`` when given."""
+        from .export import format_table, write_table
+
+        if path is not None:
+            write_table(self.table, path, fmt="latex", caption=caption, label=label)
+        return format_table(self.table, "latex", caption=caption, label=label)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the table in the format its suffix names (.csv, .md, .tex)."""
+        from .export import write_table
+
+        return write_table(self.table, path)
+
+    def __repr__(self) -> str:
+        return (f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: {len(self.table)} "
+                f"rows, selection={self.selection}, engine={self.engine}>")
+
+
+def _load(model: Any) -> Any:
+    from .model import Model, load_model
+
+    m = load_model(model) if isinstance(model, (str, Path)) else model
+    if not isinstance(m, Model):
+        raise UnsupportedGameError(f"model={getattr(m, 'name', m)!r}: sweeps need a "
+                                   "normal-form model (kind = \"normal\")")
+    return m
+
+
+def _check_grid(model: Any, grid: Grid, fixed: Mapping[str, Fraction]) -> None:
+    """Names, domains and constraints of every point, before anything runs."""
+    from .vectorize import broadcast_values, expression_arrays
+
+    for name in grid.names:
+        model.parameter(name)
+        if name in fixed:
+            raise ParameterError(f"{name} is both varied and fixed (--vary and --set)")
+    values = {**{n: float(v) for n, v in fixed.items()}, **dict(grid.columns)}
+    broadcast_values(model, values)  # domain errors name the parameter and the domain
+    varied = set(grid.names)
+    for rel in model.game.constraints:
+        if not {str(s) for s in rel.free_symbols} & varied:
+            continue
+        diff = expression_arrays(model, [rel.lhs - rel.rhs], values)[0]
+        op = rel.rel_op
+        ok = {"<=": diff <= 1e-12, "<": diff < 0, ">=": diff >= -1e-12, ">": diff > 0,
+              "==": np.abs(diff) <= 1e-12, "!=": diff != 0}.get(op, np.ones_like(diff, bool))
+        if not ok.all():
+            k = int(np.argmin(ok))
+            shown = ", ".join(f"{n}={grid.columns[n][k]!r}" for n in grid.names)
+            raise ParameterError(f"constraint {rel} fails at grid point {k} ({shown})")
+
+
+def _key(model: Any, grid: Grid, spec: Outcomes, chunk_size: int) -> str:
+    from . import __version__
+
+    body = {"model": model.name, "sha256": model.sha256, "grid": grid.digest(),
+            "fixed": {n: str(v) for n, v in spec.fixed}, "rule": spec.rule, "rows": spec.rows,
+            "tol": spec.tol, "chunk_size": chunk_size, "version": __version__}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _bar(total: int, initial: int, progress: bool | None, what: str) -> Any:
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    return tqdm(total=total, initial=initial, disable=not show, unit="pt", desc=what,
+                file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def _run_local(spec: Outcomes, grid: Grid, todo: list[int], bounds: list[tuple[int, int]],
+               done: Any) -> None:
+    for i in todo:
+        a, b = bounds[i]
+        done(i, evaluate_chunk(spec, grid.chunk(a, b)))
+
+
+def _client(scheduler: Any, workers: int | None) -> tuple[Any, Any, bool]:
+    """A dask Client (and the cluster it owns), and whether we must close them."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError("engine='dask' needs the optional extra: pip install "
+                         "'qa_games[dask]' (dask[distributed])") from None
+    if scheduler is not None and not isinstance(scheduler, str):
+        return scheduler, None, False  # a Client the caller owns
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=False,
+                               dashboard_address=None)
+        return Client(cluster), cluster, True
+    try:
+        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SweepError(f"scheduler={scheduler!r}: cannot connect to a Dask scheduler within "
+                         f"{CONNECT_TIMEOUT:g} s ({type(exc).__name__}: {exc})") from None
+    return client, None, True
+
+
+def _run_dask(spec: Outcomes, grid: Grid, todo: list[int], bounds: list[tuple[int, int]],
+              done: Any, scheduler: Any, workers: int | None) -> None:
+    client, cluster, own = _client(scheduler, workers)
+    try:
+        from dask.distributed import as_completed
+
+        remote = client.scatter(spec, broadcast=True)
+        futures = {}
+        for i in todo:
+            a, b = bounds[i]
+            fut = client.submit(evaluate_chunk, remote, grid.chunk(a, b), pure=False)
+            futures[fut] = i
+        for fut in as_completed(list(futures)):
+            done(futures[fut], fut.result())
+    finally:
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
+          selection: str | None = None, rows: str = "points", engine: str = "local",
+          scheduler: Any = None, workers: int | None = None,
+          chunk_size: int = DEFAULT_CHUNK_SIZE, checkpoint: str | Path | None = None,
+          resume: bool = False, keep_checkpoint: bool = False,
+          progress: bool | None = None, tol: float = 1e-9) -> Sweep:
+    """Solve ``model`` at every point of ``grid``; see the module docstring.
+
+    ``model``: a Model or a bundled model's name or a path. ``grid``: a
+    :class:`~qa_games.grid.Grid` or ``{name: values}`` (their product; values as
+    in :func:`~qa_games.grid.parse_values`, e.g. ``"0:1:101"``). ``fixed``: values
+    of other parameters (defaults for the rest). ``selection``: ``"all"`` (select
+    only a unique equilibrium), ``"payoff_dominance"`` or ``"risk_dominance"``;
+    None means the model's own rule. ``rows="equilibria"``: one row per
+    equilibrium (with ``equilibrium``, ``profile`` and ``selected`` columns).
+    ``engine``: ``"local"`` or ``"dask"`` (``scheduler``: an address such as
+    ``"tcp://host:8786"`` or a ``dask.distributed.Client``; None starts a local
+    cluster of ``workers`` threads). ``checkpoint``: a folder for finished chunks;
+    ``resume=True`` reuses them (refused if they belong to another sweep); the
+    folder is deleted after success unless ``keep_checkpoint``. ``progress``: show
+    a bar (None: when stderr is a terminal). All input is checked before any work.
+    """
+    m = _load(model)
+    rule = m.selection if selection is None else selection
+    if engine not in ENGINES:
+        raise ParameterError(f"engine={engine!r} is not one of {', '.join(ENGINES)}")
+    if scheduler is not None and engine != "dask":
+        raise ParameterError(f"scheduler={scheduler!r} needs engine='dask'")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ParameterError(f"workers={workers!r} must be a positive integer")
+    if resume and checkpoint is None:
+        raise ParameterError("resume=True needs a checkpoint folder")
+    g = as_grid(grid)
+    given = dict(fixed or {})
+    for name in given:
+        m.parameter(name)
+    exact_fixed = {n: v for n, v in m.values(given).items() if n in given}
+    spec = outcome_spec(m, rule=rule, rows=rows, fixed=exact_fixed, tol=tol)
+    _check_grid(m, g, exact_fixed)
+
+    size = int(chunk_size)
+    n_chunks = max(1, math.ceil(g.size / size))
+    bounds = [(i * size, min(g.size, (i + 1) * size)) for i in range(n_chunks)]
+    results: dict[int, pd.DataFrame] = {}
+    cp = None
+    if checkpoint is not None:
+        cp = Checkpoint.open(checkpoint, key=_key(m, g, spec, size), chunks=n_chunks,
+                             resume=resume)
+        for i in sorted(cp.finished()):
+            table = cp.load(i)
+            if table is not None:
+                results[i] = table
+    resumed = len(results)
+    todo = [i for i in range(n_chunks) if i not in results]
+    start = time.perf_counter()
+    bar = _bar(g.size, sum(bounds[i][1] - bounds[i][0] for i in results), progress,
+               f"sweep {m.name}")
+
+    def done(i: int, table: pd.DataFrame) -> None:
+        if cp is not None:
+            cp.save(i, table)
+        results[i] = table
+        bar.update(bounds[i][1] - bounds[i][0])
+
+    try:
+        if todo and engine == "local":
+            _run_local(spec, g, todo, bounds, done)
+        elif todo:
+            _run_dask(spec, g, todo, bounds, done, scheduler, workers)
+    finally:
+        bar.close()
+    parts = [results[i] for i in range(n_chunks)]
+    table = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if cp is not None and not keep_checkpoint:
+        cp.remove()
+    return Sweep(m.name, g, rule, engine, table, exact_fixed, rows, n_chunks, resumed,
+                 time.perf_counter() - start, m)
