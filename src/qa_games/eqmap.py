@@ -172,6 +172,8 @@ def _factor_sign(f: Expr, box: Mapping[sympy.Symbol, tuple]) -> tuple[int, bool]
         poly = sympy.Poly(f, *syms)
     except sympy.PolynomialError:
         return 0, True
+    if len(syms) == 1 and poly.degree() > 1:
+        return _univariate_sign(poly, box[syms[0]])
     if any(poly.degree(s) > 1 for s in syms):
         return 0, True
     values = []
@@ -193,6 +195,23 @@ def _factor_sign(f: Expr, box: Mapping[sympy.Symbol, tuple]) -> tuple[int, bool]
     return sign, can_vanish
 
 
+def _univariate_sign(poly: sympy.Poly, bounds: tuple) -> tuple[int, bool]:
+    """Sign of a polynomial in one variable on its interval: from its real roots."""
+    a, b, a_closed, b_closed = bounds
+    roots = [r for r in poly.real_roots() if a <= r <= b]
+    inside = [r for r in roots if a < r < b]
+    points = sorted(set([a, b] + inside))
+    mids = [poly.eval((p + q) / 2) for p, q in zip(points, points[1:])]
+    if all(v > 0 for v in mids):
+        sign = 1
+    elif all(v < 0 for v in mids):
+        sign = -1
+    else:
+        return 0, True
+    vanish = any((a < r < b) or (r == a and a_closed) or (r == b and b_closed) for r in roots)
+    return sign, vanish
+
+
 def _split(g: Expr, box: Mapping) -> tuple[Expr, tuple[Expr, ...], bool]:
     """``g >= 0`` as ``(h, nonzero, trivial)``: ``h >= 0`` and each ``nonzero != 0``.
 
@@ -206,7 +225,7 @@ def _split(g: Expr, box: Mapping) -> tuple[Expr, tuple[Expr, ...], bool]:
         for f, k in factors:
             s, v = _factor_sign(f, box)
             if s == 0 and k % 2:
-                return g, (), False
+                return sympy.factor(num) / sympy.factor(den), (), False
             sign *= s if k % 2 else 1
             if v:
                 vanish.append(f)
@@ -269,6 +288,8 @@ def _region(game: SymbolicGame, A: sympy.Matrix, B: sympy.Matrix, I: tuple[int, 
         h, vanish, triv = _split(g, box)
         if h.is_number and h >= 0:
             continue
+        if _factor_sign(sympy.expand(h), box) == (-1, False):  # h < 0 on the whole domain
+            return None
         ineqs.append(h)
         trivial.append(triv)
         nonzero += [d for d in vanish if d not in nonzero]
@@ -342,8 +363,9 @@ def _frac(e: Any) -> Fraction:
 class EquilibriumMap:
     """The regions of a 2-player symbolic game (see :func:`equilibrium_map`).
 
-    ``skipped`` lists the support pairs whose indifference system is singular for
-    every parameter value (they give no equilibrium of a nondegenerate game).
+    ``skipped`` lists the support pairs that give no equilibrium anywhere: their
+    indifference system is singular for every parameter value (no equilibrium of a
+    nondegenerate game), or one of their inequalities fails on the whole domain.
     """
 
     game: SymbolicGame
@@ -478,22 +500,19 @@ class EquilibriumMap:
                     for p in self.game.parameters]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 out = fn(*args)
+                out = [np.broadcast_to(np.asarray(e, dtype=float), (size,)) for e in out]
+                yes = np.ones(size, dtype=bool)
                 for k, (L, Z, off) in enumerate(layout):
-                    g = [np.broadcast_to(np.asarray(e, dtype=float), (size,)) for e in out[off:off + L]]
-                    weak = np.logical_and.reduce([e >= -tol for e in g]) if g else np.ones(size, bool)
-                    strict = np.logical_and.reduce([e > tol for e in g]) if g else weak
-                    ok = np.logical_and.reduce([np.abs(np.asarray(e, dtype=float)) > tol
-                                                for e in out[off + L:off + L + Z]]) if Z else True
-                    ok = np.broadcast_to(ok, (size,))
+                    g, nz = out[off:off + L], out[off + L:off + L + Z]
+                    weak = np.logical_and.reduce([e >= -tol for e in g] + [yes])
+                    strict = np.logical_and.reduce([e > tol for e in g] + [yes])
+                    ok = np.logical_and.reduce([np.abs(e) > tol for e in nz] + [yes])
                     holds[k, start:stop] = weak & ok
                     degenerate[start:stop] |= weak & (~strict | ~ok)
                     p = off + L + Z
-                    row[k, start:stop] = np.stack([np.broadcast_to(np.asarray(e, dtype=float), (size,))
-                                                   for e in out[p:p + m]], axis=-1)
-                    col[k, start:stop] = np.stack([np.broadcast_to(np.asarray(e, dtype=float), (size,))
-                                                   for e in out[p + m:p + m + n]], axis=-1)
-                    pay[k, start:stop] = np.stack([np.broadcast_to(np.asarray(e, dtype=float), (size,))
-                                                   for e in out[p + m + n:p + m + n + 2]], axis=-1)
+                    row[k, start:stop] = np.stack(out[p:p + m], axis=-1)
+                    col[k, start:stop] = np.stack(out[p + m:p + m + n], axis=-1)
+                    pay[k, start:stop] = np.stack(out[p + m + n:p + m + n + 2], axis=-1)
         return MapEvaluation(self.regions, self.game.strategies, holds, row, col, pay,
                              degenerate, float(tol))
 
@@ -550,8 +569,8 @@ class MapEvaluation:
     def selected(self, rule: str = "payoff_dominance") -> np.ndarray:
         """Index of the selected region at each point, -1 for none, as
         :func:`qa_games.selection.select` decides: a unique equilibrium; else (unless
-        ``rule == "all"``) the payoff-dominant one; else, in 2x2 games, the
-        risk-dominant one of two pure equilibria; else none."""
+        ``rule == "all"``) the payoff-dominant one (``"payoff_dominance"``); else, in
+        2x2 games, the risk-dominant one of exactly two pure equilibria; else none."""
         from .selection import check_rule
 
         check_rule(rule)
@@ -569,6 +588,7 @@ class MapEvaluation:
             out = np.where(pick, np.argmax(win, axis=0), out)
         if tuple(len(s) for s in self.strategies) == (2, 2):
             pure = {r.pure_profile: k for k, r in enumerate(self.regions) if r.pure_profile}
+            n_pure = sum(d[k] for k in pure.values())  # risk dominance: two pure equilibria
             for (e, f) in (((0, 0), (1, 1)), ((0, 1), (1, 0))):
                 k, l = pure[e], pure[f]
                 (i, j), (i2, j2) = e, f
@@ -576,7 +596,7 @@ class MapEvaluation:
                 B = {ij: pay[pure[ij], :, 1] for ij in pure}
                 first = (A[(i, j)] - A[(i2, j)]) * (B[(i, j)] - B[(i, j2)])
                 second = (A[(i2, j2)] - A[(i, j2)]) * (B[(i2, j2)] - B[(i2, j)])
-                both = (out < 0) & (count == 2) & d[k] & d[l]
+                both = (out < 0) & (n_pure == 2) & d[k] & d[l]
                 out = np.where(both & (first > second), k, out)
                 out = np.where(both & (second > first), l, out)
         return out
