@@ -8,6 +8,7 @@ from .errors import (
     SolverError,
     UnsupportedGameError,
 )
+from .eqmap import EquilibriumMap, MapEvaluation, Region, equilibrium_map
 from .game import Game, SymbolicGame
 from .model import Model, list_models, load_model
 from .nfg import read_nfg, write_nfg
@@ -23,6 +24,10 @@ __all__ = [
     "Solution",
     "Equilibrium",
     "select",
+    "equilibrium_map",
+    "EquilibriumMap",
+    "MapEvaluation",
+    "Region",
     "read_nfg",
     "write_nfg",
     "Game",
