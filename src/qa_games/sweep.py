@@ -45,7 +45,7 @@ from .outcomes import Outcomes, evaluate_chunk, outcome_spec
 __all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE"]
 
 ENGINES = ("local", "dask")
-DEFAULT_CHUNK_SIZE = 20_000
+DEFAULT_CHUNK_SIZE = 5_000
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 5.0
 

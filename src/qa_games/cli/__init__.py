@@ -17,7 +17,7 @@ from ..errors import QAGamesError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-COMMANDS = ("models", "solve")
+COMMANDS = ("models", "solve", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,144 @@
+"""``qa-games sweep``: comparative statics of a model over a grid, to a table and a figure.
+
+Every input is checked before any work starts (names, domains, output folders and
+formats). With ``--out`` or ``--plot``, finished chunks are checkpointed in a folder
+next to the first output (``OUT.chunks``); ``--resume`` continues from it, and it is
+removed once every output is written. Outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError
+from .common import add_set_option, parse_sets
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sweep", help="solve a model over a parameter grid: table and figure",
+        description="Solve MODEL at every point of a grid (the product of the --vary "
+                    "ranges, or a Latin-hypercube sample with --sample) and write the "
+                    "outcome table and a figure.",
+        epilog="example: qa-games sweep cha_quasi_alliance --vary c=0:1:101 "
+               "--vary t=0:1:101 --out t.csv --plot map.png")
+    p.add_argument("model", metavar="MODEL", help="a bundled model's name or a .toml path")
+    p.add_argument("--vary", action="append", default=[], metavar="NAME=LO:HI:N",
+                   help="a varied parameter: NAME=lo:hi:n (n values, ends included) or "
+                        "NAME=a,b,c; with --sample, NAME=lo:hi or NAME (its domain)")
+    add_set_option(p)
+    p.add_argument("--selection", choices=("all", "payoff_dominance", "risk_dominance"),
+                   default=None, help="equilibrium selection (default: the model's rule)")
+    p.add_argument("--rows", choices=("points", "equilibria"), default="points",
+                   help="one row per point (default) or per equilibrium")
+    p.add_argument("--sample", type=int, default=None, metavar="N",
+                   help="N Latin-hypercube points instead of the product grid")
+    p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="table file: .csv, .md or .tex (default: CSV on stdout)")
+    p.add_argument("--plot", default=None, metavar="FILE",
+                   help="figure file: .png, .pdf or .svg (a region map for two varied "
+                        "parameters, else the outcome along one)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    p.add_argument("--workers", type=int, default=None, help="workers of the local Dask cluster")
+    p.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                   help="points per chunk (the unit of checkpoints and of Dask tasks)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted sweep from its checkpoint folder")
+    p.add_argument("--checkpoint", default=None, metavar="DIR",
+                   help="checkpoint folder (default: OUT.chunks next to --out or --plot)")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="always show the progress bar")
+    bar.add_argument("--no-progress", dest="progress", action="store_false",
+                     help="never show it (default: only on a terminal)")
+    p.set_defaults(func=run)
+
+
+def _varies(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        name = name.strip()
+        if not name:
+            raise ParameterError(f"--vary {item!r}: expected NAME=lo:hi:n, e.g. c=0:1:101")
+        if name in out:
+            raise ParameterError(f"--vary: {name} is given twice")
+        out[name] = spec.strip() if sep else ""
+    if not out:
+        raise ParameterError("give at least one --vary NAME=lo:hi:n")
+    return out
+
+
+def _grid(args: argparse.Namespace, model: Any) -> Any:
+    from ..grid import latin_hypercube, product
+
+    varies = _varies(args.vary)
+    if args.sample is None:
+        empty = [n for n, s in varies.items() if not s]
+        if empty:
+            raise ParameterError(f"--vary {empty[0]}: give values, e.g. {empty[0]}=0:1:101 "
+                                 "(a bare name needs --sample)")
+        return product(varies)
+    box = {}
+    for name, spec in varies.items():
+        if spec and spec.count(":") != 1:
+            raise ParameterError(f"--vary {name}={spec}: with --sample give bounds lo:hi "
+                                 "(or a bare name for its domain)")
+        box[name] = spec or None
+    return latin_hypercube(box, args.sample, seed=args.seed, model=model)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..checkpoint import Checkpoint
+    from ..export import check_writable, format_table, table_format, write_table
+    from ..plots import FIGURE_FORMATS, plot
+    from ..sweep import DEFAULT_CHUNK_SIZE, _load, sweep
+
+    model = _load(args.model)
+    grid = _grid(args, model)
+    if args.scheduler is not None and args.engine != "dask":
+        raise ParameterError("--scheduler needs --engine dask")
+    if args.out is not None:
+        table_format(args.out)
+        check_writable(args.out)
+    if args.plot is not None:
+        if Path(args.plot).suffix.lower() not in FIGURE_FORMATS:
+            raise ParameterError(f"--plot {args.plot!r}: unknown figure format (known: "
+                                 f"{', '.join(FIGURE_FORMATS)})")
+        check_writable(args.plot)
+    if args.plot is not None and args.rows != "points":
+        raise ParameterError("--plot needs --rows points (one row per point)")
+    first = args.out or args.plot
+    checkpoint = args.checkpoint or (f"{first}.chunks" if first else None)
+    if args.resume and checkpoint is None:
+        raise ParameterError("--resume needs --out, --plot or --checkpoint (where the "
+                             "interrupted sweep kept its chunks)")
+    if args.resume and not Path(checkpoint).exists():
+        print(f"qa-games sweep: nothing to resume in {checkpoint}; starting afresh",
+              file=sys.stderr)
+    result = sweep(model, grid, fixed=parse_sets(args.sets), selection=args.selection,
+                   rows=args.rows, engine=args.engine, scheduler=args.scheduler,
+                   workers=args.workers, chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                   checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
+                   progress=args.progress)
+    written = []
+    if args.out is not None:
+        written.append(str(write_table(result.table, args.out)))
+    if args.plot is not None:
+        plot(result, args.plot)
+        written.append(args.plot)
+    if not written:
+        sys.stdout.write(format_table(result.table, "csv"))
+    if checkpoint is not None:
+        Checkpoint(Path(checkpoint), "", 0).remove()
+    resumed = f" ({result.resumed_chunks} resumed)" if result.resumed_chunks else ""
+    print(f"qa-games sweep: {len(result.table)} rows, {result.chunks} chunks{resumed}, "
+          f"engine {result.engine}, {result.seconds:.2f} s"
+          + (f" -> {', '.join(written)}" if written else ""), file=sys.stderr)
+    return 0

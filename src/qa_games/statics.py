@@ -1,0 +1,298 @@
+"""Symbolic comparative statics: derivatives of closed-form outcomes and their signs.
+
+A model's derived quantities are closed forms in its parameters (Cha's
+``Delta_A = (1 - phi)(1 - c) t x_A - t y_A - k_A``, the threshold ``c*``, the mixed
+equilibrium's ``p_A``). Their comparative statics are partial derivatives
+(Samuelson 1947, *Foundations of Economic Analysis*, ch. 3), and a proposition such
+as cha-1 (``dDelta_i/dc < 0``) is the claim that a derivative has a constant sign on
+a region of parameter space.
+
+:func:`sign_on` decides the sign of an expression on a box (each parameter in an
+interval; the domains by default) in three steps:
+
+1. **Proof by positivity.** Each parameter is rewritten as a function of a new
+   symbol ``u >= 0`` that sweeps its interval: ``lo + u`` on ``[lo, inf)``,
+   ``lo + (hi - lo) u / (1 + u)`` on ``[lo, hi)``; the closed end ``hi`` is a face,
+   handled by substituting ``hi`` and recursing. sympy's assumption system then
+   proves a sign when, after ``together``/``factor``, the expression is built from
+   nonnegative pieces (a rational function whose numerator and denominator have
+   coefficients of one sign is decided at once).
+2. **Refutation by sampling.** Otherwise the expression is evaluated at the box's
+   corners and at seeded random points; finding both strict signs proves that it
+   has no constant sign (``"indefinite"``, with two witnesses).
+3. Otherwise the answer is ``"undecided"`` (the samples' sign is reported).
+
+Undefined points (a division by zero on a face, as ``p_A`` at ``c = 1``) are left out:
+a sign is claimed where the expression is defined.
+
+>>> from qa_games.model import load_model
+>>> m = load_model("cha_quasi_alliance")
+>>> derivative(m, "Delta_A", "c")
+t*x_A*(phi - 1)
+>>> sign_on(derivative(m, "Delta_A", "c"), m, {"t": "(0, 10]"}).sign
+'negative'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy
+
+from .errors import ParameterError
+from .parameter import Interval, to_fraction
+
+__all__ = ["derivative", "sign_on", "Sign", "comparative_statics", "SIGNS"]
+
+SIGNS = ("positive", "negative", "nonnegative", "nonpositive", "zero", "indefinite",
+         "undecided")
+
+
+@dataclass(frozen=True)
+class Sign:
+    """The sign of an expression on a region.
+
+    ``proved`` is True when ``sign`` is a theorem on the region (steps 1 and 2 of
+    the module docstring); ``witnesses`` are points showing ``"indefinite"``;
+    ``method`` says how it was decided.
+    """
+
+    sign: str
+    proved: bool
+    method: str
+    witnesses: tuple[dict[str, float], ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.sign + ("" if self.proved else " (not proved)")
+
+
+def _quantity(model: Any, quantity: str | sympy.Expr) -> sympy.Expr:
+    if isinstance(quantity, sympy.Basic):
+        return sympy.sympify(quantity)
+    if quantity in model.derived:
+        return model.derived[quantity]
+    return model.expression(quantity, where=f"{model.name}: quantity {quantity!r}")
+
+
+def derivative(model: Any, quantity: str | sympy.Expr, parameter: str) -> sympy.Expr:
+    """``d quantity / d parameter``, simplified; ``quantity`` is a derived name or an
+    expression over the model's names (read by the whitelist parser)."""
+    sym = model.game.symbols[model.parameter(parameter).name]
+    expr = _quantity(model, quantity)
+    if expr.has(sympy.Min, sympy.Max, sympy.Abs):  # piecewise: differentiate each branch
+        expr = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
+        if isinstance(expr, sympy.Piecewise):
+            return sympy.Piecewise(*((_simplify(sympy.diff(e, sym)), c) for e, c in expr.args))
+    return _simplify(sympy.diff(expr, sym))
+
+
+def _simplify(e: sympy.Expr) -> sympy.Expr:
+    return sympy.factor(sympy.simplify(e))
+
+
+def _region(model: Any, expr: sympy.Expr,
+            region: Mapping[str, Any] | None) -> dict[sympy.Symbol, Interval]:
+    symbols = model.game.symbols
+    boxes: dict[sympy.Symbol, Interval] = {}
+    for name, spec in (region or {}).items():
+        p = model.parameter(name)
+        if isinstance(spec, Interval):
+            box = spec
+        elif isinstance(spec, str):
+            box = Interval.parse(spec)
+        else:
+            lo, hi = spec
+            box = Interval(to_fraction(lo, name=name), to_fraction(hi, name=name))
+        dom = p.domain
+        lo_ok = dom.lower is None or (box.lower is not None and (
+            box.lower > dom.lower or (box.lower == dom.lower and
+                                      (dom.lower_closed or not box.lower_closed))))
+        hi_ok = dom.upper is None or (box.upper is not None and (
+            box.upper < dom.upper or (box.upper == dom.upper and
+                                      (dom.upper_closed or not box.upper_closed))))
+        if not (lo_ok and hi_ok):
+            raise ParameterError(f"region {name} {box} is not inside its domain {dom}")
+        boxes[symbols[name]] = box
+    for s in sorted(expr.free_symbols, key=str):
+        if s not in boxes:
+            boxes[s] = model.parameter(str(s)).domain
+    return {s: b for s, b in boxes.items() if s in expr.free_symbols}
+
+
+def _rat(x: Any) -> sympy.Rational:
+    return sympy.Rational(x.numerator, x.denominator)
+
+
+def _interior_sign(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval]) -> str | None:
+    """The sign on the box minus its closed upper faces, by assumptions; None if unknown."""
+    subs = {}
+    for k, (s, box) in enumerate(boxes.items()):
+        if box.lower is None and box.upper is None:
+            return None
+        closed = box.lower_closed if box.lower is not None else box.upper_closed
+        u = sympy.Symbol(f"_u{k}", nonnegative=True) if closed else \
+            sympy.Symbol(f"_u{k}", positive=True)
+        if box.lower is None:  # (-inf, hi]
+            subs[s] = _rat(box.upper) - u
+        elif box.upper is None:
+            subs[s] = _rat(box.lower) + u
+        else:
+            lo, hi = _rat(box.lower), _rat(box.upper)
+            subs[s] = lo + (hi - lo) * u / (1 + u)
+    e = sympy.factor(sympy.together(expr.xreplace(subs)))
+    if e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    for name, test in (("zero", "is_zero"), ("positive", "is_positive"),
+                       ("negative", "is_negative"), ("nonnegative", "is_nonnegative"),
+                       ("nonpositive", "is_nonpositive")):
+        if getattr(e, test):
+            return name
+    return None
+
+
+def _combine(a: str, b: str | None) -> str | None:
+    """The sign on a union of two parts (b None: the part is empty or undefined)."""
+    if b is None:
+        return a
+    if a == b:
+        return a
+    pos, neg = {"positive", "nonnegative", "zero"}, {"negative", "nonpositive", "zero"}
+    if a in pos and b in pos:
+        return "nonnegative"
+    if a in neg and b in neg:
+        return "nonpositive"
+    return "indefinite"
+
+
+def _prove(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], depth: int = 0) -> str | None:
+    if isinstance(expr, sympy.Piecewise):  # every branch's sign, ignoring the conditions
+        signs = [_prove(e, boxes, depth) for e, _ in expr.args]
+        if any(x is None for x in signs):
+            return None
+        out = signs[0]
+        for x in signs[1:]:
+            out = _combine(out, x) if out != "undefined" else x
+        return None if out == "indefinite" else out
+    boxes = {t: b for t, b in boxes.items() if t in expr.free_symbols}
+    if not boxes:
+        val = sympy.simplify(expr)
+        if val.has(sympy.zoo, sympy.nan) or not val.is_real:
+            return "undefined"
+        return "zero" if val == 0 else "positive" if val > 0 else "negative"
+    if depth > 12:
+        return None
+    sign = _interior_sign(expr, boxes)
+    if sign is None:
+        return None
+    for s, box in boxes.items():
+        if box.upper is not None and box.upper_closed and box.lower != box.upper:
+            face = expr.xreplace({s: _rat(box.upper)})
+            if face.has(sympy.zoo, sympy.nan):
+                continue  # undefined on this face
+            rest = {t: b for t, b in boxes.items() if t != s}
+            fs = _prove(face, rest, depth + 1)
+            if fs is None:
+                return None
+            if fs != "undefined":
+                sign = _combine(sign, fs)
+    return sign
+
+
+def _sample(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], n: int,
+            seed: int) -> tuple[np.ndarray, list[dict[str, float]]]:
+    rng = np.random.default_rng(seed)
+    syms = list(boxes)
+    cols = []
+    for s in syms:
+        b = boxes[s]
+        lo = float(b.lower) if b.lower is not None else -1e3
+        hi = float(b.upper) if b.upper is not None else (lo + 1e3 if b.lower is not None else 1e3)
+        pts = rng.uniform(lo, hi, n)
+        corners = np.array([lo if b.lower_closed and b.lower is not None else lo + 1e-9 * (hi - lo),
+                            hi if b.upper_closed and b.upper is not None else hi - 1e-9 * (hi - lo)])
+        cols.append(np.concatenate([corners, pts]))
+    grid = np.array(np.meshgrid(*[c[:2] for c in cols], indexing="ij")).reshape(len(syms), -1) \
+        if len(syms) <= 10 else np.empty((len(syms), 0))
+    allpts = np.concatenate([grid, np.array([c[2:] for c in cols])], axis=1)
+    fn = sympy.lambdify(syms, expr, modules="numpy")
+    with np.errstate(all="ignore"):
+        vals = np.broadcast_to(np.asarray(fn(*allpts), dtype=float), allpts.shape[1:]).copy()
+    points = [{str(s): float(allpts[k, j]) for k, s in enumerate(syms)}
+              for j in range(allpts.shape[1])]
+    return vals, points
+
+
+def _exact_sign(expr: sympy.Expr, pts: list[dict[str, float]], idx: np.ndarray,
+                want: int) -> dict[str, float] | None:
+    """The first of the points ``idx`` at which ``expr`` has sign ``want`` exactly."""
+    for j in idx[:20]:
+        subs = {s: sympy.Rational(repr(pts[j][str(s)])) for s in expr.free_symbols}
+        val = expr.xreplace(subs)
+        if val.is_number and val.is_real and sympy.sign(val) == want:
+            return pts[int(j)]
+    return None
+
+
+def sign_on(expr: sympy.Expr, model: Any, region: Mapping[str, Any] | None = None, *,
+            samples: int = 2000, seed: int = 0) -> Sign:
+    """The sign of ``expr`` (in ``model``'s parameters) on ``region``.
+
+    ``region`` maps parameters to intervals (``"(0, 10]"``, an :class:`Interval` or
+    ``(lo, hi)`` closed) inside their domains; other parameters range over their
+    domains. See the module docstring for the method.
+
+    >>> from qa_games.model import load_model
+    >>> m = load_model("cha_quasi_alliance")
+    >>> sign_on(m.derived["Delta_A"], m).sign
+    'indefinite'
+    """
+    expr = sympy.sympify(expr)
+    boxes = _region(model, expr, region)
+    proved = None
+    try:
+        proved = _prove(expr, boxes)
+    except (TypeError, ValueError, NotImplementedError):  # sympy could not compare
+        proved = None
+    if proved == "undefined":
+        return Sign("undecided", False, "undefined on the whole region")
+    if proved is not None and proved != "indefinite":
+        return Sign(proved, True, "sympy assumptions after mapping the region to u >= 0")
+    vals, pts = _sample(expr, boxes, samples, seed)
+    ok = np.isfinite(vals)
+    pos, neg = np.flatnonzero(ok & (vals > 0)), np.flatnonzero(ok & (vals < 0))
+    if len(pos) and len(neg):
+        witnesses = (_exact_sign(expr, pts, pos, 1), _exact_sign(expr, pts, neg, -1))
+        if witnesses[0] is not None and witnesses[1] is not None:
+            return Sign("indefinite", True, f"exact values at sampled points (seed {seed})",
+                        witnesses)
+    seen = ("positive" if len(pos) and not (ok & (vals == 0)).any() else
+            "nonnegative" if len(pos) else
+            "negative" if len(neg) and not (ok & (vals == 0)).any() else
+            "nonpositive" if len(neg) else "zero")
+    return Sign("undecided", False, f"not proved; {seen} at {int(ok.sum())} sampled points "
+                f"(seed {seed})")
+
+
+def comparative_statics(model: Any, parameter: str, *, quantities: Any = None,
+                        region: Mapping[str, Any] | None = None) -> Any:
+    """A table: for each closed-form quantity (default: every derived one), its
+    derivative with respect to ``parameter`` and that derivative's sign on ``region``.
+
+    >>> from qa_games.model import load_model
+    >>> t = comparative_statics(load_model("cha_quasi_alliance"), "c", quantities=["Delta_A"])
+    >>> t[["quantity", "derivative", "sign", "proved"]].values.tolist()
+    [['Delta_A', 't*x_A*(phi - 1)', 'nonpositive', True]]
+    """
+    import pandas as pd
+
+    names = list(model.derived) if quantities is None else list(quantities)
+    rows = []
+    for q in names:
+        d = derivative(model, q, parameter)
+        s = sign_on(d, model, region)
+        rows.append({"quantity": str(q), "parameter": parameter, "derivative": str(d),
+                     "sign": s.sign, "proved": s.proved, "method": s.method})
+    return pd.DataFrame(rows)
