@@ -130,8 +130,19 @@ def _check_grid(model: Any, grid: Grid, fixed: Mapping[str, Fraction]) -> None:
         model.parameter(name)
         if name in fixed:
             raise ParameterError(f"{name} is both varied and fixed (--vary and --set)")
+    for name in grid.names:
+        dom = model.parameter(name).domain
+        col = np.asarray(grid.columns[name], dtype=float)
+        bad = ~np.isfinite(col)
+        if dom.lower is not None:
+            bad |= (col < float(dom.lower)) if dom.lower_closed else (col <= float(dom.lower))
+        if dom.upper is not None:
+            bad |= (col > float(dom.upper)) if dom.upper_closed else (col >= float(dom.upper))
+        if bad.any():
+            raise ParameterError(f"{name}={float(col[bad][0])!r} is outside its domain {dom} "
+                                 f"({int(bad.sum())} of {len(col)} grid values)")
     values = {**{n: float(v) for n, v in fixed.items()}, **dict(grid.columns)}
-    broadcast_values(model, values)  # domain errors name the parameter and the domain
+    broadcast_values(model, values)
     varied = set(grid.names)
     for rel in model.game.constraints:
         if not {str(s) for s in rel.free_symbols} & varied:
