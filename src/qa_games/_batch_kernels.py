@@ -1,8 +1,8 @@
 """Private kernels of :mod:`qa_games.batch`: support enumeration on stacks of games.
 
 The cranky layer: every function takes plain float64 arrays of shape ``(K, m, n)``
-that the caller has checked (finite, normalised so that each game's payoffs have
-mean 0 and largest absolute value 1), and trusts them. Nothing here loops over
+that the caller has checked (finite, normalised so that each game's payoffs span
+[0, 1]), and trusts them. Nothing here loops over
 games in Python; the loops run over support sizes and blocks of support pairs.
 
 Theory (von Stengel 2007, "Equilibrium computation for two-player games in
@@ -51,10 +51,14 @@ class Found(NamedTuple):
 
 
 def normalise(A: np.ndarray) -> np.ndarray:
-    """Shift and scale each game's payoffs to mean 0 and max |.| = 1 (equilibria unchanged)."""
-    centred = A - A.mean(axis=(1, 2), keepdims=True)
-    scale = np.abs(centred).max(axis=(1, 2), keepdims=True)
-    return centred / np.where(scale > 0, scale, 1.0)
+    """Shift and scale each game's payoffs into [0, 1] (equilibria unchanged).
+
+    A constant game (range 0) is left at 0: every tie in it is exact.
+    """
+    flat = A.reshape(len(A), -1)
+    lo = flat.min(axis=1)[:, None, None]
+    scale = flat.max(axis=1)[:, None, None] - lo
+    return (A - lo) / np.where(scale > 0, scale, 1.0)
 
 
 @functools.lru_cache(maxsize=64)
@@ -227,32 +231,33 @@ def enumerate_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np
 
 def flags_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Which of the candidates ``(0, 0), (0, 1), mixed, (1, 0), (1, 1)`` of each 2x2
-    game (raw payoffs) are equilibria, ``(K, 5) bool``, and ``suspect (K,)``.
+    game (raw payoffs) are equilibria, ``(5, K) bool``, and ``suspect (K,)``.
 
     In decreasing lexicographic order of ``(x, y)`` (the order of :func:`solve`) the
     equilibria of a 2x2 game always come in this fixed order. The tests are those of
     :func:`pure` and :func:`mixed`, on each game's differences
     ``a_j = A[0, j] - A[1, j]``, ``b_i = B[i, 0] - B[i, 1]`` against ``tol`` times the
-    game's largest centred payoff.
+    game's payoff range. Only elementwise operations on ``(K,)`` columns: numpy's
+    reductions along short axes are slow.
     """
     K = len(A)
     a = A.reshape(K, 4)
     b = B.reshape(K, 4)
-    eA = tol * np.abs(a - a.mean(axis=1, keepdims=True)).max(axis=1)
-    eB = tol * np.abs(b - b.mean(axis=1, keepdims=True)).max(axis=1)
     a0 = a[:, 0] - a[:, 2]
     a1 = a[:, 1] - a[:, 3]
     b0 = b[:, 0] - b[:, 1]
     b1 = b[:, 2] - b[:, 3]
-    flags = np.empty((K, 5), dtype=bool)
-    flags[:, 0] = (a0 >= -eA) & (b0 >= -eB)
-    flags[:, 1] = (a1 >= -eA) & (b0 <= eB)
-    flags[:, 2] = (a0 * a1 < 0) & (b0 * b1 < 0)
-    flags[:, 3] = (a0 <= eA) & (b1 >= -eB)
-    flags[:, 4] = (a1 <= eA) & (b1 <= eB)
+    eA = tol * _range4(a)
+    eB = tol * _range4(b)
+    flags = np.empty((5, K), dtype=bool)
+    flags[0] = (a0 >= -eA) & (b0 >= -eB)
+    flags[1] = (a1 >= -eA) & (b0 <= eB)
+    flags[2] = (a0 * a1 < 0) & (b0 * b1 < 0)
+    flags[3] = (a0 <= eA) & (b1 >= -eB)
+    flags[4] = (a1 <= eA) & (b1 <= eB)
     suspect = ((np.abs(a0) <= eA) | (np.abs(a1) <= eA)
                | (np.abs(b0) <= eB) | (np.abs(b1) <= eB))
-    g = np.flatnonzero(flags[:, 2])
+    g = np.flatnonzero(flags[2])
     # A probability within tol of 0 (|a_j| tiny against the other difference).
     da, db = np.abs(a1[g] - a0[g]), np.abs(b1[g] - b0[g])
     small = np.minimum(np.minimum(np.abs(a0[g]), np.abs(a1[g])) / da,
@@ -261,31 +266,56 @@ def flags_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.
     return flags, suspect
 
 
+def _range4(a: np.ndarray) -> np.ndarray:
+    hi = np.maximum(np.maximum(a[:, 0], a[:, 1]), np.maximum(a[:, 2], a[:, 3]))
+    lo = np.minimum(np.minimum(a[:, 0], a[:, 1]), np.minimum(a[:, 2], a[:, 3]))
+    return hi - lo
+
+
+def count_2x2(flags: np.ndarray) -> np.ndarray:
+    """Number of equilibria per game from the ``(5, K)`` flags."""
+    counts = flags[0].astype(np.intp)
+    for c in range(1, 5):
+        counts += flags[c]
+    return counts
+
+
 def fill_2x2(A: np.ndarray, B: np.ndarray, flags: np.ndarray, row: np.ndarray,
              col: np.ndarray, pay_r: np.ndarray, pay_c: np.ndarray) -> None:
-    """Write the equilibria flagged by :func:`flags_2x2` into NaN-filled output arrays
-    ``row (K, E, 2)``, ``col``, ``pay_r (K, E)``, ``pay_c``, in the flags' order."""
+    """Write the equilibria flagged by :func:`flags_2x2` into the (uninitialised,
+    contiguous) output arrays ``row (K, E, 2)``, ``col``, ``pay_r (K, E)``,
+    ``pay_c``, in the flags' order, NaN beyond each game's count."""
     K = len(A)
+    E = row.shape[1]
     a = A.reshape(K, 4)
     b = B.reshape(K, 4)
-    pos = np.cumsum(flags, axis=1) - 1
-    for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1))):
-        g = np.flatnonzero(flags[:, c])
-        e = pos[g, c]
-        row[g, e, i] = 1.0
-        row[g, e, 1 - i] = 0.0
-        col[g, e, j] = 1.0
-        col[g, e, 1 - j] = 0.0
-        pay_r[g, e] = a[g, 2 * i + j]
-        pay_c[g, e] = b[g, 2 * i + j]
-    g = np.flatnonzero(flags[:, 2])
-    e = pos[g, 2]
-    a, b = a[g], b[g]
-    a0, a1 = a[:, 0] - a[:, 2], a[:, 1] - a[:, 3]
-    b0, b1 = b[:, 0] - b[:, 1], b[:, 2] - b[:, 3]
-    da, db = a1 - a0, b1 - b0
-    x0, x1 = b1 / db, -b0 / db
-    y0, y1 = a1 / da, -a0 / da
-    row[g, e, 0], row[g, e, 1], col[g, e, 0], col[g, e, 1] = x0, x1, y0, y1
-    pay_r[g, e] = a[:, 0] * y0 + a[:, 1] * y1
-    pay_c[g, e] = x0 * b[:, 0] + x1 * b[:, 2]
+    rows, cols = row.reshape(K * E, 2), col.reshape(K * E, 2)
+    prs, pcs = pay_r.reshape(K * E), pay_c.reshape(K * E)
+    for arr in (rows, cols, prs, pcs):
+        arr.fill(np.nan)
+    before = np.zeros(K, dtype=np.intp)  # equilibria of earlier candidates
+    for c in range(5):
+        g = np.flatnonzero(flags[c])
+        idx = g * E + before[g]
+        if c < 4:
+            before += flags[c]
+        if c == 2:
+            ag, bg = a[g], b[g]
+            a0, a1 = ag[:, 0] - ag[:, 2], ag[:, 1] - ag[:, 3]
+            b0, b1 = bg[:, 0] - bg[:, 1], bg[:, 2] - bg[:, 3]
+            da, db = a1 - a0, b1 - b0
+            x0, x1 = b1 / db, -b0 / db
+            y0, y1 = a1 / da, -a0 / da
+            rows[idx] = np.stack([x0, x1], axis=1)
+            cols[idx] = np.stack([y0, y1], axis=1)
+            prs[idx] = ag[:, 0] * y0 + ag[:, 1] * y1
+            pcs[idx] = x0 * bg[:, 0] + x1 * bg[:, 2]
+            continue
+        i, j = divmod(c - (c > 2), 2)
+        rows[idx] = _UNIT[i]
+        cols[idx] = _UNIT[j]
+        prs[idx] = a[g, 2 * i + j]
+        pcs[idx] = b[g, 2 * i + j]
+
+
+_UNIT = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))

@@ -257,6 +257,10 @@ Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
                np.ndarray]
 
 
+#: Games per step of the 2x2 path: elementwise work on columns that stay in cache.
+_CACHE_CHUNK = 16_384
+
+
 def _widen(arr: np.ndarray, E: int) -> np.ndarray:
     pad = np.full((arr.shape[0], E - arr.shape[1]) + arr.shape[2:], np.nan)
     return np.concatenate([arr, pad], axis=1)
@@ -264,21 +268,22 @@ def _widen(arr: np.ndarray, E: int) -> np.ndarray:
 
 def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
     k = len(A)
-    flags = np.empty((k, 5), dtype=bool)
+    chunk = min(chunk, _CACHE_CHUNK)
+    flags = np.empty((5, k), dtype=bool)
     suspect = np.empty(k, dtype=bool)
     for start in range(0, k, chunk):
         sl = slice(start, min(k, start + chunk))
-        flags[sl], suspect[sl] = kern.flags_2x2(A[sl], B[sl], tol)
-    counts = flags.sum(axis=1)
+        flags[:, sl], suspect[sl] = kern.flags_2x2(A[sl], B[sl], tol)
+    counts = kern.count_2x2(flags)
     E = max(1, int(counts.max()))
-    row = np.full((k, E, 2), np.nan)
-    col = np.full((k, E, 2), np.nan)
-    pay_r = np.full((k, E), np.nan)
-    pay_c = np.full((k, E), np.nan)
+    row, col = np.empty((k, E, 2)), np.empty((k, E, 2))  # filled chunk by chunk
+    pay_r, pay_c = np.empty((k, E)), np.empty((k, E))
     for start in range(0, k, chunk):
         sl = slice(start, min(k, start + chunk))
-        kern.fill_2x2(A[sl], B[sl], flags[sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
-    pure_eq = flags[:, [0, 1, 3, 4]].reshape(k, 2, 2)
+        kern.fill_2x2(A[sl], B[sl], flags[:, sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
+    pure_eq = np.empty((k, 2, 2), dtype=bool)
+    for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1))):
+        pure_eq[:, i, j] = flags[c]
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
 
 
