@@ -49,7 +49,7 @@ def table_format(path: str | Path) -> str:
     try:
         return FORMATS[suffix]
     except KeyError:
-        raise ParameterError(f"--out {str(path)!r}: unknown table format {suffix or '(none)'!r} "
+        raise ParameterError(f"{str(path)!r}: unknown table format {suffix or '(none)'!r} "
                              f"(known: {', '.join(FORMATS)})") from None
 
 
