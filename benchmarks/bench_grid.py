@@ -112,7 +112,7 @@ def nashpy_equilibria(a: np.ndarray, b: np.ndarray) -> list:
 
 def matches(eqs: list, rows: np.ndarray, cols: np.ndarray) -> bool:
     """nashpy's equilibria equal the padded (E, m), (E, n) arrays, as sets."""
-    ref = [(r, c) for r, c in zip(rows, cols) if not np.isnan(r).any()]
+    ref = [(r, c) for r, c in zip(rows, cols, strict=True) if not np.isnan(r).any()]
     if len(ref) != len(eqs):
         return False
     return all(any(np.allclose(x, r, atol=ATOL) and np.allclose(y, c, atol=ATOL)
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  nashpy vs batched on the sample:               {nash_vs_a} / {len(sample)}")
     print(f"  nashpy vs symbolic on the sample:              {nash_vs_b} / {len(sample)}")
     counts = np.bincount(n_b)
-    print(f"  equilibria per point (symbolic): "
+    print("  equilibria per point (symbolic): "
           + ", ".join(f"{k}: {v:,}" for k, v in enumerate(counts) if v))
     labels = [r.label for r in emap.regions] + ["none"]
     chosen = np.bincount(sel_b + 1, minlength=len(labels))

@@ -57,7 +57,7 @@ def check_point(emap, model, values) -> None:
         assert exact_set(ours) <= exact_set(ref) | {None}
     else:
         assert exact_set(ours) == exact_set(ref), values
-    for eq, ref_eq in zip(ours.equilibria, ref.equilibria):
+    for eq, ref_eq in zip(ours.equilibria, ref.equilibria, strict=False):
         if eq.exact == ref_eq.exact:
             assert eq.exact_payoffs == ref_eq.exact_payoffs
 
@@ -261,3 +261,26 @@ def test_bad_inputs():
         CHA_MAP.region("cooperate")
     with pytest.raises(ParameterError, match="selection"):
         CHA_MAP.evaluate({"c": [0.5]}).selected("nash")
+
+
+def test_named_condition_is_sympy():
+    cond = CHA_MAP.region("cooperate", "cooperate").named_condition(CHA)
+    d_a, d_b = (sympy.Symbol(n, real=True) for n in ("Delta_A", "Delta_B"))
+    assert cond == sympy.And(d_a >= 0, d_b >= 0)
+
+
+def test_evaluate_checks_constraints():
+    ev = WALT_MAP.evaluate({"mu_1": np.array([0.1, 0.2])})
+    assert ev.n_equilibria.tolist() == [1, 1]
+    with pytest.raises(ParameterError, match="mu_1 <= mu_2 fails at point 1"):
+        WALT_MAP.evaluate({"mu_1": np.array([0.1, 0.5])})
+
+
+def test_threat_index_substitution_irrational_values():
+    model = WALT.substitute("tau", "threat_index")
+    emap = equilibrium_map(model)
+    for values in ({"c": F(3, 10), "offense": F(9, 10)}, {"c": F(9, 10), "power": 1}, {}):
+        ours, ref = emap.at(values), solve(model.at(values))
+        assert len(ours.equilibria) == len(ref.equilibria)
+        for a, b in zip(ours.equilibria, ref.equilibria, strict=True):
+            assert np.allclose(np.concatenate(a.profile), np.concatenate(b.profile))
