@@ -60,6 +60,13 @@ def check_point(emap, model, values) -> None:
     for eq, ref_eq in zip(ours.equilibria, ref.equilibria, strict=False):
         if eq.exact == ref_eq.exact:
             assert eq.exact_payoffs == ref_eq.exact_payoffs
+    # the vectorised route at the same point (as floats) agrees, flags included
+    ev = emap.evaluate({k: np.array([float(v)]) for k, v in values.items()})
+    assert bool(ev.degenerate[0]) == ours.degenerate, values
+    if not ours.degenerate:
+        assert int(ev.n_equilibria[0]) == len(ours.equilibria)
+        pure = {eq.pure_profile for eq in ours.equilibria if eq.pure_profile is not None}
+        assert {tuple(ix) for ix in np.argwhere(ev.pure_equilibrium[0])} == pure
 
 
 # ---------------------------------------------------------------- closed forms (models.md)

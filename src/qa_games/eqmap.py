@@ -402,7 +402,7 @@ class EquilibriumMap:
         for start in range(0, N, chunk_size):
             stop = min(N, start + chunk_size)
             size = stop - start
-            args = [cols[p.name][start:stop] if p.name in varying else float(cols[p.name][0])
+            args = [cols[p.name][start:stop] if p.name in varying else np.float64(cols[p.name][0])
                     for p in self.game.parameters]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 out = fn(*args)
