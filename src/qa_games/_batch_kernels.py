@@ -69,11 +69,11 @@ def support_pairs(m: int, n: int, s: int) -> tuple[np.ndarray, np.ndarray]:
     """
     rows = np.array(list(itertools.combinations(range(m), s)), dtype=np.intp).reshape(-1, s)
     cols = np.array(list(itertools.combinations(range(n), s)), dtype=np.intp).reshape(-1, s)
-    I = np.repeat(rows, len(cols), axis=0)
-    J = np.tile(cols, (len(rows), 1))
-    I.setflags(write=False)
-    J.setflags(write=False)
-    return I, J
+    row_sets = np.repeat(rows, len(cols), axis=0)
+    col_sets = np.tile(cols, (len(rows), 1))
+    row_sets.setflags(write=False)
+    col_sets.setflags(write=False)
+    return row_sets, col_sets
 
 
 def pure(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -147,24 +147,23 @@ def mixed(
     drops the suspects' records) and ``suspect (K,) bool``.
     """
     K, m, n = A.shape
-    I_all, J_all = support_pairs(m, n, s)
+    R_all, C_all = support_pairs(m, n, s)
     suspect = np.zeros(K, dtype=bool)
     found: list[Found] = []
     per_pair = max(1, (s + 1) * (s + 1) + 2 * (m + n) * s)
     block = max(1, BLOCK_ENTRIES // (K * per_pair))
-    for start in range(0, len(I_all), block):
-        I = I_all[start:start + block]
-        J = J_all[start:start + block]
-        P = len(I)
-        # Column player's mix y on J making the rows of I indifferent (payoff v).
-        A_IJ = A[:, I[:, :, None], J[:, None, :]]  # (K, P, s, s)
-        y, v, ill_a = _bordered_solve(A_IJ, tol)
-        # Row player's mix x on I making the columns of J indifferent (payoff u).
-        B_IJ_T = np.swapaxes(B[:, I[:, :, None], J[:, None, :]], -1, -2)
-        x, u, ill_b = _bordered_solve(B_IJ_T, tol)
+    for start in range(0, len(R_all), block):
+        R = R_all[start:start + block]
+        C = C_all[start:start + block]
+        # Column player's mix y on C making the rows of R indifferent (payoff v).
+        A_RC = A[:, R[:, :, None], C[:, None, :]]  # (K, P, s, s)
+        y, v, ill_a = _bordered_solve(A_RC, tol)
+        # Row player's mix x on R making the columns of C indifferent (payoff u).
+        B_RC_T = np.swapaxes(B[:, R[:, :, None], C[:, None, :]], -1, -2)
+        x, u, ill_b = _bordered_solve(B_RC_T, tol)
         # Payoff of every pure strategy against the candidate.
-        row_pay = np.einsum("kips,kps->kpi", A[:, :, J], y)  # (K, P, m)
-        col_pay = np.einsum("kpsj,kps->kpj", B[:, I, :], x)  # (K, P, n)
+        row_pay = np.einsum("kips,kps->kpi", A[:, :, C], y)  # (K, P, m)
+        col_pay = np.einsum("kpsj,kps->kpj", B[:, R, :], x)  # (K, P, n)
         with np.errstate(invalid="ignore"):
             y_ok = (y.min(axis=-1) >= -tol) & (row_pay.max(axis=-1) <= v + tol)
             x_ok = (x.min(axis=-1) >= -tol) & (col_pay.max(axis=-1) <= u + tol)
@@ -179,18 +178,18 @@ def mixed(
         if ill.any():
             kk, pp = np.nonzero(ill_a)
             if len(kk):
-                wit[kk, pp] |= _ill_may_matter(A_IJ[kk, pp], tol)
+                wit[kk, pp] |= _ill_may_matter(A_RC[kk, pp], tol)
             kk, pp = np.nonzero(ill_b)
             if len(kk):
-                wit[kk, pp] |= _ill_may_matter(B_IJ_T[kk, pp], tol)
+                wit[kk, pp] |= _ill_may_matter(B_RC_T[kk, pp], tol)
         suspect |= wit.any(axis=1)
         eq = y_ok & x_ok & ~ill
         kk, pp = np.nonzero(eq)
         if len(kk):
             row = np.zeros((len(kk), m))
             col = np.zeros((len(kk), n))
-            np.put_along_axis(row, I[pp], x[kk, pp], axis=1)
-            np.put_along_axis(col, J[pp], y[kk, pp], axis=1)
+            np.put_along_axis(row, R[pp], x[kk, pp], axis=1)
+            np.put_along_axis(col, C[pp], y[kk, pp], axis=1)
             found.append(Found(kk, row, col))
     return _concat(found, m, n), suspect
 
@@ -198,7 +197,7 @@ def mixed(
 def _concat(found: list[Found], m: int, n: int) -> Found:
     if not found:
         return Found(np.zeros(0, np.intp), np.zeros((0, m)), np.zeros((0, n)))
-    return Found(*(np.concatenate(parts) for parts in zip(*found)))
+    return Found(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
 
 
 def pure_found(eq: np.ndarray) -> Found:
@@ -212,7 +211,8 @@ def pure_found(eq: np.ndarray) -> Found:
     return Found(kk, row, col)
 
 
-def enumerate_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[Found, np.ndarray, np.ndarray]:
+def enumerate_chunk(A: np.ndarray, B: np.ndarray,
+                    tol: float) -> tuple[Found, np.ndarray, np.ndarray]:
     """Support enumeration and degeneracy screen of one chunk of normalised games.
 
     Returns ``(found, pure_eq (K, m, n), suspect (K,))``; ``found`` holds the records

@@ -166,8 +166,8 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
         bad = ~np.isfinite(f)
         if bad.any():
             g, i, j = (int(t) for t in np.argwhere(bad)[0])
-            raise GameError(f"{name}[{g}, {i}, {j}] = {arr[g, i, j]!r} is not a finite number "
-                            f"({int(bad.sum())} such entries)")
+            raise GameError(f"{name}[{g}, {i}, {j}] = {float(f[g, i, j])} is not a finite "
+                            f"number ({int(bad.sum())} such entries)")
         out.append(f)
     return out[0], out[1], exact
 
@@ -282,7 +282,7 @@ def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
         sl = slice(start, min(k, start + chunk))
         kern.fill_2x2(A[sl], B[sl], flags[:, sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
     pure_eq = np.empty((k, 2, 2), dtype=bool)
-    for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1))):
+    for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1)), strict=True):
         pure_eq[:, i, j] = flags[c]
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
 

@@ -1,0 +1,305 @@
+"""solve_batch equals solve (and Gambit's enummixed) game by game, on random stacks."""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from qa_games import _batch_kernels as kern
+from qa_games.batch import BatchSolution, _run_2x2, _run_generic, solve_batch
+from qa_games.errors import GameError, ParameterError, UnsupportedGameError
+from qa_games.game import Game
+from qa_games.solve import solve
+
+gbt = pytest.importorskip("pygambit")
+
+TOL = 1e-9
+
+
+def gambit_set(a, b) -> list[tuple[float, ...]]:
+    """Gambit's exact extreme equilibria as concatenated float profiles, without repeats
+    (enummixed may report a vertex of a degenerate game twice)."""
+    g = gbt.Game.from_arrays(a, b)
+    players = list(g.players)
+    found = [tuple(float(eq[s]) for p in players for s in p.strategies)
+             for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria]
+    out: list[tuple[float, ...]] = []
+    for p in found:
+        if not any(close(p, q) for q in out):
+            out.append(p)
+    return out
+
+
+def close(p: tuple[float, ...], q: tuple[float, ...]) -> bool:
+    return max(abs(u - v) for u, v in zip(p, q, strict=True)) <= TOL
+
+
+def same_set(got: list[tuple[float, ...]], ref: list[tuple[float, ...]]) -> bool:
+    if len(got) != len(ref):
+        return False
+    left = list(ref)
+    for p in got:
+        hit = [k for k, q in enumerate(left) if close(p, q)]
+        if not hit:
+            return False
+        left.pop(hit[0])
+    return True
+
+
+def flat(sol: BatchSolution, g: int) -> list[tuple[float, ...]]:
+    return [x + y for x, y in sol.equilibria(g)]
+
+
+def assert_equals_solve(A, B, sol: BatchSolution) -> None:
+    """Game by game: the same equilibria in the same order, payoffs, flags, pure profiles."""
+    k, m, n = np.shape(A)
+    assert len(sol) == k and sol.shape == (m, n)
+    for g in range(k):
+        ref = solve(Game.from_arrays(A[g], B[g]))
+        assert sol.n_equilibria[g] == len(ref.equilibria), g
+        assert bool(sol.degenerate[g]) == ref.degenerate, g
+        assert sol.complete[g]
+        if ref.degenerate:
+            assert sol.suspect[g]
+        for e, eq in enumerate(ref.equilibria):
+            np.testing.assert_allclose(sol.row[g, e], eq.profile[0], atol=TOL, rtol=0)
+            np.testing.assert_allclose(sol.col[g, e], eq.profile[1], atol=TOL, rtol=0)
+            scale = max(1.0, float(np.max(np.abs(np.asarray(A[g], dtype=float)))),
+                        float(np.max(np.abs(np.asarray(B[g], dtype=float)))))
+            assert abs(sol.payoff_row[g, e] - eq.payoffs[0]) <= TOL * scale
+            assert abs(sol.payoff_col[g, e] - eq.payoffs[1]) <= TOL * scale
+        assert np.isnan(sol.row[g, len(ref.equilibria):]).all()
+        pure = {eq.pure_profile for eq in ref.equilibria if eq.pure_profile is not None}
+        assert {tuple(int(t) for t in ij) for ij in np.argwhere(sol.pure_equilibrium[g])} == pure
+
+
+def stacks(values, max_m: int = 4, max_n: int = 4, max_k: int = 6):
+    """(A, B) stacks of k games of one shape, entries drawn from ``values``."""
+    return st.tuples(st.integers(1, max_k), st.integers(1, max_m),
+                     st.integers(1, max_n)).flatmap(
+        lambda s: st.tuples(arrays(np.int64 if values is INTS else np.float64, s,
+                                   elements=values),
+                            arrays(np.int64 if values is INTS else np.float64, s,
+                                   elements=values)))
+
+
+INTS = st.integers(0, 2)  # few values: ties, hence degenerate games, are common
+FLOATS = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=40)
+@given(stacks(INTS))
+def test_integer_stacks_equal_solve_and_gambit(AB):
+    A, B = AB
+    sol = solve_batch(A, B)
+    assert_equals_solve(A, B, sol)
+    for g in range(len(A)):
+        assert same_set(flat(sol, g), gambit_set(A[g].tolist(), B[g].tolist())), g
+
+
+@settings(max_examples=30)
+@given(stacks(FLOATS))
+def test_float_stacks_equal_solve(AB):
+    A, B = AB
+    assert_equals_solve(A, B, solve_batch(A, B))
+
+
+@settings(max_examples=8)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(5, 5), (4, 6), (6, 3)]))
+def test_larger_games_equal_gambit(seed, shape):
+    rng = np.random.default_rng(seed)
+    k = 4
+    A = rng.integers(0, 3, size=(k, *shape))  # degenerate, mostly
+    B = rng.integers(-5, 6, size=(k, *shape))
+    sol = solve_batch(A, B)
+    for g in range(k):
+        assert same_set(flat(sol, g), gambit_set(A[g].tolist(), B[g].tolist())), g
+
+
+def test_mixed_stack_of_degenerate_and_nondegenerate_games():
+    rng = np.random.default_rng(7)
+    k, m, n = 60, 3, 3
+    A = rng.normal(size=(k, m, n))
+    B = rng.normal(size=(k, m, n))
+    ties = rng.random(k) < 0.4  # make these degenerate: a pure tie in each
+    A[ties, 0, 0] = A[ties, 1, 0] = A[ties, :, 0].max(axis=1)
+    sol = solve_batch(A, B, chunk_size=7)
+    assert sol.degenerate.any() and not sol.degenerate.all()
+    assert not sol.suspect[~ties].any() or sol.suspect.sum() < k
+    assert_equals_solve(A, B, sol)
+
+
+def test_degenerate_classics():
+    # all-zero game (every profile an equilibrium), a tie for one player, and the
+    # textbook degenerate game of von Stengel (2007, Fig. 3.6 style): 3x2 with ties.
+    A = np.array([[[0, 0, 0], [0, 0, 0], [0, 0, 0]],
+                  [[1, 1, 0], [0, 0, 1], [1, 0, 1]],
+                  [[3, 3, 0], [2, 5, 0], [0, 6, 0]]])
+    B = np.array([[[0, 0, 0], [0, 0, 0], [0, 0, 0]],
+                  [[1, 0, 1], [1, 0, 0], [0, 1, 1]],
+                  [[3, 2, 0], [3, 6, 0], [0, 1, 0]]])
+    sol = solve_batch(A, B)
+    assert sol.degenerate.all() and sol.suspect.all()
+    assert sol.n_equilibria[0] == 9 and sol.pure_equilibrium[0].all()
+    assert_equals_solve(A, B, sol)
+
+
+def test_near_ties_go_to_the_exact_solver():
+    # Coordination games whose tie is broken by 1e-13: too close to certify in floats.
+    A = np.array([[[1.0, 0.0], [1.0 + 1e-13, 0.0]], [[2.0, 0.0], [0.0, 1.0]]])
+    sol = solve_batch(A, A)
+    assert sol.suspect.tolist() == [True, False]
+    assert_equals_solve(A, A, sol)
+
+
+def test_scale_and_shift_do_not_change_the_equilibria():
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(50, 3, 4))
+    B = rng.normal(size=(50, 3, 4))
+    ref = solve_batch(A, B)
+    for a, b in ((1e6 * A, 1e-6 * B), (A + 1e3, B - 7)):
+        sol = solve_batch(a, b)
+        np.testing.assert_array_equal(sol.n_equilibria, ref.n_equilibria)
+        np.testing.assert_allclose(sol.row, ref.row, atol=1e-8)
+        np.testing.assert_allclose(sol.col, ref.col, atol=1e-8)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 64])
+def test_chunk_size_does_not_change_the_result(chunk_size):
+    rng = np.random.default_rng(11)
+    for shape in ((40, 2, 2), (40, 3, 3), (20, 2, 4)):
+        A = rng.integers(-3, 4, size=shape)
+        B = rng.integers(-3, 4, size=shape)
+        ref = solve_batch(A, B)
+        sol = solve_batch(A, B, chunk_size=chunk_size)
+        for name in ("n_equilibria", "degenerate", "suspect", "pure_equilibrium", "row",
+                     "col", "payoff_row", "payoff_col"):
+            np.testing.assert_array_equal(getattr(sol, name), getattr(ref, name))
+
+
+def test_2x2_closed_form_equals_general_kernel():
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(2000, 2, 2))
+    B = rng.normal(size=(2000, 2, 2))
+    fast = _run_2x2(A, B, TOL, 333)
+    slow = _run_generic(A, B, TOL, 500, drop_suspects=False)
+    np.testing.assert_array_equal(fast[0], slow[0])  # counts
+    np.testing.assert_array_equal(fast[1], slow[1])  # pure equilibria
+    np.testing.assert_array_equal(fast[2], slow[2])  # suspects
+    for f, s in zip(fast[3:], slow[3:], strict=True):
+        np.testing.assert_allclose(f, s, atol=1e-12)
+
+
+def test_fractions_and_integers_are_solved_exactly():
+    A = np.array([[[Fraction(1, 3), Fraction(0)], [Fraction(1, 3), Fraction(1)]]], dtype=object)
+    B = np.array([[[Fraction(1), Fraction(0)], [Fraction(0), Fraction(2, 7)]]], dtype=object)
+    sol = solve_batch(A, B)
+    assert sol.degenerate[0]  # the exact tie 1/3 = 1/3 is seen as exact
+    assert_equals_solve(A, B, sol)
+
+
+def test_without_exact_fallback_suspects_are_flagged_and_warned():
+    A = np.array([[[0, 0], [0, 0]], [[2, 0], [0, 1]]])
+    with pytest.warns(RuntimeWarning, match="1 of 2 games"):
+        sol = solve_batch(A, A, exact_fallback=False)
+    assert sol.complete.tolist() == [False, True]
+    assert sol.degenerate.tolist() == [True, False]
+    assert sol.n_equilibria[0] >= 1 and sol.n_equilibria[1] == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        solve_batch(A[1:], A[1:], exact_fallback=False)  # nothing to warn about
+
+
+def test_every_equilibrium_has_zero_regret():
+    rng = np.random.default_rng(13)
+    A = rng.normal(size=(300, 4, 3))
+    B = rng.normal(size=(300, 4, 3))
+    sol = solve_batch(A, B)
+    for g in range(len(A)):
+        for x, y in sol.equilibria(g):
+            x, y = np.array(x), np.array(y)
+            assert (A[g] @ y).max() - x @ A[g] @ y <= 1e-9
+            assert (x @ B[g]).max() - x @ B[g] @ y <= 1e-9
+            assert abs(x.sum() - 1) <= 1e-12 and abs(y.sum() - 1) <= 1e-12
+
+
+def test_columns_and_equilibria_accessors():
+    A = np.array([[[2, 0], [0, 1]], [[3, 0], [5, 1]]])
+    sol = solve_batch(A, A.transpose(0, 2, 1))
+    cols = sol.columns(strategies=(["c", "d"], ["C", "D"]))
+    assert cols["n_equilibria"].tolist() == [3, 1]
+    assert cols["pure[c,C]"].tolist() == [True, False]
+    assert cols["pure[d,D]"].tolist() == [True, True]
+    assert np.isnan(cols["eq1.row[c]"][1])
+    assert len({len(v) for v in cols.values()}) == 1
+    assert list(sol.columns(max_equilibria=1)) == [
+        "n_equilibria", "degenerate", "pure[1,1]", "pure[1,2]", "pure[2,1]", "pure[2,2]",
+        "eq0.row[1]", "eq0.row[2]", "eq0.col[1]", "eq0.col[2]", "eq0.payoff_row",
+        "eq0.payoff_col"]
+    assert sol.equilibria(1) == [((0.0, 1.0), (0.0, 1.0))]
+    assert sol.equilibria(-1) == sol.equilibria(1)
+    with pytest.raises(IndexError, match="g=2"):
+        sol.equilibria(2)
+    with pytest.raises(GameError, match="strategies"):
+        sol.columns(strategies=(["a"], ["b", "c"]))
+    with pytest.raises(ValueError, match="read-only"):
+        sol.row[0, 0, 0] = 1.0
+    assert "support enumeration" in sol.method
+
+
+def test_larger_supported_sizes():
+    rng = np.random.default_rng(17)
+    A = rng.normal(size=(3, 8, 8))
+    B = rng.normal(size=(3, 8, 8))
+    sol = solve_batch(A, B)
+    for g in range(3):
+        ref = solve(Game.from_arrays(A[g], B[g]))
+        assert sol.n_equilibria[g] == len(ref.equilibria)
+
+
+@pytest.mark.parametrize("A, B, error, match", [
+    (np.zeros((2, 2)), np.zeros((2, 2)), GameError, r"shape \(k, m, n\).*\(2, 2\)"),
+    (np.zeros((1, 2, 2)), np.zeros((1, 2, 3)), GameError, "same shape"),
+    (np.zeros((0, 2, 2)), np.zeros((0, 2, 2)), GameError, "empty"),
+    (np.zeros((1, 0, 2)), np.zeros((1, 0, 2)), GameError, "at least one strategy"),
+    (np.full((2, 2, 2), np.nan), np.zeros((2, 2, 2)), GameError, r"A\[0, 0, 0\] = nan"),
+    (np.zeros((2, 2, 2)), np.array([[[0, 0], [0, 0]], [[0, np.inf], [0, 0]]]), GameError,
+     r"B\[1, 0, 1\] = inf"),
+    (np.zeros((1, 9, 2)), np.zeros((1, 9, 2)), UnsupportedGameError, "up to 8x8.*9x2"),
+    (np.zeros((1, 2, 2), dtype=bool), np.zeros((1, 2, 2)), GameError, "numbers"),
+    (np.array([[["a", "b"]]]), np.zeros((1, 1, 2)), GameError, "numbers"),
+    ([[[1, 2]], [[1]]], [[[1, 2]], [[1, 2]]], GameError, "rectangular"),
+])
+def test_bad_input_is_a_clear_error(A, B, error, match):
+    with pytest.raises(error, match=match):
+        solve_batch(A, B)
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"chunk_size": 0}, "chunk_size=0"),
+    ({"chunk_size": 2.5}, "chunk_size=2.5"),
+    ({"tol": 0.0}, "tol=0.0"),
+    ({"tol": float("nan")}, "tol=nan"),
+    ({"tol": 0.1}, "tol=0.1"),
+])
+def test_bad_options_are_clear_errors(kw, match):
+    with pytest.raises(ParameterError, match=match):
+        solve_batch(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), **kw)
+
+
+def test_block_size_bounds_memory(monkeypatch):
+    # Tiny blocks (one support pair at a time) give the same result.
+    rng = np.random.default_rng(19)
+    A = rng.integers(0, 3, size=(30, 4, 4))
+    B = rng.integers(0, 3, size=(30, 4, 4))
+    ref = solve_batch(A, B)
+    monkeypatch.setattr(kern, "BLOCK_ENTRIES", 1)
+    sol = solve_batch(A, B, chunk_size=4)
+    np.testing.assert_array_equal(sol.row, ref.row)
+    np.testing.assert_array_equal(sol.suspect, ref.suspect)
