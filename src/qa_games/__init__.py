@@ -1,5 +1,6 @@
 """qa_games: theories of alliance politics as symbolic games, solved exactly."""
 
+from .batch import BatchSolution, solve_batch
 from .errors import (
     GameError,
     ModelError,
@@ -23,6 +24,8 @@ __all__ = [
     "solve",
     "Solution",
     "Equilibrium",
+    "solve_batch",
+    "BatchSolution",
     "select",
     "equilibrium_map",
     "EquilibriumMap",
