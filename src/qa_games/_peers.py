@@ -49,10 +49,17 @@ def nashpy_candidates(a: np.ndarray, b: np.ndarray, method: str
     m, n = a.shape
     out: list[tuple[np.ndarray, np.ndarray]] = []
     error = ""
+    if method == "lemke-howson":
+        pairs = (_lemke_howson_capped(a, b, label) for label in range(m + n))
+    else:
+        pairs = getattr(nashpy.Game(a, b), NASHPY_METHODS[method])()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            for pair in getattr(nashpy.Game(a, b), NASHPY_METHODS[method])():
+            for pair in pairs:
+                if pair is None:
+                    error = "Lemke-Howson cycled (stopped after the pivot limit)"
+                    continue
                 x, y = (np.asarray(v, dtype=float).ravel() for v in pair)
                 if x.shape == (m,) and y.shape == (n,) and np.all(np.isfinite(x)) \
                         and np.all(np.isfinite(y)) and x.min() > -1e-6 and y.min() > -1e-6 \
@@ -61,6 +68,26 @@ def nashpy_candidates(a: np.ndarray, b: np.ndarray, method: str
         except Exception as exc:  # nashpy fails on some degenerate games
             error = f"{type(exc).__name__}: {exc}".strip()
     return out, len(caught), error
+
+
+def _lemke_howson_capped(a: np.ndarray, b: np.ndarray, label: int, *,
+                         max_pivots: int = 2000) -> tuple[np.ndarray, np.ndarray] | None:
+    """nashpy's ``lemke_howson`` (same tableaux, same pivots) with a pivot limit:
+    on degenerate games nashpy's loop can cycle forever. None when the limit is hit."""
+    from itertools import cycle
+
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    col = create_col_tableau(a, True)
+    row = create_row_tableau(b, True)
+    tableaux = cycle((row, col)) if label in row.non_basic_variables else cycle((col, row))
+    entering = label
+    for _ in range(max_pivots):
+        entering = next(tableaux).pivot_and_drop_label(entering)
+        if col.non_basic_variables | row.non_basic_variables == col.labels:
+            return row.to_strategy(col.non_basic_variables), col.to_strategy(
+                row.non_basic_variables)
+    return None
 
 
 def _solve_unique(rows: list[list[Fraction]]) -> list[Fraction] | None:
