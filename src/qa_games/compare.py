@@ -313,7 +313,7 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
         sw = sweep(m, points(varying), fixed=fixed, selection=selection, progress=False)
         sweeps.append(sw)
         labels = sw.table["label"].astype(str).to_numpy()
-        undecided = ~sw.table["selected"].fillna(False).astype(bool).to_numpy()
+        undecided = ~sw.table["selected"].astype(bool).to_numpy()
         frame[f"{thy}_label"] = labels
         frame[f"{thy}_outcome"] = np.where(undecided, "undecided",
                                            [smap.outcomes.get(lab, "undecided")
