@@ -270,7 +270,10 @@ def _number(v: object) -> str:
 
 def write_nfg(game: Game, path: str | Path | None = None, *, format: str = "payoff") -> str:
     """The .nfg text of ``game`` (``format`` "payoff" or "outcome"); also written to
-    ``path`` when given. Exact payoffs are written exactly (``3/2``), floats by repr.
+    ``path`` when given. Exact payoffs are written exactly (``3/2``), floats by repr
+    (so ``read_nfg(text, exact=False)`` gives the same floats back). Gambit >= 16.7
+    reads only labels of printable ASCII without edge or doubled spaces; other names
+    round-trip through :func:`read_nfg` but not through pygambit.
 
     >>> print(write_nfg(Game.from_arrays([[1, 0]], [[0, 1]], title="t")), end="")
     NFG 1 R "t" { "1" "2" }
