@@ -22,7 +22,7 @@ CATALOG = Path(gbt.__file__).parent / "catalog_data"
 def same_game(g: Game, h: Game) -> bool:
     return (g.players == h.players and g.strategies == h.strategies and g.title == h.title
             and all(a.shape == b.shape and a.tolist() == b.tolist()
-                    for a, b in zip(g.payoffs, h.payoffs)))
+                    for a, b in zip(g.payoffs, h.payoffs, strict=True)))
 
 
 def gambit_arrays(text: str) -> list[list]:
@@ -34,7 +34,7 @@ def gambit_arrays(text: str) -> list[list]:
         vals = []
         for idx in np.ndindex(*shape):
             prof = g.mixed_strategy_profile(rational=True)
-            for p, k in zip(g.players, idx):
+            for p, k in zip(g.players, idx, strict=True):
                 for j, s in enumerate(p.strategies):
                     prof[s] = F(int(j == k))
             vals.append(F(prof.payoff(player)))

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 __all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria"]
 
@@ -142,7 +142,8 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
                         if f == 0:
                             new.append([x * p // det for x in row])
                         else:
-                            new.append([(x * p - f * y) // det for x, y in zip(row, prow)])
+                            new.append([(x * p - f * y) // det
+                                        for x, y in zip(row, prow, strict=True)])
                 nb = list(basis)
                 nb[r] = e
                 queue.append((new, nb, p))

@@ -18,8 +18,8 @@ Kernel module: float arrays in for nashpy, exact nested lists for exactification
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 import numpy as np
 
@@ -107,7 +107,7 @@ def _solve_unique(rows: list[list[Fraction]]) -> list[Fraction] | None:
         for i in range(len(mat)):
             if i != r and mat[i][c] != 0:
                 f = mat[i][c]
-                mat[i] = [v - f * w for v, w in zip(mat[i], mat[r])]
+                mat[i] = [v - f * w for v, w in zip(mat[i], mat[r], strict=True)]
         pivots.append(c)
         r += 1
     if any(all(v == 0 for v in row[:-1]) and row[-1] != 0 for row in mat):
@@ -131,7 +131,7 @@ def _strategy(payoff: Sequence[Sequence[Fraction]], rows_eq: Sequence[int],
             out[j] = Fraction(float(approx[j])).limit_denominator(10**6)
         total = sum(out)
         return tuple(v / total for v in out) if total > 0 else tuple(out)
-    for j, v in zip(own, sol[:k]):
+    for j, v in zip(own, sol[:k], strict=True):
         out[j] = v
     return tuple(out)
 

@@ -11,8 +11,8 @@ absolute tolerance ``tol``. Kernel module: arrays in, no checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 import numpy as np
 

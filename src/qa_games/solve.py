@@ -159,7 +159,8 @@ def _order(profiles: list[ExactProfile]) -> list[ExactProfile]:
 
 
 def _one_hot(idx: tuple[int, ...], shape: tuple[int, ...]) -> ExactProfile:
-    return tuple(tuple(Fraction(int(k == i)) for k in range(m)) for i, m in zip(idx, shape))
+    return tuple(tuple(Fraction(int(k == i)) for k in range(m))
+                 for i, m in zip(idx, shape, strict=True))
 
 
 def _check_args(game: Any, method: str, tol: float) -> None:
