@@ -146,7 +146,7 @@ class GridComparison:
         """Per region (pair of outcomes): points, share of the grid, whether it agrees."""
         g = self.frame.groupby("region", sort=True)
         out = pd.DataFrame({"points": g.size(), "agree": g["agree"].first()})
-        out["fraction"] = out["points"] / len(self.frame)
+        out["fraction"] = (out["points"] / len(self.frame)).round(4)
         for ax in self.axes:
             out[f"{ax}_min"] = g[ax].min()
             out[f"{ax}_max"] = g[ax].max()
