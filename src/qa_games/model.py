@@ -407,10 +407,8 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     )
     props = data.get("propositions")
     if props is not None:
-        try:
-            from .propositions import parse_propositions
-        except ImportError:  # the vocabulary module is optional for loading
-            return model
+        from .propositions import parse_propositions
+
         model = replace(model, propositions=tuple(
             parse_propositions(props, model, where=f"{where}: propositions")))
     return model

@@ -1,0 +1,314 @@
+"""The numeric half of :func:`qa_games.verify.verify`: statements checked at points.
+
+Each outcome is computed from the numeric game at the point, independently of the
+symbolic reduction: equilibria come from :func:`qa_games.solve.solve` (exact
+vertex enumeration), labels from :func:`qa_games.selection.select`, derived
+quantities by exact substitution. :func:`search` runs a seeded Hypothesis search
+for a point (or a pair of points) where a statement fails and returns the shrunk
+counterexample; :func:`check_point` confirms a counterexample found by z3.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+import numpy as np
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from .selection import select
+from .solve import solve
+from .game import Game
+from .testing import _random_value, _valid, exact_function, parameter_values, satisfies, value_strategy
+
+__all__ = ["SearchResult", "search", "check_point", "outcome_at", "relevant_parameters",
+           "UNDEFINED"]
+
+UNDEFINED = object()
+
+
+@dataclass
+class SearchResult:
+    examples: int
+    counterexample: dict[str, Fraction] | None = None
+    counterexample2: dict[str, Fraction] | None = None
+    detail: str = ""
+
+
+class _Found(Exception):
+    def __init__(self, first: dict[str, Fraction], second: dict[str, Fraction] | None,
+                 detail: str) -> None:
+        super().__init__(detail)
+        self.first, self.second, self.detail = first, second, detail
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, (Fraction, int)):
+        return Fraction(value)
+    v = sympy.sympify(value)
+    if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or v.is_real is False:
+        return UNDEFINED
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    return v
+
+
+def _is_equilibrium(game: Any, profile: tuple[tuple[Fraction, ...], ...]) -> bool:
+    """Exact zero regret of a mixed profile of an exact 2-player game."""
+    a, b = game.as_exact().payoffs
+    x, y = profile
+    rows = [sum(a[i, j] * y[j] for j in range(len(y))) for i in range(len(x))]
+    cols = [sum(b[i, j] * x[i] for i in range(len(x))) for j in range(len(y))]
+    value_a = sum(p * r for p, r in zip(x, rows))
+    value_b = sum(q * c for q, c in zip(y, cols))
+    return value_a >= max(rows) and value_b >= max(cols)
+
+
+def _one_hot(profile: tuple[int, ...], shape: tuple[int, ...]) -> tuple:
+    return tuple(tuple(Fraction(int(k == s)) for k in range(m)) for s, m in zip(profile, shape))
+
+
+def _fast_game(model: Any, values: dict[str, Fraction]) -> Any:
+    """``model.at(values)``, evaluated exactly without sympy when the payoffs allow."""
+    sg = model.game
+    arrays = []
+    for arr in sg.payoffs:
+        out = np.empty(arr.shape, dtype=object)
+        for idx, expr in np.ndenumerate(arr):
+            fn = exact_function(expr)
+            if fn is None:
+                return model.at(values)
+            try:
+                out[idx] = Fraction(fn(values))
+            except ZeroDivisionError:
+                return model.at(values)  # raises the model's error
+        arrays.append(out)
+    return Game.from_arrays(*arrays, players=sg.players, strategies=sg.strategies,
+                            title=sg.title)
+
+
+class _Point:
+    """A parameter point with its game and solution computed once."""
+
+    def __init__(self, model: Any, values: dict[str, Fraction]) -> None:
+        self.model, self.values = model, values
+        self._game = self._solution = None
+
+    @property
+    def game(self) -> Any:
+        if self._game is None:
+            self._game = _fast_game(self.model, self.values)
+        return self._game
+
+    @property
+    def solution(self) -> Any:
+        if self._solution is None:
+            self._solution = solve(self.game)
+        return self._solution
+
+
+def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
+    """The value of ``outcome`` at a point (a dict of values or a cached point)."""
+    pt = point if isinstance(point, _Point) else _Point(model, dict(point))
+    form = outcome.form
+    if form == "expression":
+        fn = exact_function(outcome.expr)
+        if fn is not None:
+            try:
+                return Fraction(fn(pt.values))
+            except ZeroDivisionError:
+                return UNDEFINED
+        try:
+            return _number(model.evaluate(outcome.expr, pt.values))
+        except (ZeroDivisionError, TypeError, ValueError):
+            return UNDEFINED
+    if form == "holds":
+        return satisfies(model, outcome.expr, pt.values)
+    game = pt.game
+    if form in ("best_reply", "dominant"):
+        i, s = outcome.player, outcome.strategy
+        pay = game.payoffs[i]
+        rests = [outcome.profile] if form == "best_reply" else list(game.profiles())
+        for prof in rests:
+            mine = list(prof)
+            mine[i] = s
+            for alt in range(game.shape[i]):
+                if alt == s:
+                    continue
+                dev = list(prof)
+                dev[i] = alt
+                ok = pay[tuple(mine)] >= pay[tuple(dev)] if form == "best_reply" \
+                    else pay[tuple(mine)] > pay[tuple(dev)]
+                if not ok:
+                    return False
+        return True
+    sol = pt.solution
+    if form == "equilibrium":
+        return any(eq.pure_profile == outcome.profile for eq in sol.equilibria)
+    if selection == "mixed":
+        chosen = [eq for eq in sol.equilibria
+                  if all(len(s) == m for s, m in zip(eq.support, game.shape))]
+        eq = chosen[0] if len(chosen) == 1 else None
+    else:
+        eq = select(sol, selection)
+    if form == "label":
+        return model.label_of(eq.pure_profile if eq is not None else None) == outcome.name
+    if eq is None:
+        return UNDEFINED
+    if eq.exact is not None:
+        return Fraction(eq.exact[outcome.player][outcome.strategy])
+    return _number(sympy.Float(eq.profile[outcome.player][outcome.strategy]))
+
+
+def _equilibrium_set_is(model: Any, st_: Any, pt: _Point) -> str:
+    """'' when the equilibrium set at the point is exactly the listed pure profiles."""
+    sol = pt.solution
+    listed = {tuple(model.profiles[n]) for n in st_.equilibria}
+    found = {eq.pure_profile for eq in sol.equilibria}
+    if found != listed:
+        shown = [eq.exact if eq.pure_profile is None else
+                 pt.game.profile_names(eq.pure_profile) for eq in sol.equilibria]
+        return f"equilibria found by solve: {shown}"
+    game = pt.game.as_exact()
+    for p, q in itertools.combinations(sorted(listed), 2):
+        x, y = _one_hot(p, game.shape), _one_hot(q, game.shape)
+        mid = tuple(tuple((u + v) / 2 for u, v in zip(s, t)) for s, t in zip(x, y))
+        if _is_equilibrium(game, mid):
+            return f"the mixture of {p} and {q} is an equilibrium too (a component)"
+    return ""
+
+
+def _compare(a: Any, b: Any) -> int | None:
+    """Sign of ``a - b`` (booleans as 0/1); None when undefined or undecidable."""
+    if a is UNDEFINED or b is UNDEFINED:
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return int(a) - int(b)
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return (a > b) - (a < b)
+    d = sympy.N(sympy.sympify(a) - sympy.sympify(b), 60)
+    if not d.is_real:
+        return None
+    return 0 if abs(d) < sympy.Float("1e-45") else (1 if d > 0 else -1)
+
+
+def check_point(model: Any, st_: Any, first: dict[str, Fraction],
+                second: dict[str, Fraction] | None = None) -> str:
+    """'' when the statement holds at the point (pair); else what fails there."""
+    o = st_.parsed
+    p1 = _Point(model, first)
+    if st_.kind == "uniqueness":
+        return _equilibrium_set_is(model, st_, p1)
+    v1 = outcome_at(model, o, st_.selection, p1)
+    if st_.kind == "threshold":
+        want = satisfies(model, st_.condition_expr, first)
+        if v1 is UNDEFINED:
+            return f"{st_.outcome} is undefined"
+        return "" if bool(v1) == want else \
+            f"{st_.outcome} is {bool(v1)} but the condition {st_.condition} is {want}"
+    assert second is not None
+    v2 = outcome_at(model, o, st_.selection, _Point(model, second))
+    sign = _compare(v2, v1)
+    name = st_.parameter
+    shown = f"{st_.outcome} = {_show(v1)} at {name}={first[name]}, " \
+            f"{_show(v2)} at {name}={second[name]}"
+    if sign is None:
+        return f"{st_.outcome} is undefined at one of the points ({shown})"
+    if st_.kind == "invariance":
+        return "" if sign == 0 else shown
+    want = 1 if st_.direction == "increasing" else -1
+    ok = sign * want > 0 or (sign == 0 and not st_.strict)
+    return "" if ok else shown
+
+
+def _show(v: Any) -> str:
+    return str(v) if not isinstance(v, sympy.Basic) else sympy.sstr(v)
+
+
+def relevant_parameters(model: Any, st_: Any) -> set[str]:
+    """The parameters a statement can depend on (the rest are held at their defaults):
+    those in its expressions, in the payoffs when it needs the game, and any parameter
+    sharing a model constraint with one of these."""
+    exprs = [st_.region_expr, st_.condition_expr]
+    o = st_.parsed
+    if o is not None and o.form in ("expression", "holds"):
+        exprs.append(o.expr)
+    elif st_.kind == "uniqueness" or o is not None:
+        exprs.extend(e for arr in model.game.payoffs for e in arr.flat)
+    names = {str(s) for e in exprs if e is not None for s in sympy.sympify(e).free_symbols}
+    if st_.parameter:
+        names.add(st_.parameter)
+    changed = True
+    while changed:
+        changed = False
+        for rel in model.game.constraints:
+            syms = {str(s) for s in rel.free_symbols}
+            if syms & names and not syms <= names:
+                names |= syms
+                changed = True
+    return names & set(model.game.parameter_names)
+
+
+def _strategy(model: Any, st_: Any) -> Any:
+    keep = relevant_parameters(model, st_)
+    fixed = {p.name: p.default for p in model.game.parameters if p.name not in keep}
+    points = parameter_values(model, region=st_.region_expr, fixed=fixed)
+    if st_.kind in ("threshold", "uniqueness"):
+        return points.map(lambda v: (v, None))
+    prm = model.parameter(st_.parameter)
+
+    @st.composite
+    def pair(draw: Any) -> tuple[dict, dict]:
+        first = draw(points)
+
+        def good(x: Fraction) -> bool:
+            second = {**first, prm.name: x}
+            return x != first[prm.name] and _valid(model, second) and \
+                satisfies(model, st_.region_expr, second)
+
+        for _ in range(3):
+            other = draw(value_strategy(prm))
+            if good(other):
+                break
+        else:
+            rnd = draw(st.randoms(use_true_random=True))
+            for _ in range(300):
+                other = _random_value(rnd, prm)
+                if good(other):
+                    break
+            else:
+                reject()
+        second = {**first, prm.name: other}
+        lo, hi = sorted((first, second), key=lambda v: v[prm.name])
+        return lo, hi
+
+    return pair()
+
+
+def search(model: Any, st_: Any, *, seed: int = 0, max_examples: int = 100) -> SearchResult:
+    """A seeded Hypothesis search for a counterexample to one statement."""
+    count = [0]
+
+    def test(case: tuple[dict, dict | None]) -> None:
+        first, second = case
+        count[0] += 1
+        failure = check_point(model, st_, first, second)
+        if failure:
+            raise _Found(first, second, failure)
+
+    runner = settings(max_examples=max_examples, database=None, deadline=None,
+                      derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
+                      phases=(Phase.explicit, Phase.generate, Phase.shrink),
+                      suppress_health_check=list(HealthCheck))(
+        given(_strategy(model, st_))(test))
+    runner = hypothesis_seed(seed)(runner)
+    try:
+        runner()
+    except _Found as found:
+        return SearchResult(count[0], found.first, found.second, found.detail)
+    return SearchResult(count[0])

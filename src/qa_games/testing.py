@@ -1,0 +1,277 @@
+"""Hypothesis strategies for property-testing models (as ``pint.testing`` ships for pint).
+
+:func:`parameter_values` draws exact parameter values (``fractions.Fraction``)
+inside each parameter's domain, satisfying the model's constraints and, when
+given, a region (a condition over parameters and derived quantities). Values mix
+round grid points (domain ends, halves, tenths: where theories have their
+boundaries, and where counterexamples shrink to) with arbitrary fractions.
+Equality constraints that fix a sum (``w_1 + w_2 + ... == 1``) are met by drawing
+a point of the simplex. :func:`games` draws the numeric games of a model.
+
+>>> from hypothesis import given, settings
+>>> from qa_games.model import load_model
+>>> m = load_model("cha_quasi_alliance")
+>>> @settings(max_examples=20, database=None)
+... @given(parameter_values(m, region="Delta_A > 0", fixed={"phi": "0.2"}))
+... def check(values):
+...     assert m.evaluate("Delta_A", values) > 0 and values["phi"] == Fraction(1, 5)
+>>> check()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import sympy
+from hypothesis import reject
+from hypothesis import strategies as st
+
+
+__all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
+
+UNBOUNDED_SPAN = Fraction(20)  # how far past a finite bound an unbounded domain is drawn
+_TRIES = 4
+_RANDOM_TRIES = 3000
+
+
+def _bounds(domain: Any) -> tuple[Fraction, Fraction]:
+    lo, hi = domain.lower, domain.upper
+    if lo is None and hi is None:
+        return -UNBOUNDED_SPAN, UNBOUNDED_SPAN
+    if lo is None:
+        return hi - UNBOUNDED_SPAN, hi
+    if hi is None:
+        return lo, lo + UNBOUNDED_SPAN
+    return lo, hi
+
+
+@lru_cache(maxsize=1024)
+def value_strategy(parameter: Any) -> st.SearchStrategy[Fraction]:
+    """Exact values in a parameter's domain: its ends (where theories have their
+    boundaries), round grid points (twentieths of the range: they shrink well) and
+    finer fractions (thousandths). One integer draw each, so drawing is cheap."""
+    domain = parameter.domain
+    lo, hi = _bounds(domain)
+    span = hi - lo
+
+    def value(k: int) -> Fraction:
+        mode, n = k % 3, k // 3
+        if mode == 0:
+            x = lo if n % 2 == 0 else hi
+        elif mode == 1:
+            x = lo + span * Fraction(n % 21, 20)
+        else:
+            x = lo + span * Fraction(n, 1000)
+        return x if domain.contains(x) else parameter.default
+
+    return st.integers(0, 3002).map(value)
+
+
+_OPS: dict[type, Callable[..., Any]] = {
+    sympy.StrictLessThan: lambda a, b: a < b, sympy.LessThan: lambda a, b: a <= b,
+    sympy.StrictGreaterThan: lambda a, b: a > b, sympy.GreaterThan: lambda a, b: a >= b,
+    sympy.Equality: lambda a, b: a == b, sympy.Unequality: lambda a, b: a != b,
+}
+
+
+def _compile(expr: Any) -> Callable[[Mapping[str, Fraction]], Any]:
+    if expr is sympy.true or expr is sympy.false:
+        const = bool(expr)
+        return lambda v: const
+    if isinstance(expr, sympy.Symbol):
+        name = expr.name
+        return lambda v: v[name]
+    if isinstance(expr, sympy.Rational):
+        const = Fraction(int(expr.p), int(expr.q))
+        return lambda v: const
+    args = [_compile(a) for a in expr.args]
+    if isinstance(expr, sympy.Add):
+        return lambda v: sum((f(v) for f in args), Fraction(0))
+    if isinstance(expr, sympy.Mul):
+        def mul(v: Mapping[str, Fraction]) -> Any:
+            out = Fraction(1)
+            for f in args:
+                out = out * f(v)
+            return out
+        return mul
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer:
+        base, n = args[0], int(expr.exp)
+        return lambda v: Fraction(base(v)) ** n
+    if isinstance(expr, sympy.Min):
+        return lambda v: min(f(v) for f in args)
+    if isinstance(expr, sympy.Max):
+        return lambda v: max(f(v) for f in args)
+    if isinstance(expr, sympy.Abs):
+        return lambda v: abs(args[0](v))
+    for cls, op in _OPS.items():
+        if isinstance(expr, cls):
+            left, right = args
+            return lambda v: op(left(v), right(v))
+    if isinstance(expr, sympy.And):
+        return lambda v: all(f(v) for f in args)
+    if isinstance(expr, sympy.Or):
+        return lambda v: any(f(v) for f in args)
+    if isinstance(expr, sympy.Not):
+        return lambda v: not args[0](v)
+    raise TypeError(type(expr).__name__)
+
+
+@lru_cache(maxsize=4096)
+def exact_function(expr: Any) -> Callable[[Mapping[str, Fraction]], Any] | None:
+    """A fast exact evaluator of a sympy expression or condition built from rationals,
+    + - * /, integer powers, min, max, abs and comparisons (Fractions in, Fraction or
+    bool out; ZeroDivisionError where undefined), or None for anything else.
+
+    >>> x = sympy.Symbol("x", real=True)
+    >>> exact_function(sympy.Min(x / 3, 1) <= x)({"x": Fraction(1, 2)})
+    True
+    """
+    try:
+        return _compile(expr)
+    except TypeError:
+        return None
+
+
+def _subs(model: Any, values: Mapping[str, Fraction]) -> dict[sympy.Symbol, sympy.Rational]:
+    return {model.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
+            for k, v in values.items()}
+
+
+def satisfies(model: Any, condition: Any, values: Mapping[str, Fraction]) -> bool:
+    """Whether ``condition`` (sympy, or text over the model's names) holds exactly at
+    ``values``; False where it is undefined (a zero denominator)."""
+    if isinstance(condition, str):
+        condition = model.condition(condition, where=f"{model.name}: region")
+    fast = exact_function(condition)
+    if fast is not None:
+        try:
+            return bool(fast(values))
+        except ZeroDivisionError:
+            return False
+    try:
+        out = sympy.sympify(condition).xreplace(_subs(model, values))
+        if out not in (sympy.true, sympy.false):
+            out = sympy.simplify(out)
+        return out is sympy.true
+    except (TypeError, ZeroDivisionError, ValueError):
+        return False
+
+
+def _sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
+    """Equality constraints of the form ``p_1 + ... + p_k == const``."""
+    found = []
+    for rel in model.game.constraints:
+        if not isinstance(rel, sympy.Eq):
+            continue
+        expr = sympy.expand(rel.lhs - rel.rhs)
+        const = -expr.subs({s: 0 for s in expr.free_symbols})
+        terms = sympy.expand(expr + const)
+        names = sorted(str(s) for s in terms.free_symbols)
+        if names and terms == sum(sympy.Symbol(n, real=True) for n in names) and const.is_Rational:
+            found.append((names, Fraction(int(const.p), int(const.q))))
+    return found
+
+
+def _valid(model: Any, values: Mapping[str, Fraction]) -> bool:
+    """Inside every domain and every model constraint (exactly)."""
+    for p in model.game.parameters:
+        if not p.domain.contains(values[p.name]):
+            return False
+    for rel in model.game.constraints:
+        if not satisfies(model, rel, values):
+            return False
+    return True
+
+
+def _random_value(rnd: Any, parameter: Any) -> Fraction:
+    domain = parameter.domain
+    lo, hi = _bounds(domain)
+    for _ in range(20):
+        u = rnd.random()
+        if u < 0.1:
+            x = lo if rnd.random() < 0.5 else hi
+        elif u < 0.5:
+            x = lo + (hi - lo) * Fraction(rnd.randint(0, 20), 20)
+        else:
+            x = lo + (hi - lo) * Fraction(rnd.randint(0, 1000), 1000)
+        if domain.contains(x):
+            return x
+    return parameter.default
+
+
+class _Region:
+    """A region with a short repr (Hypothesis prints strategy arguments)."""
+
+    def __init__(self, condition: Any) -> None:
+        self.condition = condition
+
+    def __repr__(self) -> str:
+        return "<region>"
+
+
+def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Fraction],
+               weights_of: Callable[[int], list[int]]) -> None:
+    for names, total in _sum_constraints(model):
+        free = [n for n in names if n not in fixed]
+        rest = total - sum(values[n] for n in names if n in fixed)
+        if not free:
+            continue
+        weights = weights_of(len(free))
+        if sum(weights) == 0:
+            weights[-1] = 1
+        for n, w in zip(free, weights):
+            values[n] = rest * Fraction(w, sum(weights))
+
+
+@st.composite
+def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> dict[str, Fraction]:
+    params = model.game.parameters
+    cond = region.condition if region is not None else None
+
+    def good(values: dict[str, Fraction]) -> bool:
+        return _valid(model, values) and (cond is None or satisfies(model, cond, values))
+
+    for _ in range(_TRIES):  # drawn by Hypothesis: these shrink well
+        values = {p.name: fixed[p.name] if p.name in fixed else draw(value_strategy(p))
+                  for p in params}
+        _fill_sums(model, values, fixed,
+                   lambda k: [draw(st.integers(0, 10)) for _ in range(k)])
+        if good(values):
+            return values
+    # A narrow region: rejection sampling from a seed Hypothesis draws (fast, reproducible).
+    rnd = draw(st.randoms(use_true_random=True))
+    for _ in range(_RANDOM_TRIES):
+        values = {p.name: fixed[p.name] if p.name in fixed else _random_value(rnd, p)
+                  for p in params}
+        _fill_sums(model, values, fixed, lambda k: [rnd.randint(0, 10) for _ in range(k)])
+        if good(values):
+            return values
+    reject()
+
+
+def parameter_values(model: Any, *, fixed: Mapping[str, Any] | None = None,
+                     region: Any = None) -> st.SearchStrategy[dict[str, Fraction]]:
+    """A strategy of complete, valid parameter assignments of ``model`` (name -> Fraction).
+
+    ``fixed`` pins some parameters (checked against their domains); ``region`` (text or
+    a sympy condition) keeps only points where it holds. Points outside the domains or
+    the model's constraints are never drawn.
+    """
+    pinned = {name: model.parameter(name).check(v) for name, v in (fixed or {}).items()}
+    if isinstance(region, str):
+        region = model.condition(region, where=f"{model.name}: region")
+    return _values(model, pinned, None if region is None else _Region(region))
+
+
+def games(model: Any, *, fixed: Mapping[str, Any] | None = None,
+          region: Any = None) -> st.SearchStrategy[Any]:
+    """A strategy of numeric games ``model.at(values)`` for values drawn as above.
+
+    >>> from qa_games.model import load_model
+    >>> games(load_model("cha_quasi_alliance")).example().shape  # doctest: +SKIP
+    (2, 2)
+    """
+    return parameter_values(model, fixed=fixed, region=region).map(model.at)

@@ -1,0 +1,209 @@
+"""Verify a model's propositions two independent ways: counterexample search and proof.
+
+For every statement of every proposition (:mod:`qa_games.propositions`):
+
+1. **Search.** A seeded Hypothesis search draws parameter points inside the domain,
+   the model's constraints and the statement's region, computes the outcome from the
+   numeric game (:func:`qa_games.solve.solve`, :func:`qa_games.selection.select`)
+   and looks for a point where the statement fails; a failure is shrunk to a
+   simple counterexample.
+2. **Proof.** The statement is reduced to polynomial (in)equalities over the domain
+   and decided exactly: SymPy where it decides alone, otherwise z3's nonlinear real
+   arithmetic on the negation (``unsat`` is a proof; a ``sat`` witness is confirmed
+   by solving the game there).
+
+A :class:`Verdict` claims no more than was shown: ``proved`` (every statement proved),
+``refuted`` (a counterexample that the numeric game confirms), or ``held`` (held on
+``samples`` points, not proved).
+
+>>> from qa_games.model import load_model
+>>> v = verify(load_model("cha_quasi_alliance"), only=["cha-7"], max_examples=10)[0]
+>>> v.proposition, v.status, v.counterexample
+('cha-7', 'proved', None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from hypothesis.errors import Unsatisfiable
+
+from ._prover import prove
+from ._search import SearchResult, check_point, search
+from .errors import ParameterError
+
+__all__ = ["Verdict", "StatementVerdict", "verify", "STATUSES"]
+
+STATUSES = ("proved", "refuted", "held")
+
+
+@dataclass(frozen=True)
+class StatementVerdict:
+    """The verdict on one formal statement of a proposition."""
+
+    formal: str
+    status: str
+    samples: int
+    method: str
+    steps: tuple[str, ...]
+    conditions: str
+    counterexample: dict[str, Fraction] | None = None
+    counterexample2: dict[str, Fraction] | None = None
+    failure: str = ""
+    search_found: bool = False
+    proof_status: str = "unknown"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`verify` established about one proposition."""
+
+    proposition: str
+    status: str  # "proved" | "refuted" | "held"
+    expected: str
+    samples: int
+    counterexample: dict[str, Fraction] | None
+    conditions: str
+    steps: tuple[str, ...]
+    methods: tuple[str, ...]
+    statements: tuple[StatementVerdict, ...] = field(default=())
+    counterexample2: dict[str, Fraction] | None = None
+    seed: int = 0
+
+    @property
+    def as_expected(self) -> bool:
+        """False when a claim declared true is refuted (or one declared false is proved)."""
+        if self.expected == "true":
+            return self.status != "refuted"
+        return self.status != "proved"
+
+    def summary(self) -> str:
+        """One line: ``proved``, ``refuted at ...`` or ``held on N samples``."""
+        if self.status == "held":
+            return f"held on {self.samples} samples (not proved)"
+        if self.status == "refuted":
+            return f"refuted at {_show(self.counterexample)}"
+        return "proved"
+
+    def to_json_dict(self) -> dict[str, Any]:
+        def pt(v: dict | None) -> dict | None:
+            return None if v is None else {k: str(x) for k, x in v.items()}
+        return {
+            "id": self.proposition, "status": self.status, "expected": self.expected,
+            "samples": self.samples, "seed": self.seed, "methods": list(self.methods),
+            "counterexample": pt(self.counterexample),
+            "counterexample2": pt(self.counterexample2),
+            "conditions": self.conditions,
+            "statements": [{"statement": s.formal, "status": s.status, "method": s.method,
+                            "samples": s.samples, "counterexample": pt(s.counterexample),
+                            "failure": s.failure} for s in self.statements],
+        }
+
+
+def _show(values: dict[str, Fraction] | None) -> str:
+    if not values:
+        return "-"
+    return ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+def domain_text(model: Any) -> str:
+    """The model's parameter domains and constraints as text."""
+    parts = [f"{p.name} in {p.domain}" for p in model.parameters]
+    parts += [str(c) for c in model.game.constraints]
+    return "; ".join(parts)
+
+
+def _conditions(model: Any, st: Any) -> str:
+    region = "everywhere in the domain" if st.region.strip() == "True" else f"where {st.region}"
+    return f"{st.formal().split(' (on:')[0]}, {region}"
+
+
+def _confirm(model: Any, st: Any, first: dict | None, second: dict | None) -> str:
+    """What fails at a z3 witness, judged by the numeric game ('' if it does not fail)."""
+    if first is None:
+        return ""
+    try:
+        model.game.values(first)
+        if second is not None:
+            model.game.values(second)
+    except ParameterError:
+        return ""
+    return check_point(model, st, first, second)
+
+
+def _one(model: Any, st: Any, *, seed: int, max_examples: int, prove_it: bool,
+         search_it: bool) -> StatementVerdict:
+    found = SearchResult(0)
+    if search_it:
+        try:
+            found = search(model, st, seed=seed, max_examples=max_examples)
+        except Unsatisfiable:
+            found = SearchResult(0, detail="no point of the region was drawn")
+    red = prove(model, st) if prove_it else None
+    steps = tuple(red.steps) if red else ()
+    method = red.method if red else "none"
+    conditions = _conditions(model, st)
+    if found.counterexample is not None:
+        methods = "hypothesis" + (f" + {method}" if red and red.status == "refuted" else "")
+        return StatementVerdict(st.formal(), "refuted", found.examples, methods, steps,
+                                conditions, found.counterexample, found.counterexample2,
+                                found.detail, True, red.status if red else "unknown")
+    if red is not None and red.status == "refuted":
+        failure = _confirm(model, st, red.witness, red.witness2)
+        if failure:
+            return StatementVerdict(st.formal(), "refuted", found.examples, method, steps,
+                                    conditions, red.witness, red.witness2, failure, False,
+                                    "refuted")
+        steps += ("The z3 witness was not confirmed by solving the game there "
+                  "(an irrational point, rounded); no verdict from the proof.",)
+    if red is not None and red.status == "proved":
+        return StatementVerdict(st.formal(), "proved", found.examples, method, steps,
+                                conditions, proof_status="proved")
+    return StatementVerdict(st.formal(), "held", found.examples, "hypothesis", steps,
+                            conditions, failure=found.detail,
+                            proof_status=red.status if red else "unknown")
+
+
+def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
+           only: Iterable[str] | None = None, prove: bool = True,
+           search: bool = True) -> list[Verdict]:
+    """A :class:`Verdict` per proposition of ``model`` (those in ``only`` if given).
+
+    ``max_examples`` bounds the Hypothesis search per statement (``seed`` makes it
+    reproducible); ``prove=False`` or ``search=False`` skips one of the two checks.
+    """
+    if not isinstance(max_examples, int) or max_examples < 1:
+        raise ParameterError(f"max_examples={max_examples!r} must be a positive integer")
+    props = list(model.propositions)
+    if only is not None:
+        wanted = list(only)
+        known = {p.id for p in props}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise ParameterError(f"only={unknown!r}: no such proposition in {model.name} "
+                                 f"(known: {', '.join(sorted(known)) or 'none'})")
+        props = [p for p in props if p.id in wanted]
+    out = []
+    for prop in props:
+        parts = tuple(_one(model, st, seed=seed, max_examples=max_examples, prove_it=prove,
+                           search_it=search) for st in prop.statements)
+        refuted = [s for s in parts if s.status == "refuted"]
+        if refuted:
+            status = "refuted"
+        elif all(s.status == "proved" for s in parts):
+            status = "proved"
+        else:
+            status = "held"
+        first = refuted[0] if refuted else None
+        samples = sum(s.samples for s in parts)
+        steps = tuple(x for s in parts for x in s.steps)
+        methods = tuple(dict.fromkeys(m for s in parts for m in s.method.split(" + ")))
+        conditions = (f"For every parameter point with {domain_text(model)}: "
+                      + "; ".join(s.conditions for s in parts) + ".")
+        out.append(Verdict(prop.id, status, prop.expected, samples,
+                           first.counterexample if first else None, conditions, steps,
+                           methods, parts, first.counterexample2 if first else None, seed))
+    return out
