@@ -313,3 +313,13 @@ def test_equilibrium_is_frozen():
     assert isinstance(eq, Equilibrium)
     with pytest.raises(AttributeError):
         eq.payoffs = (0.0, 0.0)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("method", ["vertex", "support", "lemke-howson"])
+def test_nashpy_warnings_do_not_escape(method):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sol = solve(Game.from_arrays(*CONTINUUM), method=method)
+    assert caught == [] and len(sol.equilibria) == 4

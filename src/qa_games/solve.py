@@ -116,14 +116,15 @@ class Solution:
         }
 
 
-def _make(game: Game, exact: ExactProfile, *, tol: float) -> Equilibrium:
-    """An Equilibrium from an exact profile of ``game.as_exact()``, verified."""
-    eg = game.as_exact()
-    if game.n_players == 2:
-        a, b = ([list(r) for r in arr] for arr in eg.payoffs)
-        r1, r2, u1, u2 = bimatrix_regret(a, b, exact[0], exact[1])
+def _make(game: Game, exact: ExactProfile, *, tol: float,
+          bimatrix: tuple[list, list] | None = None) -> Equilibrium:
+    """An Equilibrium from an exact profile of ``game.as_exact()``, verified.
+    ``bimatrix``: the exact payoffs as nested lists (2 players)."""
+    if bimatrix is not None:
+        r1, r2, u1, u2 = bimatrix_regret(bimatrix[0], bimatrix[1], exact[0], exact[1])
         regrets, pays = (r1, r2), (u1, u2)
     else:  # pure profiles only
+        eg = game.as_exact()
         idx = tuple(s.index(Fraction(1)) for s in exact)
         pays = tuple(arr[idx] for arr in eg.payoffs)
         regrets = tuple(arr[idx[:i] + (slice(None),) + idx[i + 1:]].max() - arr[idx]
@@ -210,7 +211,7 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
         note += "; " + extra
     if not game.exact:
         note += "; solved exactly as the binary-float game, reported as floats"
-    equilibria = tuple(_make(game, p, tol=tol) for p in profiles)
+    equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
     return Solution(game, method, game.exact, degenerate, equilibria, True, note, missed)
 
 
