@@ -1,0 +1,60 @@
+"""``qa-games verify [MODEL] [--json]``: every proposition with its verdict.
+
+Exit status 1 when a proposition declared true is refuted (or one declared false is
+proved), 0 otherwise; errors in the input exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from ..model import load_model
+from ..proofs import bundled_models_with_propositions
+from ..verify import verify
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("verify", help="verify the propositions of a model (or of all models)",
+                       description="Check every proposition two ways: a seeded Hypothesis "
+                                   "search for counterexamples and an exact proof (z3/SymPy).")
+    p.add_argument("model", nargs="?", help="model name or path (default: every bundled model "
+                                            "with propositions)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    p.add_argument("--examples", type=int, default=100,
+                   help="examples per statement in the search (default 100)")
+    p.add_argument("--only", action="append", default=None, metavar="ID",
+                   help="verify only this proposition (repeatable)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    models = [load_model(args.model)] if args.model else bundled_models_with_propositions()
+    results = []
+    bad = 0
+    for m in models:
+        start = time.perf_counter()
+        verdicts = verify(m, seed=args.seed, max_examples=args.examples, only=args.only)
+        seconds = time.perf_counter() - start
+        bad += sum(not v.as_expected for v in verdicts)
+        results.append((m, verdicts, seconds))
+    if args.json:
+        print(json.dumps({"seed": args.seed, "examples": args.examples, "models": [
+            {"model": m.name, "seconds": round(s, 2),
+             "propositions": [v.to_json_dict() for v in vs]} for m, vs, s in results]},
+            indent=2))
+    else:
+        for m, vs, s in results:
+            print(f"{m.name} (seed {args.seed}, {args.examples} examples per statement, "
+                  f"{s:.1f} s)")
+            width = max((len(v.proposition) for v in vs), default=2)
+            for v in vs:
+                flag = "" if v.as_expected else "   <-- UNEXPECTED"
+                exp = "" if v.expected == "true" else " (expected false)"
+                print(f"  {v.proposition:<{width}}  {v.status:<8} {v.summary()}{exp}"
+                      f"  [{', '.join(v.methods)}; {v.samples} samples]{flag}")
+            print()
+    return 1 if bad else 0
