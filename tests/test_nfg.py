@@ -145,6 +145,8 @@ def test_outcome_format_null_outcome_and_optional_commas():
     ('NFG 1 R "t" { "a" "b" } { 2 2 } 1 2 3 4 5 6 7', r"line 1: file ends where payoff 8 of 8"),
     ('NFG 1 R "t" { "a" "b" } { 2 2 }\n1 2 3 4 5 6 7 8\n9', r"line 3: unexpected '9'.*too many"),
     ('NFG 2 R "t" { "a" } { 1 } 1', "format version 1"),
+    ('NFX 1 R "t" { "a" } { 1 } 1', "expected the header NFG"),
+    ('\n EFG 2 R "t" { "a" } { 1 } 1', "line 2: expected the header NFG"),
     ('NFG 1 X "t" { "a" } { 1 } 1', "R or D"),
     ('NFG 1 R t { "a" } { 1 } 1', "title"),
     ('NFG 1 R "t" { "a" } { 1 } inf', "not a finite number"),

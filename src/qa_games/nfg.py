@@ -149,18 +149,19 @@ class _Tokens:
 def _source_text(path_or_text: str | Path) -> tuple[str, str]:
     if isinstance(path_or_text, Path):
         try:
-            return path_or_text.read_text(encoding="utf-8"), str(path_or_text)
+            return path_or_text.read_text(encoding="utf-8-sig"), str(path_or_text)
         except (OSError, UnicodeDecodeError) as exc:
             raise GameError(f"{path_or_text}: cannot read: {exc}") from None
     if not isinstance(path_or_text, str):
         raise GameError(f"path_or_text={path_or_text!r} must be a str or a Path")
-    if path_or_text.lstrip().startswith("NFG"):
+    if path_or_text.lstrip().startswith("NFG") or any(c in path_or_text for c in "\n{"):
         return path_or_text, "<nfg text>"
     return _source_text(Path(path_or_text))
 
 
 def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
-    """The game in a Gambit .nfg file (a path) or text (starting with ``NFG``).
+    """The game in a Gambit .nfg file (a path) or text (starting with ``NFG``, or
+    holding a newline or a brace).
 
     Payoffs are exact (Fractions) unless ``exact=False``. Raises :class:`GameError`
     naming the file, the line and what was wrong.
