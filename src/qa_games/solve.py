@@ -245,8 +245,7 @@ def _cross_check(game: Game, a: list, b: list, profiles: list[ExactProfile], met
 
 
 def _solve_pure(game: Game, method: str, tol: float) -> Solution:
-    exact_game = game.as_exact()
-    found = pure_equilibria(exact_game.payoffs) if game.exact else \
+    found = pure_equilibria(game.payoffs) if game.exact else \
         pure_equilibria(game.payoffs, tol=tol * max(1.0, *(float(np.max(np.abs(p)))
                                                            for p in game.payoffs)))
     profiles = _order([_one_hot(idx, game.shape) for idx in found])
