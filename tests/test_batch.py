@@ -303,3 +303,23 @@ def test_block_size_bounds_memory(monkeypatch):
     sol = solve_batch(A, B, chunk_size=4)
     np.testing.assert_array_equal(sol.row, ref.row)
     np.testing.assert_array_equal(sol.suspect, ref.suspect)
+
+
+def test_ill_conditioned_support_systems_are_decided_safely():
+    # Rows nearly parallel (differences almost constant): near-singular indifference
+    # systems that are nonsingular; the result must still equal the exact solver's.
+    rng = np.random.default_rng(23)
+    A = rng.normal(size=(40, 3, 3))
+    B = rng.normal(size=(40, 3, 3))
+    A[:, 1] = A[:, 0] + 0.5 + 1e-7 * rng.normal(size=(40, 3))
+    B[:, :, 2] = B[:, :, 0] - 0.25 + 1e-7 * rng.normal(size=(40, 3))
+    assert_equals_solve(A, B, solve_batch(A, B))
+
+
+def test_singular_systems_consistent_or_not():
+    # [[1, 1], [1, 1]]: equal rows, a line of solutions (consistent) -> matters;
+    # [[1, 1], [2, 2]]: rows differ by a constant, no solution -> does not.
+    M = np.array([[[1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [2.0, 2.0]]])
+    assert kern._ill_may_matter(M, TOL).tolist() == [True, False]
+    z, w, ill = kern._indifferent(M)
+    assert ill.tolist() == [True, True] and np.isnan(z).all()
