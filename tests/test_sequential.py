@@ -188,3 +188,17 @@ def test_malformed_sequential_files_are_model_errors(tmp_path, edit, words):
         load_model(tmp_path / "leader.toml")
     for w in words:
         assert w in str(err.value)
+
+
+def test_simultaneous_form_loses_the_leaders_commitment_effect():
+    from qa_games.sequential import simultaneous_form
+    from qa_games.solve import solve
+
+    g = simultaneous_form(PATRON)
+    assert g.players == ("P", "A", "B") and g.shape == (2, 2, 2) and g.exact
+    # patron payoff at (weak, C, C) = beta - kappa c_L - lam t (1 - c_L)
+    assert g.payoff((0, 0, 0))[0] == Fraction(1, 2) - Fraction(1, 5) * Fraction(3, 10) \
+        - Fraction(7, 10)
+    pure = [g.profile_names(e.pure_profile) for e in solve(g).equilibria]
+    assert ("weak", "cooperate", "cooperate") not in pure
+    assert backward_induction(PATRON).choices == ("weak",)

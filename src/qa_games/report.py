@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import sympy
 
 from . import _report_figures as figs
 from ._html import to_html
@@ -34,7 +35,8 @@ from .cases import load_cases, retrodict, sensitivity
 from .compare import DEFAULT_GRID, compare
 from .export import atomic_write, write_table
 from .model import load_model, models_dir
-from .scenario import make_scenario
+from .expr import parse_expression
+from .scenario import VARIABLES, make_scenario
 
 __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
 
@@ -48,6 +50,18 @@ SCENARIOS = (
     make_scenario(name="loose patron, enough threat", c="0.3", t="1"),
     make_scenario(name="firm patron, little threat", c="0.8", t="0.2"),
 )
+#: models.md section 4's closed forms, checked against the ones derived from the games.
+REFERENCE = {"cha": ("c*(t)", "1 - (y + k/t)/((1 - phi) * x)"),
+             "walt": ("c_W(t)", "((k_W - a)/t + theta - mu_2)/(1 - mu_2)")}
+#: models.md section 4's reading of each region of the (c, t) plane.
+READING = {
+    "cha: no_alignment, walt: alignment":
+        "firm patron, enough threat (c > max(c*, c_W)): Cha friction, Walt alliance",
+    "cha: alignment, walt: no_alignment":
+        "loose patron, little threat (c < min(c*, c_W)): Cha cooperation, Walt no alliance",
+    "cha: alignment, walt: alignment": "c_W <= c <= c*: both predict alignment",
+    "cha: no_alignment, walt: no_alignment": "c* < c < c_W: neither predicts alignment",
+}
 PACKAGES = ("qa_games", "numpy", "sympy", "nashpy", "scipy", "pandas", "matplotlib",
             "hypothesis", "z3-solver", "pygambit", "tabulate")
 
@@ -189,15 +203,28 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
           f"phi = {g.base['phi']}, k_W = {g.base['k_W']}, a = {g.base['a']}, theta = "
           f"{g.base['theta']}, mu_2 = {g.base['mu_2']}). Closed-form boundaries, derived "
           "from the symbolic games through the scenario maps:", "")
+    sym = {n: VARIABLES[n].symbol for n in VARIABLES}
     for thy in g.theories:
         b = g.boundary(thy)
-        if b is not None:
-            ths = [th for th in g.thresholds if g.theories[g.models.index(th.model)] == thy]
-            w.add(f"- {thy}: alignment iff c {'<=' if b[0] == 'below' else '>='} "
-                  f"`{ths[0].symmetric}` (symmetric states; per state: "
-                  + ", ".join(f"`{th.expr}`" for th in ths) + ")")
+        if b is None:
+            continue
+        ths = [th for th in g.thresholds if g.theories[g.models.index(th.model)] == thy]
+        ref = REFERENCE.get(thy)
+        same = ""
+        if ref is not None:
+            expr = parse_expression(ref[1], sym, where="report")
+            ok = all(sympy.simplify(th.symmetric - expr) == 0 for th in ths)
+            same = f" This equals models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
+        w.add(f"- **{thy}**: alignment iff c {'<=' if b[0] == 'below' else '>='} "
+              f"`{ths[0].symmetric}` for symmetric states (per state: "
+              + ", ".join(f"`{th.expr}`" for th in dict.fromkeys(ths)) + f").{same}")
     w.add("")
+    cross = _crossing(g)
+    if cross:
+        w.add(f"At the base values the two boundaries cross at t = {cross}: below it the "
+              "loose-patron region discriminates, above it the firm-patron region.", "")
     regions = g.regions
+    regions.insert(1, "reading", [READING.get(r, "") for r in regions["region"]])
     w.table(regions, "disagreement_regions", "Regions of the (c, t) plane by the pair of "
             "outcomes; the two rows with agree = False are the discriminating regions "
             "(models.md section 4).")
@@ -211,8 +238,26 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     return cmp
 
 
+def _crossing(g: Any) -> str:
+    """The threat at which the two theories' boundaries cross (symmetric base values)."""
+    if len(g.theories) != 2:
+        return ""
+    base = {VARIABLES[k].symbol: sympy.Rational(v.numerator, v.denominator)
+            for k, v in g.base.values.items() if k != "t"}
+    exprs = []
+    for thy in g.theories:
+        ths = [th for th in g.thresholds if g.theories[g.models.index(th.model)] == thy]
+        if not ths:
+            return ""
+        exprs.append(ths[0].symmetric.xreplace(base))
+    t = VARIABLES["t"].symbol
+    roots = [r for r in sympy.solve(sympy.Eq(exprs[0], exprs[1]), t) if r.is_positive]
+    return ", ".join(f"{r} (about {float(r):.3f})" for r in roots)
+
+
 def _patron_section(w: _Writer, patron: Any) -> None:
-    from .sequential import backward_induction
+    from .sequential import backward_induction, simultaneous_form
+    from .solve import solve
 
     w.add("## 6. The patron's choice", "", "The patron chooses c in {c_L, c_H}, then A and B "
           "play Cha's game (payoff dominance); every subgame is solved exactly and every "
@@ -222,11 +267,20 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     for sel in ("payoff_dominance", "all"):
         sol = backward_induction(patron, selection=sel)
         for e in sol.equilibria:
-            plan = "; ".join(f"{s.action}: {s.labels[k]}" for s, k in zip(sol.subgames, e.plan))
+            plan = "; ".join(f"{s.action}: {s.labels[k]}"
+                             + ("" if s.candidates[k].pure_profile is not None else " (mixed)")
+                             for s, k in zip(sol.subgames, e.plan))
             rows.append({"selection": sel, "patron chooses": e.action, "outcome": e.label,
                          "patron payoff": float(e.leader_payoff), "plan": plan})
     w.table(pd.DataFrame(rows), "patron_spe", "Subgame-perfect equilibria at the defaults "
             "(c_L = 0.3, c_H = 0.7, beta = 0.5, kappa = 0.2, lam = 1, t = 1).")
+    game = simultaneous_form(patron)
+    pure = [game.profile_names(e.pure_profile) for e in solve(game).equilibria]
+    w.add("In the simultaneous three-player normal form (the patron chooses c at the same "
+          "time as A and B) the pure equilibria at the defaults are: "
+          + "; ".join("(" + ", ".join(p) + ")" for p in pure) + ". The patron's weak "
+          "commitment no longer conditions the partners' play, and the cooperative outcome "
+          "of the sequential game disappears (models.md section 2).", "")
     n = 13 if w.quick else 31
     path = w.out / "figures" / "patron_choice.png"
     table = figs.patron_figure(patron, path, n=n)
@@ -248,6 +302,12 @@ def _cases_section(w: _Writer, models: list[Any]) -> None:
             "model's retrodiction and whether it is a hit.")
     w.table(tab.scores, "case_scores", "Scores: all scored cases, and the discriminating "
             "ones (the models disagree).")
+    codings = [{"case": c.title, "variable": k, "value": float(v.value),
+                "range": "" if v.range is None else f"{float(v.range[0]):g} to {float(v.range[1]):g}",
+                "judgement": v.judgement, "source": v.source, "why": v.why}
+               for c in cases for k, v in c.values.items()]
+    w.table(pd.DataFrame(codings), "case_codings", "Every coded value of every case with its "
+            "range, source and justification (full table).", show=False)
     sens = sensitivity(cases, models)
     flips = sens[sens["flips"]]
     summary = []

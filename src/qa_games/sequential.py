@@ -39,10 +39,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import sympy
 
 from .errors import ModelError, ParameterError, SolverError
 from .expr import check_name, parse_condition, parse_expression
+from .game import Game
 from .parameter import Parameter, to_fraction
 from .selection import check_rule, select
 from .solve import Equilibrium, Solution, solve
@@ -55,6 +57,7 @@ __all__ = [
     "SequentialSolution",
     "backward_induction",
     "parse_sequential_model",
+    "simultaneous_form",
     "MAX_PLANS",
 ]
 
@@ -278,6 +281,40 @@ def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None 
                     s.action, tuple(plan), u, s.candidates[k], s.labels[k]))
     return SequentialSolution(model, MappingProxyType(vals), rule, tuple(subgames),
                               tuple(equilibria))
+
+
+def simultaneous_form(model: SequentialModel, values: Mapping[str, Any] | None = None) -> Game:
+    """The normal form in which the leader moves *simultaneously* with the followers: its
+    actions become strategies of an extra first player. Comparing its equilibria with
+    :func:`backward_induction` shows what moving first buys the leader (patron-1).
+
+    >>> from qa_games.model import load_model
+    >>> from qa_games.solve import solve
+    >>> g = simultaneous_form(load_model("patron_sequential"))
+    >>> [g.profile_names(e.pure_profile) for e in solve(g).equilibria]
+    [('strong', 'distance', 'distance')]
+    """
+    vals = model.values(values)
+    sub = model.subgame
+    games = [sub.at(model.subgame_values(a, vals)) for a in model.actions]
+    shape = (len(model.actions), *sub.game.shape)
+    arrays = [np.empty(shape, dtype=object) for _ in range(1 + sub.game.n_players)]
+    for k, act in enumerate(model.actions):
+        sub_vals = model.subgame_values(act, vals)
+        for prof in games[k].profiles():
+            pure = tuple(tuple(Fraction(int(i == s)) for i in range(m))
+                         for s, m in zip(prof, sub.game.shape))
+            eq = Equilibrium(tuple(tuple(float(p) for p in s) for s in pure), pure,
+                             tuple(float(u) for u in games[k].payoff(prof)),
+                             tuple(Fraction(u) for u in games[k].payoff(prof))
+                             if games[k].exact else None)
+            arrays[0][(k, *prof)] = _leader_payoff(model, vals, sub_vals, eq)
+            for i, u in enumerate(games[k].payoff(prof)):
+                arrays[i + 1][(k, *prof)] = u
+    return Game.from_arrays(*arrays, players=(model.leader, *sub.game.players),
+                            strategies=(tuple(a.name for a in model.actions),
+                                        *sub.game.strategies),
+                            title=f"{model.title} (simultaneous)")
 
 
 # -- files ----------------------------------------------------------------------------
