@@ -15,16 +15,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import sympy
 import numpy as np
+import sympy
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from .game import Game
 from .selection import select
 from .solve import solve
-from .game import Game
-from .testing import _random_value, _valid, exact_function, parameter_values, satisfies, value_strategy
+from .testing import (
+    _random_value,
+    _valid,
+    exact_function,
+    parameter_values,
+    satisfies,
+    value_strategy,
+)
 
 __all__ = ["SearchResult", "search", "check_point", "outcome_at", "relevant_parameters",
            "UNDEFINED"]
@@ -64,13 +71,14 @@ def _is_equilibrium(game: Any, profile: tuple[tuple[Fraction, ...], ...]) -> boo
     x, y = profile
     rows = [sum(a[i, j] * y[j] for j in range(len(y))) for i in range(len(x))]
     cols = [sum(b[i, j] * x[i] for i in range(len(x))) for j in range(len(y))]
-    value_a = sum(p * r for p, r in zip(x, rows))
-    value_b = sum(q * c for q, c in zip(y, cols))
+    value_a = sum(p * r for p, r in zip(x, rows, strict=True))
+    value_b = sum(q * c for q, c in zip(y, cols, strict=True))
     return value_a >= max(rows) and value_b >= max(cols)
 
 
 def _one_hot(profile: tuple[int, ...], shape: tuple[int, ...]) -> tuple:
-    return tuple(tuple(Fraction(int(k == s)) for k in range(m)) for s, m in zip(profile, shape))
+    return tuple(tuple(Fraction(int(k == s)) for k in range(m))
+                 for s, m in zip(profile, shape, strict=True))
 
 
 def _fast_game(model: Any, values: dict[str, Fraction]) -> Any:
@@ -152,7 +160,7 @@ def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
         return any(eq.pure_profile == outcome.profile for eq in sol.equilibria)
     if selection == "mixed":
         chosen = [eq for eq in sol.equilibria
-                  if all(len(s) == m for s, m in zip(eq.support, game.shape))]
+                  if all(len(s) == m for s, m in zip(eq.support, game.shape, strict=True))]
         eq = chosen[0] if len(chosen) == 1 else None
     else:
         eq = select(sol, selection)
@@ -177,7 +185,8 @@ def _equilibrium_set_is(model: Any, st_: Any, pt: _Point) -> str:
     game = pt.game.as_exact()
     for p, q in itertools.combinations(sorted(listed), 2):
         x, y = _one_hot(p, game.shape), _one_hot(q, game.shape)
-        mid = tuple(tuple((u + v) / 2 for u, v in zip(s, t)) for s, t in zip(x, y))
+        mid = tuple(tuple((u + v) / 2 for u, v in zip(s, t, strict=True))
+                    for s, t in zip(x, y, strict=True))
         if _is_equilibrium(game, mid):
             return f"the mixture of {p} and {q} is an equilibrium too (a component)"
     return ""

@@ -246,7 +246,7 @@ def nash_conditions(model: Any, sigma: list[list[sympy.Symbol]]) -> list[Any]:
             weight = sympy.Integer(1)
             prof = [0] * game.n_players
             prof[i] = s
-            for k, r in zip(others, rest):
+            for k, r in zip(others, rest, strict=True):
                 prof[k] = r
                 weight *= sigma[k][r]
             total += weight * _pure_payoff(model, i, tuple(prof))

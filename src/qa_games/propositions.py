@@ -236,7 +236,8 @@ def parse_statement(raw: Any, model: Any, *, where: str) -> Statement:
         raise _fail(where, f"expected a table with a 'kind', got {raw!r}")
     unknown = set(raw) - _STATEMENT_KEYS
     if unknown:
-        raise _fail(where, f"unknown keys {sorted(unknown)} (known: {', '.join(sorted(_STATEMENT_KEYS))})")
+        known = ", ".join(sorted(_STATEMENT_KEYS))
+        raise _fail(where, f"unknown keys {sorted(unknown)} (known: {known})")
     kind = raw.get("kind")
     if kind not in KINDS:
         raise _fail(f"{where}.kind", f"{kind!r} is not a kind (known: {', '.join(KINDS)})")
@@ -290,7 +291,8 @@ def parse_statement(raw: Any, model: Any, *, where: str) -> Statement:
         condition_expr = model.condition(condition, where=f"{where}.condition")
     equilibria: tuple[str, ...] = ()
     if kind == "uniqueness":
-        if not isinstance(equilibria_raw, list) or not all(isinstance(e, str) for e in equilibria_raw):
+        if not isinstance(equilibria_raw, list) or \
+                not all(isinstance(e, str) for e in equilibria_raw):
             raise _fail(f"{where}.equilibria", f"expected a list of profile names, "
                                                f"got {equilibria_raw!r}")
         for e in equilibria_raw:

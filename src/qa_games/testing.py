@@ -29,7 +29,6 @@ import sympy
 from hypothesis import reject
 from hypothesis import strategies as st
 
-
 __all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
 
 UNBOUNDED_SPAN = Fraction(20)  # how far past a finite bound an unbounded domain is drawn
@@ -222,7 +221,7 @@ def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Frac
         weights = weights_of(len(free))
         if sum(weights) == 0:
             weights[-1] = 1
-        for n, w in zip(free, weights):
+        for n, w in zip(free, weights, strict=True):
             values[n] = rest * Fraction(w, sum(weights))
 
 

@@ -54,7 +54,13 @@ def run(args: argparse.Namespace) -> int:
             for v in vs:
                 flag = "" if v.as_expected else "   <-- UNEXPECTED"
                 exp = "" if v.expected == "true" else " (expected false)"
-                print(f"  {v.proposition:<{width}}  {v.status:<8} {v.summary()}{exp}"
+                if v.status == "proved":
+                    regions = dict.fromkeys(s.formal.split("(on: ")[-1].split(";")[0]
+                                            for s in v.statements)
+                    detail = "on: " + " | ".join(regions)
+                else:
+                    detail = v.summary()
+                print(f"  {v.proposition:<{width}}  {v.status:<8} {detail}{exp}"
                       f"  [{', '.join(v.methods)}; {v.samples} samples]{flag}")
             print()
     return 1 if bad else 0

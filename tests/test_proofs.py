@@ -1,0 +1,45 @@
+"""proofs/: generated, deterministic, and checked against the models."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_games.cli import main
+from qa_games.errors import ParameterError
+from qa_games.model import load_model
+from qa_games.proofs import proofs_dir, render_proof, stale_proofs, write_proofs
+
+
+def test_checked_in_proofs_are_up_to_date():
+    problems = stale_proofs()
+    assert problems == [], "proofs/ is out of date: run `qa-games prove`\n" + "\n".join(problems)
+
+
+def test_a_proof_has_every_part():
+    text = (proofs_dir() / "cha-3.md").read_text(encoding="utf-8")
+    for part in ("**Claim.**", "**Source.**", "## Formal statement", "## Derivation",
+                 "**Solver's verdict:** proved", "## Verdict", "holds exactly under these "
+                 "conditions", "e_A > 0 and e_B > 0"):
+        assert part in text
+    refuted = (proofs_dir() / "cha-3-unconditional.md").read_text(encoding="utf-8")
+    assert "**Refuted**" in refuted and "Confirmed by solving the game there" in refuted
+
+
+def test_rendering_is_deterministic():
+    m = load_model("cha_quasi_alliance")
+    assert render_proof(m, "cha-5") == render_proof(m, "cha-5")
+    with pytest.raises(ParameterError, match="cha-99"):
+        render_proof(m, "cha-99")
+
+
+def test_write_then_check_and_detect_staleness(tmp_path):
+    models = [load_model("walt_balance_of_threat")]
+    written = write_proofs(models, tmp_path)
+    assert {p.name for p in written} == {f"walt-{k}.md" for k in range(1, 7)} | {"README.md"}
+    assert stale_proofs(models, tmp_path) == []
+    (tmp_path / "walt-2.md").write_text("edited by hand\n", encoding="utf-8")
+    (tmp_path / "gone-1.md").write_text("old\n", encoding="utf-8")
+    problems = stale_proofs(models, tmp_path)
+    assert any("walt-2.md: out of date" in p for p in problems)
+    assert any("gone-1.md: no such proposition" in p for p in problems)
+    assert main(["prove", "--check", "--out", str(tmp_path)]) == 1

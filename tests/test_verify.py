@@ -1,0 +1,125 @@
+"""verify(): two independent checks per proposition, verdicts that claim no more than shown."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from fractions import Fraction
+
+import pytest
+
+from qa_games.cli import main
+from qa_games.errors import ParameterError
+from qa_games.model import load_model
+from qa_games.solve import solve
+from qa_games.verify import Verdict, verify
+
+FALSE_CLAIM = '''
+[[propositions]]
+id = "false-1"
+claim = "Cooperation increases with the patron's commitment (false: the reverse of cha-1)."
+source = "a deliberately false statement"
+kind = "monotonicity"
+outcome = "equilibrium(mutual_cooperation)"
+parameter = "c"
+direction = "increasing"
+'''
+
+LABEL_CLAIM = '''
+[[propositions]]
+id = "label-1"
+claim = "The cooperation label falls with c under payoff dominance."
+source = "test"
+kind = "monotonicity"
+outcome = "label(cooperation)"
+parameter = "c"
+direction = "decreasing"
+selection = "payoff_dominance"
+'''
+
+
+def _copy_with(tmp_path, extra: str, name: str = "cha_quasi_alliance"):
+    src = load_model(name).path
+    dst = tmp_path / f"{name}_copy.toml"
+    shutil.copyfile(src, dst)
+    with dst.open("a", encoding="utf-8") as f:
+        f.write(extra)
+    return dst
+
+
+@pytest.mark.parametrize("name", ["cha_quasi_alliance", "walt_balance_of_threat"])
+def test_every_claim_of_models_md_is_proved(name):
+    verdicts = verify(load_model(name), max_examples=8)
+    for v in verdicts:
+        assert isinstance(v, Verdict)
+        if v.expected == "true":
+            assert v.status == "proved", (v.proposition, v.summary(), v.statements)
+            assert v.counterexample is None and v.conditions.startswith("For every")
+            assert v.samples > 0 and set(v.methods) <= {"z3", "sympy"}
+        assert v.as_expected
+
+
+def test_cha3_needs_its_condition_and_the_counterexample_is_confirmed():
+    (v,) = verify(load_model("cha_quasi_alliance"), only=["cha-3-unconditional"],
+                  max_examples=150)
+    assert v.status == "refuted" and v.expected == "false" and v.as_expected
+    ce = v.counterexample
+    assert ce["y_A"] == ce["k_A"] == 0 or ce["y_B"] == ce["k_B"] == 0
+    sol = solve(load_model("cha_quasi_alliance").at(ce))
+    assert [eq.pure_profile for eq in sol.equilibria] != [(1, 1)]
+
+
+def test_a_false_claim_is_refuted_by_both_checks(tmp_path):
+    m = load_model(_copy_with(tmp_path, FALSE_CLAIM))
+    (v,) = verify(m, only=["false-1"], max_examples=60, seed=3)
+    assert v.status == "refuted" and not v.as_expected
+    (sv,) = v.statements
+    assert sv.search_found and sv.proof_status == "refuted"
+    assert "hypothesis" in v.methods and "z3" in v.methods
+    low, high = v.counterexample, v.counterexample2
+    assert low["c"] < high["c"] and {k for k in low if low[k] != high[k]} == {"c"}
+    profiles = [{eq.pure_profile for eq in solve(m.at(p)).equilibria} for p in (low, high)]
+    assert (0, 0) in profiles[0] and (0, 0) not in profiles[1]
+    assert v.summary().startswith("refuted at c=")
+
+
+def test_the_proof_alone_refutes_and_solve_confirms(tmp_path):
+    m = load_model(_copy_with(tmp_path, FALSE_CLAIM))
+    (v,) = verify(m, only=["false-1"], search=False)
+    assert v.status == "refuted" and v.samples == 0
+    assert "mutual_cooperation" in v.statements[0].failure
+
+
+def test_search_is_seeded_and_reproducible(tmp_path):
+    m = load_model(_copy_with(tmp_path, FALSE_CLAIM))
+    runs = [verify(m, only=["false-1"], prove=False, seed=7, max_examples=40)[0]
+            for _ in range(2)]
+    assert runs[0].counterexample == runs[1].counterexample
+    assert all(isinstance(x, Fraction) for x in runs[0].counterexample.values())
+
+
+def test_what_cannot_be_proved_is_held_not_proved(tmp_path):
+    m = load_model(_copy_with(tmp_path, LABEL_CLAIM))
+    (v,) = verify(m, only=["label-1"], max_examples=25)
+    assert v.status == "held" and v.samples >= 25
+    assert v.summary() == f"held on {v.samples} samples (not proved)"
+
+
+def test_arguments_are_checked():
+    m = load_model("cha_quasi_alliance")
+    with pytest.raises(ParameterError, match="max_examples=0"):
+        verify(m, max_examples=0)
+    with pytest.raises(ParameterError, match="no such proposition"):
+        verify(m, only=["cha-99"])
+
+
+def test_cli_table_json_and_exit_status(tmp_path, capsys):
+    assert main(["verify", "cha_quasi_alliance", "--examples", "5", "--only", "cha-7"]) == 0
+    out = capsys.readouterr().out
+    assert "cha-7" in out and "proved" in out
+    path = _copy_with(tmp_path, FALSE_CLAIM)
+    assert main(["verify", str(path), "--examples", "20", "--only", "false-1", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    (prop,) = data["models"][0]["propositions"]
+    assert prop["status"] == "refuted" and prop["counterexample"]["c"] is not None
+    assert main(["verify", "no_such_model"]) == 2
