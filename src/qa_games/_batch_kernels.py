@@ -367,38 +367,47 @@ def fill_2x2(A: np.ndarray, B: np.ndarray, flags: np.ndarray, row: np.ndarray,
              col: np.ndarray, pay_r: np.ndarray, pay_c: np.ndarray) -> None:
     """Write the equilibria flagged by :func:`flags_2x2` into the (uninitialised,
     contiguous) output arrays ``row (K, E, 2)``, ``col``, ``pay_r (K, E)``,
-    ``pay_c``, in the flags' order, NaN beyond each game's count."""
-    K = len(A)
-    E = row.shape[1]
+    ``pay_c``, in the flags' order, NaN beyond each game's count.
+
+    Each slot gets a code (0 empty, ``c + 1`` for candidate ``c``); the pure
+    profiles are looked up in small tables by code, and only the mixed equilibria
+    are computed and scattered.
+    """
+    K, E = row.shape[:2]
     a = A.reshape(K, 4)
     b = B.reshape(K, 4)
-    rows, cols = row.reshape(K * E, 2), col.reshape(K * E, 2)
-    prs, pcs = pay_r.reshape(K * E), pay_c.reshape(K * E)
-    for arr in (rows, cols, prs, pcs):
-        arr.fill(np.nan)
+    code = np.zeros((K, E), dtype=np.intp)
     before = np.zeros(K, dtype=np.intp)  # equilibria of earlier candidates
     for c in range(5):
         g = np.flatnonzero(flags[c])
-        idx = g * E + before[g]
+        e = before[g]
+        code[g, e] = c + 1
+        if c == 2:
+            mg, me = g, e
         if c < 4:
             before += flags[c]
-        if c == 2:
-            ag, bg = a[g], b[g]
-            a0, a1 = ag[:, 0] - ag[:, 2], ag[:, 1] - ag[:, 3]
-            b0, b1 = bg[:, 0] - bg[:, 1], bg[:, 2] - bg[:, 3]
-            da, db = a1 - a0, b1 - b0
-            x0, x1 = b1 / db, -b0 / db
-            y0, y1 = a1 / da, -a0 / da
-            rows[idx] = np.stack([x0, x1], axis=1)
-            cols[idx] = np.stack([y0, y1], axis=1)
-            prs[idx] = ag[:, 0] * y0 + ag[:, 1] * y1
-            pcs[idx] = x0 * bg[:, 0] + x1 * bg[:, 2]
-            continue
-        i, j = divmod(c - (c > 2), 2)
-        rows[idx] = _UNIT[i]
-        cols[idx] = _UNIT[j]
-        prs[idx] = a[g, 2 * i + j]
-        pcs[idx] = b[g, 2 * i + j]
+    np.take(_LUT_ROW, code, axis=0, out=row)
+    np.take(_LUT_COL, code, axis=0, out=col)
+    ag, bg = a[mg], b[mg]
+    a0, a1 = ag[:, 0] - ag[:, 2], ag[:, 1] - ag[:, 3]
+    b0, b1 = bg[:, 0] - bg[:, 1], bg[:, 2] - bg[:, 3]
+    da, db = a1 - a0, b1 - b0
+    x0, x1 = b1 / db, -b0 / db
+    y0, y1 = a1 / da, -a0 / da
+    row[mg, me] = np.stack([x0, x1], axis=1)
+    col[mg, me] = np.stack([y0, y1], axis=1)
+    for pay, p, mixed_pay in ((pay_r, a, ag[:, 0] * y0 + ag[:, 1] * y1),
+                              (pay_c, b, x0 * bg[:, 0] + x1 * bg[:, 2])):
+        table = np.empty((K, 6))  # per code: NaN, the four pure payoffs, the mixed one
+        table[:, 0] = np.nan
+        table[:, 1:3] = p[:, 0:2]
+        table[:, 4:6] = p[:, 2:4]
+        table[mg, 3] = mixed_pay
+        pay[:] = np.take_along_axis(table, code, axis=1)
 
 
-_UNIT = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+_NAN2 = [np.nan, np.nan]
+#: Row / column mixes of the codes 0 (empty), 1..5 (candidates; the mixed one, 3,
+#: is overwritten).
+_LUT_ROW = np.array([_NAN2, [1, 0], [1, 0], _NAN2, [0, 1], [0, 1]], dtype=float)
+_LUT_COL = np.array([_NAN2, [1, 0], [0, 1], _NAN2, [1, 0], [0, 1]], dtype=float)
