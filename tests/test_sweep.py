@@ -106,7 +106,7 @@ def test_rows_per_equilibrium_list_every_equilibrium_in_solve_order():
         sol, eq, _ = reference_row(CHA, {"c": c}, CHA.selection)
         part = t[t.c == c]
         assert len(part) == len(sol.equilibria)
-        for (_, row), e in zip(part.iterrows(), sol.equilibria):
+        for (_, row), e in zip(part.iterrows(), sol.equilibria, strict=True):
             assert abs(row.p_A_cooperate - e.profile[0][0]) <= TOL
             assert bool(row.selected) == (e is eq)
         assert part.selected.sum() == (eq is not None)

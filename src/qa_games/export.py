@@ -127,10 +127,10 @@ def _markdown(df: pd.DataFrame) -> str:
 
     def line(vals: list[str]) -> str:
         return "| " + " | ".join(v.rjust(w) if n else v.ljust(w)
-                                 for v, w, n in zip(vals, width, num)) + " |"
+                                 for v, w, n in zip(vals, width, num, strict=True)) + " |"
 
     rule = "|" + "|".join(("-" * (w + 1) + ":") if n else (":" + "-" * (w + 1))
-                          for w, n in zip(width, num)) + "|"
+                          for w, n in zip(width, num, strict=True)) + "|"
     return "\n".join([line(head), rule, *(line(r) for r in body)])
 
 

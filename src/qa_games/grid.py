@@ -183,7 +183,7 @@ def product(axes: Mapping[str, Any]) -> Grid:
         raise ParameterError(f"the grid has {total} points, more than {MAX_POINTS}")
     names = tuple(values)
     mesh = np.meshgrid(*values.values(), indexing="ij")
-    columns = {n: np.ascontiguousarray(m.ravel()) for n, m in zip(names, mesh)}
+    columns = {n: np.ascontiguousarray(m.ravel()) for n, m in zip(names, mesh, strict=True)}
     for a in [*columns.values(), *values.values()]:
         a.setflags(write=False)
     spec = {"product": {n: _spec_json(s) for n, s in axes.items()}}

@@ -211,8 +211,9 @@ def _sample(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], n: int,
         lo = float(b.lower) if b.lower is not None else -1e3
         hi = float(b.upper) if b.upper is not None else (lo + 1e3 if b.lower is not None else 1e3)
         pts = rng.uniform(lo, hi, n)
-        corners = np.array([lo if b.lower_closed and b.lower is not None else lo + 1e-9 * (hi - lo),
-                            hi if b.upper_closed and b.upper is not None else hi - 1e-9 * (hi - lo)])
+        eps = 1e-9 * (hi - lo)
+        corners = np.array([lo if b.lower_closed and b.lower is not None else lo + eps,
+                            hi if b.upper_closed and b.upper is not None else hi - eps])
         cols.append(np.concatenate([corners, pts]))
     grid = np.array(np.meshgrid(*[c[:2] for c in cols], indexing="ij")).reshape(len(syms), -1) \
         if len(syms) <= 10 else np.empty((len(syms), 0))
