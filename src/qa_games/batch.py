@@ -9,8 +9,9 @@ Method (von Stengel 2007, *Algorithmic Game Theory* ch. 3, Algorithm 3.4, "suppo
 enumeration"; Nashpy's ``support_enumeration`` in a loop is the reference it
 replaces): for each support size ``s`` and each pair of supports ``(I, J)`` with
 ``|I| = |J| = s``, all games of a chunk solve their two indifference systems at once
-(batched ``numpy.linalg.solve``, closed form for 2x2) and the candidates are kept
-when they are probability vectors and best responses, with tolerance ``tol``.
+(in closed form up to ``s = 4``, by batched ``numpy.linalg.solve`` above; 2x2 games
+have their own closed form) and the candidates are kept when they are probability
+vectors and best responses, with tolerance ``tol``.
 This finds every equilibrium of a **nondegenerate** game. The same systems screen
 for degeneracy (a strategy with support size ``s`` and more than ``s`` pure best
 responses, see :mod:`qa_games._batch_kernels`); a game is *certified* only when
@@ -57,7 +58,8 @@ class BatchSolution:
     """The equilibria of a stack of ``k`` bimatrix games of shape ``(m, n)``.
 
     Per game ``g``: ``n_equilibria[g]``; ``degenerate[g]`` (the exact verdict of
-    :func:`~qa_games.solve.solve` for suspects, False for certified games);
+    :func:`~qa_games.solve.solve` for suspects, False for certified games; without
+    the exact fallback, True for every suspect);
     ``suspect[g]`` (the float screen could not certify the game nondegenerate, so
     the exact solver was used, or with ``exact_fallback=False`` the set may be
     incomplete); ``complete[g]`` (the set is guaranteed to be every equilibrium, or
