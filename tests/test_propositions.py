@@ -128,3 +128,23 @@ def test_loading_a_model_file_validates_its_propositions(tmp_path):
     with pytest.raises(ModelError, match=r"m\.toml: propositions\[0\] \(cha-1\)\.statements\[0\]"
                                          r"\.parameter: unknown parameter 'zeta'"):
         parse_model(data, where="m.toml")
+
+
+def test_sequential_model_propositions():
+    m = load_model("patron_sequential")
+    ids = [p.id for p in m.propositions]
+    assert "patron-1" in ids and m.propositions[0].statements[0].parsed.form == "choice"
+    data = copy.deepcopy(_data("patron_sequential"))
+    data["propositions"][0]["outcome"] = "choice(retreat)"
+    from qa_games.sequential import parse_sequential_model
+
+    with pytest.raises(ModelError, match=r"choice\(action\) with an action of patron_sequential"):
+        parse_sequential_model(data, where="p.toml")
+    data["propositions"][0]["outcome"] = "choice(weak)"
+    data["propositions"][0]["kind"] = "monotonicity"
+    with pytest.raises(ModelError, match="thresholds on choice"):
+        parse_sequential_model(data, where="p.toml")
+    data["propositions"][0]["kind"] = "threshold"
+    data["propositions"][0]["condition"] = "beta >= gamma"
+    with pytest.raises(ModelError, match="unknown name 'gamma'"):
+        parse_sequential_model(data, where="p.toml")

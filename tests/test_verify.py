@@ -123,3 +123,21 @@ def test_cli_table_json_and_exit_status(tmp_path, capsys):
     (prop,) = data["models"][0]["propositions"]
     assert prop["status"] == "refuted" and prop["counterexample"]["c"] is not None
     assert main(["verify", "no_such_model"]) == 2
+
+
+def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_conditions():
+    from qa_games.sequential import backward_induction
+
+    m = load_model("patron_sequential")
+    v = {x.proposition: x for x in verify(m, max_examples=20)}
+    assert v["patron-1-exact"].status == "proved"
+    bad = v["patron-1"]
+    assert bad.status == "refuted" and not bad.as_expected
+    ce = bad.counterexample
+    assert ce["phi"] == 0
+    cha = load_model("cha_quasi_alliance")
+    sub = {k: x for k, x in ce.items() if k in cha.game.parameter_names}
+    c_star = (cha.evaluate("c_star_A", sub), cha.evaluate("c_star_B", sub))
+    assert c_star[0] == c_star[1] == ce["c_L"]
+    assert ce["beta"] >= (ce["lam"] * ce["t"] - ce["kappa"]) * (ce["c_H"] - ce["c_L"])
+    assert backward_induction(m, ce).choices == ("strong",)

@@ -28,6 +28,7 @@ from .testing import (
     _random_value,
     _valid,
     exact_function,
+    model_parameters,
     parameter_values,
     satisfies,
     value_strategy,
@@ -124,6 +125,10 @@ def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
     """The value of ``outcome`` at a point (a dict of values or a cached point)."""
     pt = point if isinstance(point, _Point) else _Point(model, dict(point))
     form = outcome.form
+    if form == "choice":
+        from ._leader import choice_at
+
+        return choice_at(model, outcome.name, pt.values)
     if form == "expression":
         fn = exact_function(outcome.expr)
         if fn is not None:
@@ -243,6 +248,8 @@ def relevant_parameters(model: Any, st_: Any) -> set[str]:
     """The parameters a statement can depend on (the rest are held at their defaults):
     those in its expressions, in the payoffs when it needs the game, and any parameter
     sharing a model constraint with one of these."""
+    if not hasattr(model, "game"):  # a sequential model: every parameter may matter
+        return {p.name for p in model_parameters(model)}
     exprs = [st_.region_expr, st_.condition_expr]
     o = st_.parsed
     if o is not None and o.form in ("expression", "holds"):
@@ -265,7 +272,7 @@ def relevant_parameters(model: Any, st_: Any) -> set[str]:
 
 def _strategy(model: Any, st_: Any) -> Any:
     keep = relevant_parameters(model, st_)
-    fixed = {p.name: p.default for p in model.game.parameters if p.name not in keep}
+    fixed = {p.name: p.default for p in model_parameters(model) if p.name not in keep}
     points = parameter_values(model, region=st_.region_expr, fixed=fixed)
     if st_.kind in ("threshold", "uniqueness"):
         return points.map(lambda v: (v, None))

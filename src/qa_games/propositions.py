@@ -305,15 +305,11 @@ def parse_statement(raw: Any, model: Any, *, where: str) -> Statement:
                      equilibria, selection, parsed, region_expr, condition_expr)
 
 
-def parse_propositions(raw_list: Any, model: Any, *, where: str) -> list[Proposition]:
-    """Parse a model file's ``[[propositions]]`` array against ``model``.
-
-    A proposition gives its statement inline (``kind = ...`` and the keys of that
-    kind) or as ``statements = [{...}, ...]``.
-    """
+def _check_header(raw_list: Any, where: str) -> Any:
+    """Yield ``(index, raw, id, where, statement tables)`` for each proposition record,
+    after checking what every proposition has (id, claim, source, expected)."""
     if not isinstance(raw_list, Sequence) or isinstance(raw_list, str):
         raise _fail(where, "expected an array of tables [[propositions]]")
-    out: list[Proposition] = []
     seen: set[str] = set()
     for k, raw in enumerate(raw_list):
         at = f"{where}[{k}]"
@@ -331,7 +327,7 @@ def parse_propositions(raw_list: Any, model: Any, *, where: str) -> list[Proposi
         if unknown:
             raise _fail(at, f"unknown keys {sorted(unknown)}")
         claim = _text(raw, "claim", at)
-        source = _text(raw, "source", at, default="")
+        _text(raw, "source", at, default="")
         if not claim:
             raise _fail(at, "missing 'claim' (the verbal claim)")
         expected = raw.get("expected", "true")
@@ -344,13 +340,32 @@ def parse_propositions(raw_list: Any, model: Any, *, where: str) -> list[Proposi
             items = raw["statements"]
             if not isinstance(items, list) or not items:
                 raise _fail(f"{at}.statements", "expected a non-empty array of tables")
-            statements = tuple(parse_statement(s, model, where=f"{at}.statements[{j}]")
-                               for j, s in enumerate(items))
         else:
             if not inline:
                 raise _fail(at, "missing the formal statement ('kind' and its keys, "
                                 "or 'statements')")
-            statements = (parse_statement({key: raw[key] for key in inline}, model, where=at),)
-        out.append(Proposition(pid, claim.strip(), source.strip(), statements, expected,
-                               str(raw.get("note", "")).strip()))
+            items = [{key: raw[key] for key in inline}]
+        yield k, raw, pid, at, items
+
+
+def parse_propositions(raw_list: Any, model: Any, *, where: str) -> list[Proposition]:
+    """Parse a model file's ``[[propositions]]`` array against ``model``.
+
+    A proposition gives its statement inline (``kind = ...`` and the keys of that
+    kind) or as ``statements = [{...}, ...]``. For a sequential model the statements
+    are thresholds on ``choice(action)`` (see :mod:`qa_games._leader`).
+    """
+    if getattr(model, "kind", "normal") == "sequential":
+        from ._leader import parse_leader_propositions
+
+        return parse_leader_propositions(raw_list, model, where=where)
+    out: list[Proposition] = []
+    for _, raw, pid, at, items in _check_header(raw_list, where):
+        inline = "statements" not in raw
+        statements = tuple(
+            parse_statement(s, model, where=at if inline else f"{at}.statements[{j}]")
+            for j, s in enumerate(items))
+        out.append(Proposition(pid, str(raw["claim"]).strip(),
+                               str(raw.get("source", "")).strip(), statements,
+                               raw.get("expected", "true"), str(raw.get("note", "")).strip()))
     return out

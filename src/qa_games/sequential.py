@@ -92,6 +92,7 @@ class SequentialModel:
     sources: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     path: Path | None = None
+    propositions: tuple[Any, ...] = ()  # qa_games.propositions (choice(action) thresholds)
     sha256: str = ""
 
     @property
@@ -234,7 +235,7 @@ def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
         for i, s in enumerate(idx):
             pr = pr * probs[i][s]
         subs[sympy.Symbol(f"pr_{pname}", real=True)] = _number(pr)
-    for pl, u in zip(sub.game.players, pays):
+    for pl, u in zip(sub.game.players, pays, strict=False):
         subs[sympy.Symbol(f"u_{pl}", real=True)] = _number(u)
     val = model.leader_payoff.xreplace(subs)
     if val.is_Rational:
@@ -272,9 +273,9 @@ def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None 
         raise SolverError(f"{model.name}: {n_plans} plans exceed MAX_PLANS={MAX_PLANS}")
     equilibria = []
     for plan in itertools.product(*(range(len(s.candidates)) for s in subgames)):
-        pays = [s.leader_payoffs[k] for s, k in zip(subgames, plan)]
+        pays = [s.leader_payoffs[k] for s, k in zip(subgames, plan, strict=False)]
         best = max(pays)
-        for s, k, u in zip(subgames, plan, pays):
+        for s, k, u in zip(subgames, plan, pays, strict=False):
             if u == best if isinstance(best, Fraction) and isinstance(u, Fraction) \
                     else abs(float(u) - float(best)) <= 1e-9:
                 equilibria.append(SubgamePerfectEquilibrium(
@@ -303,7 +304,7 @@ def simultaneous_form(model: SequentialModel, values: Mapping[str, Any] | None =
         sub_vals = model.subgame_values(act, vals)
         for prof in games[k].profiles():
             pure = tuple(tuple(Fraction(int(i == s)) for i in range(m))
-                         for s, m in zip(prof, sub.game.shape))
+                         for s, m in zip(prof, sub.game.shape, strict=False))
             eq = Equilibrium(tuple(tuple(float(p) for p in s) for s in pure), pure,
                              tuple(float(u) for u in games[k].payoff(prof)),
                              tuple(Fraction(u) for u in games[k].payoff(prof))
@@ -346,7 +347,7 @@ def parse_sequential_model(data: Mapping[str, Any], *, where: str, path: Path | 
     """Build a :class:`SequentialModel` from a parsed ``kind = "sequential"`` model file."""
     from .model import SELECTIONS, parse_parameters
 
-    known = {"model", "parameters", "actions", "leader", "outcomes"}
+    known = {"model", "parameters", "actions", "leader", "outcomes", "propositions"}
     unknown = set(data) - known
     if unknown:
         raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
@@ -395,10 +396,18 @@ def parse_sequential_model(data: Mapping[str, Any], *, where: str, path: Path | 
     if selection not in SELECTIONS:
         raise ModelError(f"{where}: outcomes.selection: unknown rule {selection!r} "
                          f"(known: {', '.join(SELECTIONS)})")
-    return SequentialModel(
+    model = SequentialModel(
         name=name, title=str(meta.get("title", name)), leader=leader, actions=tuple(actions),
         subgame=sub, parameters=params, leader_payoff=payoff, constraints=constraints,
         selection=selection, theory=str(meta.get("theory", "")),
         description=str(meta.get("description", "")).strip(),
         sources=tuple(str(s) for s in meta.get("sources", [])),
         raw=MappingProxyType(dict(data)), path=path, sha256=sha256)
+    if "propositions" in data:  # the theory's claims as data (qa_games.propositions)
+        from dataclasses import replace
+
+        from .propositions import parse_propositions
+
+        model = replace(model, propositions=tuple(
+            parse_propositions(data["propositions"], model, where=f"{where}: propositions")))
+    return model

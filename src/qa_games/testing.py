@@ -135,8 +135,20 @@ def exact_function(expr: Any) -> Callable[[Mapping[str, Fraction]], Any] | None:
 
 
 def _subs(model: Any, values: Mapping[str, Fraction]) -> dict[sympy.Symbol, sympy.Rational]:
-    return {model.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
+    return {sympy.Symbol(k, real=True): sympy.Rational(v.numerator, v.denominator)
             for k, v in values.items()}
+
+
+def model_parameters(model: Any) -> tuple[Any, ...]:
+    """The parameters of a normal-form model (``model.game``) or a sequential one."""
+    game = getattr(model, "game", None)
+    return tuple(game.parameters if game is not None else model.parameters)
+
+
+def model_constraints(model: Any) -> tuple[Any, ...]:
+    """The constraints among the parameters of a normal-form or a sequential model."""
+    game = getattr(model, "game", None)
+    return tuple(game.constraints if game is not None else model.constraints)
 
 
 def satisfies(model: Any, condition: Any, values: Mapping[str, Fraction]) -> bool:
@@ -162,7 +174,7 @@ def satisfies(model: Any, condition: Any, values: Mapping[str, Fraction]) -> boo
 def _sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
     """Equality constraints of the form ``p_1 + ... + p_k == const``."""
     found = []
-    for rel in model.game.constraints:
+    for rel in model_constraints(model):
         if not isinstance(rel, sympy.Eq):
             continue
         expr = sympy.expand(rel.lhs - rel.rhs)
@@ -176,10 +188,10 @@ def _sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
 
 def _valid(model: Any, values: Mapping[str, Fraction]) -> bool:
     """Inside every domain and every model constraint (exactly)."""
-    for p in model.game.parameters:
+    for p in model_parameters(model):
         if not p.domain.contains(values[p.name]):
             return False
-    for rel in model.game.constraints:
+    for rel in model_constraints(model):
         if not satisfies(model, rel, values):
             return False
     return True
@@ -227,7 +239,7 @@ def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Frac
 
 @st.composite
 def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> dict[str, Fraction]:
-    params = model.game.parameters
+    params = model_parameters(model)
     cond = region.condition if region is not None else None
 
     def good(values: dict[str, Fraction]) -> bool:

@@ -31,9 +31,11 @@ from typing import Any
 
 from hypothesis.errors import Unsatisfiable
 
-from ._prover import prove
+from ._prover import prove as prove_statement
 from ._search import SearchResult, check_point, search
-from .errors import ParameterError
+from ._symbolic import Reduction, Unsupported
+from .errors import ParameterError, QAGamesError
+from .testing import model_constraints
 
 __all__ = ["Verdict", "StatementVerdict", "verify", "STATUSES"]
 
@@ -112,7 +114,7 @@ def _show(values: dict[str, Fraction] | None) -> str:
 def domain_text(model: Any) -> str:
     """The model's parameter domains and constraints as text."""
     parts = [f"{p.name} in {p.domain}" for p in model.parameters]
-    parts += [str(c) for c in model.game.constraints]
+    parts += [str(c) for c in model_constraints(model)]
     return "; ".join(parts)
 
 
@@ -126,12 +128,36 @@ def _confirm(model: Any, st: Any, first: dict | None, second: dict | None) -> st
     if first is None:
         return ""
     try:
-        model.game.values(first)
+        model.values(first)
         if second is not None:
-            model.game.values(second)
-    except ParameterError:
+            model.values(second)
+        return check_point(model, st, first, second)
+    except QAGamesError:
         return ""
-    return check_point(model, st, first, second)
+
+
+def _prove(model: Any, st: Any) -> Reduction:
+    """The symbolic check; for a sequential model, with backward induction at the points
+    where the reduction does not apply."""
+    if getattr(model, "kind", "normal") != "sequential":
+        return prove_statement(model, st)
+    from ._leader import prove_choice
+
+    try:
+        red, suspects = prove_choice(model, st)
+    except Unsupported as exc:
+        return Reduction("unknown", "none", [f"No exact reduction: {exc}."])
+    for point in suspects:
+        failure = _confirm(model, st, point, None)
+        if failure:
+            red.steps.append(f"Backward induction at such a point, {_show(point)}: "
+                             f"{failure}.")
+            red.status, red.witness, red.method = "refuted", point, "z3 + backward induction"
+            return red
+    if suspects:
+        red.steps.append("Backward induction at such points: the statement holds there; "
+                         "not proved.")
+    return red
 
 
 def _one(model: Any, st: Any, *, seed: int, max_examples: int, prove_it: bool,
@@ -142,7 +168,7 @@ def _one(model: Any, st: Any, *, seed: int, max_examples: int, prove_it: bool,
             found = search(model, st, seed=seed, max_examples=max_examples)
         except Unsatisfiable:
             found = SearchResult(0, detail="no point of the region was drawn")
-    red = prove(model, st) if prove_it else None
+    red = _prove(model, st) if prove_it else None
     steps = tuple(red.steps) if red else ()
     method = red.method if red else "none"
     conditions = _conditions(model, st)
