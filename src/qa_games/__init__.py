@@ -14,8 +14,10 @@ from .game import Game, SymbolicGame
 from .model import Model, list_models, load_model
 from .nfg import read_nfg, write_nfg
 from .parameter import Interval, Parameter
+from .propositions import Proposition
 from .selection import select
 from .solve import Equilibrium, Solution, solve
+from .verify import Verdict, verify
 
 __all__ = [
     "load_model",
@@ -27,6 +29,9 @@ __all__ = [
     "solve_batch",
     "BatchSolution",
     "select",
+    "verify",
+    "Verdict",
+    "Proposition",
     "equilibrium_map",
     "EquilibriumMap",
     "MapEvaluation",
