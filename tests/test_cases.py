@@ -36,8 +36,8 @@ def test_every_case_is_coded_with_sources_and_justifications():
 def test_retrodiction_equals_predicting_each_case_and_scores_add_up():
     tab = retrodict(CASES, MODELS)
     df = tab.frame
-    for r, row in zip(tab.rows, df.itertuples()):
-        for m, p in zip(MODELS, r.predictions):
+    for r, row in zip(tab.rows, df.itertuples(), strict=False):
+        for m, p in zip(MODELS, r.predictions, strict=False):
             assert predict(m, r.case.scenario).label == p.label
         if r.case.observed.outcome == "mixed":
             assert r.hits == (None, None) and row.cha_hit == "-"

@@ -38,7 +38,7 @@ def test_scenario_rows_match_solving_each_model_by_hand():
         s = r.scenario
         cha = CHA.at(c=s["c"], t=s["t"])
         walt = WALT.at(c=s["c"], tau=s["t"])
-        for m, g, p in zip(MODELS, (cha, walt), r.predictions):
+        for m, g, p in zip(MODELS, (cha, walt), r.predictions, strict=False):
             eq = select(solve(g), "payoff_dominance")
             assert m.label_of(eq.pure_profile) == p.label
             assert len(solve(g).equilibria) == len(p.equilibria)

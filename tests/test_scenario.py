@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model, models_dir, read_toml
-from qa_games.model import parse_model
+from qa_games.model import load_model, models_dir, parse_model, read_toml
 from qa_games.scenario import (
     OUTCOMES,
     VARIABLES,
@@ -105,7 +104,8 @@ def _with_scenario(table):
     ({"parameters": {"c": "c"},
       "outcomes": {"cooperation": "yes", "friction": "no_alignment"}},
      ["'yes' is not a common outcome"]),
-    ({"parameters": {"c": "__import__('os')"}, "outcomes": {}}, ["scenario.parameters.c", "not allowed"]),
+    ({"parameters": {"c": "__import__('os')"}, "outcomes": {}},
+     ["scenario.parameters.c", "not allowed"]),
 ])
 def test_malformed_scenario_tables_are_model_errors(table, words):
     m = _with_scenario(table)

@@ -115,8 +115,8 @@ def _brute_force_pure_spe(model, values):
         per_action.append((act.name, nash, pays))
     out = set()
     for plan in itertools.product(*(n for _, n, _ in per_action)):
-        pays = [p[prof] for (_, _, p), prof in zip(per_action, plan)]
-        for (name, _, _), u in zip(per_action, pays):
+        pays = [p[prof] for (_, _, p), prof in zip(per_action, plan, strict=False)]
+        for (name, _, _), u in zip(per_action, pays, strict=False):
             if u == max(pays):
                 out.add((name, plan))
     return out
@@ -135,7 +135,7 @@ def test_backward_induction_equals_brute_force_over_pure_profiles(beta, kappa, l
     sol = backward_induction(PATRON, values, selection="all")
     found = set()
     for e in sol.equilibria:
-        cands = [s.candidates[k] for s, k in zip(sol.subgames, e.plan)]
+        cands = [s.candidates[k] for s, k in zip(sol.subgames, e.plan, strict=False)]
         if all(c.pure_profile is not None for c in cands):
             found.add((e.action, tuple(c.pure_profile for c in cands)))
     assert found == _brute_force_pure_spe(PATRON, values)

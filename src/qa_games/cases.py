@@ -158,7 +158,7 @@ def parse_cases(data: Mapping[str, Any], *, where: str = "cases") -> tuple[Case,
         if conf not in CONFIDENCE:
             raise ModelError(f"{at}: confidence={conf!r} is not one of {', '.join(CONFIDENCE)}")
         values: dict[str, CodedValue] = dict(defaults)
-        for side, s in zip("AB", st):
+        for side, s in zip("AB", st, strict=False):
             for key in ("x", "y", "k"):
                 cv = states[s][key]
                 values[f"{key}_{side}"] = CodedValue(f"{key}_{side}", cv.value, cv.source,
@@ -238,7 +238,7 @@ class CaseTable:
             rec: dict[str, Any] = {"case": c.title, "c": float(c.values["c"].value),
                                    "t": float(c.values["t"].value), "observed": c.observed.label,
                                    "confidence": c.confidence}
-            for thy, p, hit in zip(self.theories, r.predictions, r.hits):
+            for thy, p, hit in zip(self.theories, r.predictions, r.hits, strict=False):
                 rec[thy] = p.label
                 rec[f"{thy}_hit"] = "-" if hit is None else ("yes" if hit else "no")
             rec["discriminating"] = r.discriminating
@@ -273,7 +273,7 @@ def retrodict(cases: Sequence[Case], models: Sequence[Any], *,
     ms = _models(models)
     maps = [scenario_map(m) for m in ms]
     rows = tuple(Retrodiction(c, tuple(predict(m, c.scenario, selection=selection, smap=mp)
-                                       for m, mp in zip(ms, maps))) for c in cases)
+                                       for m, mp in zip(ms, maps, strict=False))) for c in cases)
     return CaseTable(tuple(m.name for m in ms), _theories(ms), rows)
 
 
@@ -289,7 +289,8 @@ def sensitivity(cases: Sequence[Case], models: Sequence[Any], *,
     theories = _theories(ms)
     recs = []
     for c in cases:
-        base = [predict(m, c.scenario, selection=selection, smap=mp) for m, mp in zip(ms, maps)]
+        base = [predict(m, c.scenario, selection=selection, smap=mp)
+                for m, mp in zip(ms, maps, strict=True)]
         for name, cv in c.values.items():
             if cv.range is None:
                 continue
@@ -298,7 +299,7 @@ def sensitivity(cases: Sequence[Case], models: Sequence[Any], *,
                     sc = c.moved(name, end)
                 except ParameterError:
                     continue  # e.g. mu_1 > mu_2 at this end: not a possible coding
-                for m, mp, thy, b in zip(ms, maps, theories, base):
+                for m, mp, thy, b in zip(ms, maps, theories, base, strict=False):
                     p = predict(m, sc, selection=selection, smap=mp)
                     recs.append({"case": c.title, "theory": thy, "variable": name,
                                  "coded": float(cv.value), "moved_to": float(end),

@@ -161,7 +161,8 @@ class GridComparison:
     def boundary(self, theory: str) -> tuple[str, sympy.Expr] | None:
         """``("below", min_i expr_i)`` or ``("above", max_i expr_i)``: the theory's alignment
         condition on the first axis, in closed form; None when there is none."""
-        ths = [th for th, thy in zip(self.thresholds, self._theory_of()) if thy == theory]
+        ths = [th for th, thy in zip(self.thresholds, self._theory_of(), strict=True)
+               if thy == theory]
         if not ths or len({th.direction for th in ths}) != 1:
             return None
         exprs = list(dict.fromkeys(th.expr for th in ths))
@@ -170,7 +171,7 @@ class GridComparison:
         return "above", sympy.Max(*exprs)
 
     def _theory_of(self) -> list[str]:
-        by_model = dict(zip(self.models, self.theories))
+        by_model = dict(zip(self.models, self.theories, strict=False))
         return [by_model[th.model] for th in self.thresholds]
 
 
@@ -190,7 +191,7 @@ class Comparison:
         for r in self.rows:
             rec: dict[str, Any] = {"scenario": r.scenario.name,
                                    "c": float(r.scenario["c"]), "t": float(r.scenario["t"])}
-            for thy, p in zip(self.theories, r.predictions):
+            for thy, p in zip(self.theories, r.predictions, strict=False):
                 rec[f"{thy}_label"] = p.label
                 rec[f"{thy}_outcome"] = p.outcome
                 rec[f"{thy}_n_equilibria"] = len(p.equilibria)
@@ -234,7 +235,7 @@ def compare(models: Sequence[Any], scenarios: Sequence[Scenario | Mapping[str, A
     for k, s in enumerate(scenarios):
         sc = s if isinstance(s, Scenario) else make_scenario(s, name=f"scenario {k + 1}")
         rows.append(ScenarioComparison(sc, tuple(
-            predict(m, sc, selection=selection, smap=mp) for m, mp in zip(ms, maps))))
+            predict(m, sc, selection=selection, smap=mp) for m, mp in zip(ms, maps, strict=False))))
     grid_cmp = compare_grid(ms, grid, base=base, selection=selection) if grid else None
     return Comparison(tuple(m.name for m in ms), _theories(ms), selection, tuple(rows), grid_cmp)
 
@@ -275,7 +276,7 @@ def thresholds(model: Any, variable: str = "c", *, base: Scenario | None = None
 
 
 def _region_name(theories: Sequence[str], outcomes: Sequence[str]) -> str:
-    return ", ".join(f"{t}: {o}" for t, o in zip(theories, outcomes))
+    return ", ".join(f"{t}: {o}" for t, o in zip(theories, outcomes, strict=False))
 
 
 def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
@@ -300,7 +301,7 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
     theories = _theories(ms)
     frame = pd.DataFrame({ax: cols[ax] for ax in axes})
     sweeps = []
-    for m, thy in zip(ms, theories):
+    for m, thy in zip(ms, theories, strict=False):
         smap = scenario_map(m)
         fixed = model_values(m, base_sc, smap=smap)
         arrays = {k: v for k, v in base_sc.values.items() if k not in axes and

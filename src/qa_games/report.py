@@ -34,8 +34,8 @@ from ._html import to_html
 from .cases import load_cases, retrodict, sensitivity
 from .compare import DEFAULT_GRID, compare
 from .export import atomic_write, write_table
-from .model import load_model, models_dir
 from .expr import parse_expression
+from .model import load_model, models_dir
 from .scenario import VARIABLES, make_scenario
 
 __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
@@ -269,7 +269,7 @@ def _patron_section(w: _Writer, patron: Any) -> None:
         for e in sol.equilibria:
             plan = "; ".join(f"{s.action}: {s.labels[k]}"
                              + ("" if s.candidates[k].pure_profile is not None else " (mixed)")
-                             for s, k in zip(sol.subgames, e.plan))
+                             for s, k in zip(sol.subgames, e.plan, strict=False))
             rows.append({"selection": sel, "patron chooses": e.action, "outcome": e.label,
                          "patron payoff": float(e.leader_payoff), "plan": plan})
     w.table(pd.DataFrame(rows), "patron_spe", "Subgame-perfect equilibria at the defaults "
@@ -303,7 +303,8 @@ def _cases_section(w: _Writer, models: list[Any]) -> None:
     w.table(tab.scores, "case_scores", "Scores: all scored cases, and the discriminating "
             "ones (the models disagree).")
     codings = [{"case": c.title, "variable": k, "value": float(v.value),
-                "range": "" if v.range is None else f"{float(v.range[0]):g} to {float(v.range[1]):g}",
+                "range": "" if v.range is None else
+                f"{float(v.range[0]):g} to {float(v.range[1]):g}",
                 "judgement": v.judgement, "source": v.source, "why": v.why}
                for c in cases for k, v in c.values.items()]
     w.table(pd.DataFrame(codings), "case_codings", "Every coded value of every case with its "
@@ -367,7 +368,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     _models_section(w, models, patron)
     _timed(w, "equilibrium regions", _regions_section, w, models)
     _timed(w, "comparative statics", _statics_section, w, models)
-    _timed(w, "propositions", _propositions_section, w, models)
+    _timed(w, "propositions", _propositions_section, w, [*models, patron])
     _timed(w, "comparison", _comparison_section, w, models)
     _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
