@@ -1,6 +1,8 @@
 """qa_games: theories of alliance politics as symbolic games, solved exactly."""
 
 from .batch import BatchSolution, solve_batch
+from .cases import load_cases, retrodict
+from .compare import Comparison, compare
 from .errors import (
     GameError,
     ModelError,
@@ -15,7 +17,9 @@ from .model import Model, list_models, load_model
 from .nfg import read_nfg, write_nfg
 from .parameter import Interval, Parameter
 from .propositions import Proposition
+from .scenario import Scenario, make_scenario
 from .selection import select
+from .sequential import SequentialModel, backward_induction
 from .solve import Equilibrium, Solution, solve
 from .verify import Verdict, verify
 
@@ -36,6 +40,14 @@ __all__ = [
     "EquilibriumMap",
     "MapEvaluation",
     "Region",
+    "compare",
+    "Comparison",
+    "make_scenario",
+    "Scenario",
+    "backward_induction",
+    "SequentialModel",
+    "load_cases",
+    "retrodict",
     "read_nfg",
     "write_nfg",
     "Game",
