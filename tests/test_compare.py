@@ -101,3 +101,17 @@ def test_bad_input_is_named():
         compare_grid(MODELS, {"c": "0:1:3", "q": "0:1:3"})
     with pytest.raises(ParameterError, match="selection='x'"):
         compare(MODELS, [{}], selection="x")
+
+
+def test_cli_compare_prints_json(capsys):
+    import json
+
+    from qa_games.cli import main
+
+    assert main(["compare", "--scenario", "c=0.7,t=1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    row = out["scenarios"][0]
+    assert (row["cha_label"], row["walt_label"], row["agree"]) == ("friction", "alliance", False)
+    assert row["cha_equilibria"] == "(distance, distance)"
+    assert main(["compare", "--scenario", "q=1"]) == 2
+    assert "unknown scenario variable 'q'" in capsys.readouterr().err

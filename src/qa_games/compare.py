@@ -184,6 +184,7 @@ class Comparison:
     selection: str | None
     rows: tuple[ScenarioComparison, ...]
     grid: GridComparison | None = None
+    model_objects: tuple[Any, ...] = field(default=(), repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: its name, c, t, each theory's label and outcome, agree."""
@@ -191,13 +192,23 @@ class Comparison:
         for r in self.rows:
             rec: dict[str, Any] = {"scenario": r.scenario.name,
                                    "c": float(r.scenario["c"]), "t": float(r.scenario["t"])}
-            for thy, p in zip(self.theories, r.predictions, strict=False):
+            for thy, p, m in zip(self.theories, r.predictions, self.model_objects, strict=True):
                 rec[f"{thy}_label"] = p.label
                 rec[f"{thy}_outcome"] = p.outcome
-                rec[f"{thy}_n_equilibria"] = len(p.equilibria)
+                rec[f"{thy}_equilibria"] = "; ".join(_show_eq(m, e) for e in p.equilibria)
             rec["agree"] = r.agree
             recs.append(rec)
         return pd.DataFrame(recs)
+
+
+def _show_eq(model: Any, eq: Equilibrium) -> str:
+    """``(cooperate, distance)`` for a pure equilibrium, else each player's mixture."""
+    if eq.pure_profile is not None:
+        return model.game.profile_label(eq.pure_profile)
+    probs = eq.exact if eq.exact is not None else eq.profile
+    return "mixed (" + ", ".join(
+        f"{pl}: {model.game.strategies[i][0]} {float(p[0]):.3g}"
+        for i, (pl, p) in enumerate(zip(model.game.players, probs, strict=True))) + ")"
 
 
 def _theories(models: Sequence[Any]) -> tuple[str, ...]:
@@ -237,7 +248,8 @@ def compare(models: Sequence[Any], scenarios: Sequence[Scenario | Mapping[str, A
         rows.append(ScenarioComparison(sc, tuple(
             predict(m, sc, selection=selection, smap=mp) for m, mp in zip(ms, maps, strict=False))))
     grid_cmp = compare_grid(ms, grid, base=base, selection=selection) if grid else None
-    return Comparison(tuple(m.name for m in ms), _theories(ms), selection, tuple(rows), grid_cmp)
+    return Comparison(tuple(m.name for m in ms), _theories(ms), selection, tuple(rows), grid_cmp,
+                      tuple(ms))
 
 
 def thresholds(model: Any, variable: str = "c", *, base: Scenario | None = None

@@ -156,6 +156,8 @@ def _statics_section(w: _Writer, models: list[Any]) -> None:
     for m in models:
         threat = "tau" if "tau" in m.game.parameter_names else "t"
         for param in ("c", threat):
+            if w.quick and param != "c":
+                continue
             df = comparative_statics(m, param)
             df = df[df["derivative"] != "0"].reset_index(drop=True)
             w.add(f"### {m.name}: with respect to `{param}`", "")
@@ -177,7 +179,7 @@ def _propositions_section(w: _Writer, models: list[Any]) -> None:
     except ImportError:  # pragma: no cover - the verifier is part of the package
         w.add("The verifier is not available in this installation.", "")
         return
-    examples = 10 if w.quick else 40
+    examples = 5 if w.quick else 40
     for m in models:
         if not m.propositions:
             w.add(f"`{m.name}` declares no propositions.", "")
