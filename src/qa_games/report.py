@@ -347,7 +347,8 @@ def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float)
     cases = models_dir() / "cases.toml"
     files.append({"file": "models/cases.toml", "sha256": _hash(cases)})
     w.table(pd.DataFrame(files), "model_hashes", "SHA-256 of the model files read.")
-    w.add(f"Seed of every random draw (verification search, sampled signs): `{w.seed}`. "
+    w.add(f"Seed of the verification search: `{w.seed}`; the sampled signs of the "
+          "comparative statics use qa_games.statics' fixed seed 0. "
           f"Grids are fixed (no randomness). Quick mode: `{w.quick}`. Written in "
           f"{seconds:.1f} s.", "")
     w.table(pd.DataFrame(w.timings, columns=["section", "seconds"]), "timings",
