@@ -128,3 +128,12 @@ def test_strategies_respect_fixed_values_domains_and_constraints(fixed, data):
     w = data.draw(parameter_values(WALT))
     WALT.values(w)  # the weights sum to 1 and mu_1 <= mu_2
     assert sum(w[k] for k in ("w_power", "w_proximity", "w_offense", "w_intent")) == 1
+
+
+@settings(max_examples=10, deadline=None)
+@given(games_drawn=st.data())
+def test_games_strategy_draws_numeric_games_of_the_model(games_drawn):
+    from qa_games.testing import games
+
+    g = games_drawn.draw(games(CHA, region="Delta_A > 0", fixed={"phi": "0.2"}))
+    assert g.exact and g.shape == (2, 2) and g.players == ("A", "B")

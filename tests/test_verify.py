@@ -141,3 +141,54 @@ def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_condition
     assert c_star[0] == c_star[1] == ce["c_L"]
     assert ce["beta"] >= (ce["lam"] * ce["t"] - ce["kappa"]) * (ce["c_H"] - ce["c_L"])
     assert backward_induction(m, ce).choices == ("strong",)
+
+
+INVARIANCE = '''
+[[propositions]]
+id = "inv-1"
+claim = "A's net incentive does not depend on B's costs."
+source = "test"
+kind = "invariance"
+outcome = "Delta_A"
+parameter = "k_B"
+
+[[propositions]]
+id = "inv-2"
+claim = "Mutual distance being an equilibrium does not depend on the threat (true: cha-7)."
+source = "test"
+kind = "invariance"
+outcome = "equilibrium(mutual_distance)"
+parameter = "t"
+
+[[propositions]]
+id = "inv-3"
+claim = "A's net incentive does not depend on the patron's commitment (false)."
+source = "test"
+expected = "false"
+kind = "invariance"
+outcome = "Delta_A"
+parameter = "c"
+region = "t > 0"
+
+[[propositions]]
+id = "thr-1"
+claim = "Mutual cooperation is an equilibrium iff c <= 1/2 (false)."
+source = "test"
+expected = "false"
+kind = "threshold"
+outcome = "equilibrium(mutual_cooperation)"
+condition = "c <= 0.5"
+'''
+
+
+def test_invariance_and_false_thresholds(tmp_path):
+    m = load_model(_copy_with(tmp_path, INVARIANCE))
+    v = {x.proposition: x for x in verify(m, only=["inv-1", "inv-2", "inv-3", "thr-1"],
+                                          max_examples=30)}
+    assert v["inv-1"].status == "proved" and v["inv-1"].methods == ("sympy",)
+    assert v["inv-2"].status == "proved"
+    for pid in ("inv-3", "thr-1"):
+        assert v[pid].status == "refuted" and v[pid].as_expected
+        assert v[pid].statements[0].search_found and v[pid].statements[0].proof_status == "refuted"
+    low, high = v["inv-3"].counterexample, v["inv-3"].counterexample2
+    assert m.evaluate("Delta_A", low) != m.evaluate("Delta_A", high)

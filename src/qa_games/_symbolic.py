@@ -125,6 +125,12 @@ def to_z3(expr: Any, env: dict[str, z3.ArithRef]) -> Any:
         return z3.And(*[to_z3(a, env) for a in expr.args])
     if isinstance(expr, sympy.Or):
         return z3.Or(*[to_z3(a, env) for a in expr.args])
+    if isinstance(expr, sympy.Xor):
+        items = [to_z3(a, env) for a in expr.args]
+        acc = items[0]
+        for t in items[1:]:
+            acc = z3.Xor(acc, t)
+        return acc
     if isinstance(expr, sympy.Not):
         return z3.Not(to_z3(expr.args[0], env))
     raise Unsupported(f"no exact reduction for {type(expr).__name__}: {fmt(expr)}")

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
                 if v.status == "proved":
                     regions = dict.fromkeys(s.formal.split("(on: ")[-1].split(";")[0]
                                             for s in v.statements)
-                    detail = "on: " + " | ".join(regions)
+                    detail = "on: " + " | ".join("the whole domain" if r == "True" else r
+                                                 for r in regions)
                 else:
                     detail = v.summary()
                 print(f"  {v.proposition:<{width}}  {v.status:<8} {detail}{exp}"
