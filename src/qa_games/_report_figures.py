@@ -33,8 +33,10 @@ def _boundary_curve(g: Any, theory: str, t: np.ndarray) -> np.ndarray | None:
     return vals.min(axis=0) if ths[0].direction == "below" else vals.max(axis=0)
 
 
-def comparison_figure(g: Any, path: Path) -> Path:
-    """The plane coloured by region; the discriminating ones in strong colours."""
+def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories agree and disagree",
+                      points: Any = ()) -> Path:
+    """The plane coloured by region; the discriminating ones in strong colours; ``points``:
+    ``(x, y, text)`` markers (e.g. historical cases)."""
     x, y = g.axes
     df = g.frame
     regions = list(g.regions.sort_values(["agree", "region"])["region"])
@@ -62,11 +64,14 @@ def comparison_figure(g: Any, path: Path) -> Path:
         if cc is not None:
             line, = ax.plot(cc, tt, "k" + styles[k % 3], lw=1.6, label=f"{thy} boundary")
             handles.append(line)
+    for px, py, text in points:
+        ax.plot(px, py, "ko", ms=4)
+        ax.annotate(text, (px, py), textcoords="offset points", xytext=(4, 3), fontsize=7)
     ax.set_xlim(xs.min(), xs.max())
     ax.set_ylim(ys.min(), ys.max())
     ax.set_xlabel("c (patron's commitment)")
     ax.set_ylabel("t (threat)")
-    ax.set_title("Where the theories agree and disagree")
+    ax.set_title(title)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8,
               ncol=2)
     try:

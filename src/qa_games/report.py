@@ -32,7 +32,7 @@ import sympy
 from . import _report_figures as figs
 from ._html import to_html
 from .cases import load_cases, retrodict, sensitivity
-from .compare import DEFAULT_GRID, compare
+from .compare import DEFAULT_GRID, compare, compare_grid
 from .export import atomic_write, write_table
 from .expr import parse_expression
 from .model import load_model, models_dir
@@ -234,10 +234,34 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     figs.comparison_figure(g, path)
     w.figure(path, "The (c, t) plane coloured by the pair of predictions, with Cha's "
              "c*(t) and Walt's c_W(t).")
+    _japan_korea_plane(w, models, grid)
     df = cmp.to_frame()
     w.table(df, "scenarios", "One scenario per region of the models.md table: each "
             "model's label and whether they agree.")
     return cmp
+
+
+def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
+    """The same plane with Japan (A) and South Korea (B) coded as in the cases."""
+    cases = [c for c in load_cases() if c.states == ("japan", "south_korea")]
+    base = cases[0].scenario
+    keep = {k: v for k, v in base.values.items() if k not in ("c", "t")}
+    g = compare_grid(models, grid, base=make_scenario(keep, name="Japan-ROK coding"))
+    w.add("### The same plane with the Japan-ROK coding", "", "A = Japan (x 0.8, y 0.2, "
+          "k 0.1), B = South Korea (x 1, y 0.05, k 0.1), as in `models/cases.toml`; the "
+          "dots are the Japan-ROK cases at their coded (c, t).", "")
+    regions = g.regions
+    regions.insert(1, "reading", [READING.get(r, "") for r in regions["region"]])
+    w.table(regions, "disagreement_regions_japan_korea", "Regions of the (c, t) plane with "
+            "the Japan-ROK coding.")
+    path = w.out / "figures" / "disagreement_japan_korea.png"
+    at: dict[tuple[float, float], list[str]] = {}
+    for c in cases:
+        at.setdefault((float(c.values["c"].value), float(c.values["t"].value)), []).append(
+            c.period)
+    pts = [(x, y, ", ".join(names)) for (x, y), names in at.items()]
+    figs.comparison_figure(g, path, title="Japan-ROK: where the theories disagree", points=pts)
+    w.figure(path, "The (c, t) plane with the Japan-ROK coding and the Japan-ROK cases.")
 
 
 def _crossing(g: Any) -> str:
