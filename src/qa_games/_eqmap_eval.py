@@ -7,6 +7,12 @@ equilibria, the pure-equilibrium flags and the selected equilibrium follow witho
 Python loop over points. Selection follows :func:`qa_games.selection.select`
 (Harsanyi and Selten 1988): a unique equilibrium; else the payoff-dominant one; else,
 in 2x2 games, the risk-dominant one of two pure equilibria; else none.
+
+>>> from qa_games.eqmap import equilibrium_map
+>>> from qa_games.model import load_model
+>>> ev = equilibrium_map(load_model("cha_quasi_alliance")).evaluate({"c": [0.1, 0.9]})
+>>> ev.n_equilibria.tolist(), [ev.regions[k].label for k in ev.selected()]
+([3, 1], ['(cooperate, cooperate)', '(distance, distance)'])
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ class MapEvaluation:
     """An :class:`EquilibriumMap` evaluated at ``N`` points.
 
     ``holds[r, g]``: region r gives an equilibrium at point g, with probabilities
-    ``row[r, g]``, ``col[r, g]`` and payoffs ``payoffs[r, g]`` (meaningless where it
+    ``row[r, g]``, ``col[r, g]`` and payoffs ``payoff_row[r, g]``, ``payoff_col[r, g]``
+    (as :class:`~qa_games.batch.BatchSolution` names them; meaningless where it
     does not hold); ``degenerate[g]``: regions touch at g (see :meth:`EquilibriumMap.at`).
     """
 
@@ -35,7 +42,8 @@ class MapEvaluation:
     holds: np.ndarray
     row: np.ndarray
     col: np.ndarray
-    payoffs: np.ndarray
+    payoff_row: np.ndarray
+    payoff_col: np.ndarray
     degenerate: np.ndarray
     tol: float = 1e-9
 
@@ -78,31 +86,32 @@ class MapEvaluation:
         from .selection import check_rule
 
         check_rule(rule)
-        d, pay, tol = self.distinct, self.payoffs, self.tol
-        count = d.sum(axis=0)
-        out = np.where(count == 1, np.argmax(d, axis=0), -1)
+        count = self.distinct.sum(axis=0)
+        out = np.where(count == 1, np.argmax(self.distinct, axis=0), -1)
         if rule == "all":
             return out
+        todo = np.flatnonzero(count > 1)  # only points with a choice to make
+        d = self.distinct[:, todo]
+        pr, pc = self.payoff_row[:, todo], self.payoff_col[:, todo]
+        pick = np.full(len(todo), -1)
         if rule == "payoff_dominance":
             win = d.copy()
-            pr, pc = np.ascontiguousarray(pay[..., 0]), np.ascontiguousarray(pay[..., 1])
             for k, q in itertools.permutations(range(len(self.regions)), 2):
-                win[k] &= ~d[q] | ((pr[k] >= pr[q] - tol) & (pc[k] >= pc[q] - tol))
-            pick = (win.sum(axis=0) == 1) & (out < 0)
-            out = np.where(pick, np.argmax(win, axis=0), out)
+                win[k] &= ~d[q] | ((pr[k] >= pr[q] - self.tol) & (pc[k] >= pc[q] - self.tol))
+            pick = np.where(win.sum(axis=0) == 1, np.argmax(win, axis=0), -1)
         if tuple(len(s) for s in self.strategies) == (2, 2):
             pure = {r.pure_profile: k for k, r in enumerate(self.regions) if r.pure_profile}
             n_pure = sum(d[k] for k in pure.values())  # risk dominance: two pure equilibria
-            for (e, f) in (((0, 0), (1, 1)), ((0, 1), (1, 0))):
-                k, q = pure[e], pure[f]
-                (i, j), (i2, j2) = e, f
-                A = {ij: pay[pure[ij], :, 0] for ij in pure}
-                B = {ij: pay[pure[ij], :, 1] for ij in pure}
+            A = {ij: pr[k] for ij, k in pure.items()}
+            B = {ij: pc[k] for ij, k in pure.items()}
+            for (i, j), (i2, j2) in (((0, 0), (1, 1)), ((0, 1), (1, 0))):
+                k, q = pure[(i, j)], pure[(i2, j2)]
                 first = (A[(i, j)] - A[(i2, j)]) * (B[(i, j)] - B[(i, j2)])
                 second = (A[(i2, j2)] - A[(i, j2)]) * (B[(i2, j2)] - B[(i2, j)])
-                both = (out < 0) & (n_pure == 2) & d[k] & d[q]
-                out = np.where(both & (first > second), k, out)
-                out = np.where(both & (second > first), q, out)
+                both = (pick < 0) & (n_pure == 2) & d[k] & d[q]
+                pick = np.where(both & (first > second), k, pick)
+                pick = np.where(both & (second > first), q, pick)
+        out[todo] = pick
         return out
 
     def columns(self, *, rule: str = "payoff_dominance") -> dict[str, np.ndarray]:

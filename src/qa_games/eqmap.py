@@ -397,7 +397,8 @@ class EquilibriumMap:
         holds = np.zeros((R, N), dtype=bool)
         row = np.empty((R, N, m))
         col = np.empty((R, N, n))
-        pay = np.empty((R, N, 2))
+        pay_r = np.empty((R, N))
+        pay_c = np.empty((R, N))
         degenerate = np.zeros(N, dtype=bool)
         for start in range(0, N, chunk_size):
             stop = min(N, start + chunk_size)
@@ -419,8 +420,9 @@ class EquilibriumMap:
                     p = off + L + Z
                     row[k, start:stop] = np.stack(out[p:p + m], axis=-1)
                     col[k, start:stop] = np.stack(out[p + m:p + m + n], axis=-1)
-                    pay[k, start:stop] = np.stack(out[p + m + n:p + m + n + 2], axis=-1)
-        return MapEvaluation(self.regions, self.game.strategies, holds, row, col, pay,
+                    pay_r[k, start:stop] = out[p + m + n]
+                    pay_c[k, start:stop] = out[p + m + n + 1]
+        return MapEvaluation(self.regions, self.game.strategies, holds, row, col, pay_r, pay_c,
                              degenerate, float(tol))
 
     def _check_constraints(self, values: list[np.ndarray], start: int) -> None:
