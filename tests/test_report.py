@@ -34,7 +34,7 @@ def test_index_and_html_exist_with_their_figures(out):
     md = (folder / "index.md").read_text()
     html = (folder / "index.html").read_text()
     for fig in ("regions_cha_quasi_alliance", "regions_walt_balance_of_threat",
-                "disagreement", "patron_choice"):
+                "disagreement", "disagreement_japan_korea", "patron_choice"):
         path = folder / "figures" / f"{fig}.png"
         assert path.is_file() and path.read_bytes()[:4] == b"\x89PNG"
         assert f"figures/{fig}.png" in md and f'src="figures/{fig}.png"' in html

@@ -84,6 +84,7 @@ class _Writer:
     def __init__(self, out: Path, quick: bool, seed: int):
         self.out, self.quick, self.seed = out, quick, seed
         self.md: list[str] = []
+        self.summary: list[str] = []
         self.files: list[Path] = []
         self.timings: list[tuple[str, float]] = []
         (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -227,6 +228,9 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
               "loose-patron region discriminates, above it the firm-patron region.", "")
     regions = g.regions
     regions.insert(1, "reading", [READING.get(r, "") for r in regions["region"]])
+    for r in regions[~regions["agree"]].itertuples():
+        w.summary.append(f"Discriminating region *{r.reading or r.region}*: {r.points} of "
+                         f"{len(g.frame)} grid points ({100 * r.fraction:.1f}% of the plane).")
     w.table(regions, "disagreement_regions", "Regions of the (c, t) plane by the pair of "
             "outcomes; the two rows with agree = False are the discriminating regions "
             "(models.md section 4).")
@@ -326,6 +330,10 @@ def _cases_section(w: _Writer, models: list[Any]) -> None:
     tab = retrodict(cases, models)
     w.table(tab.frame, "cases", "Each case: coding of c and t, observed outcome, each "
             "model's retrodiction and whether it is a hit.")
+    for r in tab.scores.itertuples():
+        w.summary.append(f"Cases, {r.theory}: {r.hits} of {r.scored} retrodicted; on the "
+                         f"cases where the theories disagree, {r.discriminating_hits} of "
+                         f"{r.discriminating_scored}.")
     w.table(tab.scores, "case_scores", "Scores: all scored cases, and the discriminating "
             "ones (the models disagree).")
     codings = [{"case": c.title, "variable": k, "value": float(v.value),
@@ -389,7 +397,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     patron = load_model(PATRON)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     w.add("# qa_games report: Cha's quasi-alliance model and Walt's balance of threat", "",
-          f"Generated {stamp} by `qa-games report`{' --quick' if quick else ''}. "
+          f"Generated {stamp} by `qa-games report{' --quick' if quick else ''}`. "
           "Formal models: models.md; every number below is computed from the model files.",
           "")
     _models_section(w, models, patron)
@@ -400,6 +408,10 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
     _reproducibility(w, models, patron, time.perf_counter() - t0)
+    if w.summary:
+        w.md[4:4] = ["## Summary", "", *(f"- {line}" for line in w.summary),
+                     "- Every value of every case is a judgement (see section 7 for the "
+                     "moves within their ranges that flip a verdict).", ""]
     text = "\n".join(w.md).rstrip() + "\n"
     index = atomic_write(folder / "index.md", lambda p: p.write_text(text, encoding="utf-8"))
     page = to_html(text, title="qa_games report")
