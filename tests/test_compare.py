@@ -115,3 +115,9 @@ def test_cli_compare_prints_json(capsys):
     assert row["cha_equilibria"] == "(distance, distance)"
     assert main(["compare", "--scenario", "q=1"]) == 2
     assert "unknown scenario variable 'q'" in capsys.readouterr().err
+
+
+def test_a_grid_with_one_value_on_an_axis_uses_that_value():
+    g = compare_grid(MODELS, {"c": [0.9], "t": [0.5, 1]}, base={"c": "0.1"})
+    assert list(g.frame["c"]) == [0.9, 0.9]
+    assert list(g.frame["cha_label"]) == ["friction", "friction"]

@@ -321,7 +321,9 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
         arrays = {k: np.full(plane.size, float(v)) for k, v in arrays.items()}
         arrays.update(cols)
         mapped = model_arrays(m, arrays, smap=smap)
-        varying = {p: a for p, a in mapped.items() if np.ptp(a) > 0}
+        moving = set(axes) | {k for k, v in PER_STATE.items() if v in axes}
+        varying = {p: a for p, a in mapped.items()
+                   if {str(x) for x in smap.parameters[p].free_symbols} & moving}
         fixed = {p: v for p, v in fixed.items() if p not in varying}
         sw = sweep(m, points(varying), fixed=fixed, selection=selection, progress=False)
         sweeps.append(sw)
