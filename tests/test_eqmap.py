@@ -194,12 +194,34 @@ def test_evaluate_equals_solver_and_selection(emap, model, draw, rule):
 
 
 def test_columns_are_sweep_like():
-    ev = CHA_MAP.evaluate({"c": np.array([0.1, 0.9])})
-    cols = ev.columns()
+    cols = CHA_MAP.evaluate({"c": np.array([0.1, 0.9])}).columns()
     assert cols["n_equilibria"].tolist() == [3, 1]
-    assert cols["pure[cooperate,cooperate]"].tolist() == [True, False]
-    assert cols["selected"].tolist() == ["(cooperate, cooperate)", "(distance, distance)"]
-    assert cols["selected.row[cooperate]"].tolist() == [1.0, 0.0]
+    assert cols["eq_mutual_cooperation"].tolist() == [True, False]
+    assert cols["selected_by"].tolist() == ["payoff_dominance", "unique"]
+    assert cols["label"].tolist() == ["cooperation", "friction"]
+    assert cols["region"].tolist() == ["(cooperate, cooperate)", "(distance, distance)"]
+    assert cols["p_A_cooperate"].tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("model, emap, axes", [
+    (CHA, CHA_MAP, {"c": np.linspace(0.013, 0.987, 9), "t": [0.3, 1.1, 2.7, 9.1]}),
+    (WALT, WALT_MAP, {"tau": [0.3, 1.1, 2.7, 9.1], "c": np.linspace(0.013, 0.987, 9)}),
+], ids=["cha", "walt"])
+@pytest.mark.parametrize("rule", ["all", "payoff_dominance", "risk_dominance"])
+def test_columns_equal_sweep(model, emap, axes, rule):
+    from qa_games.sweep import sweep
+
+    table = sweep(model, axes, selection=rule, progress=False).table
+    cols = emap.evaluate({k: table[k].to_numpy() for k in axes}).columns(rule=rule)
+    assert not cols["degenerate"].any() and not table["degenerate"].any()
+    for name, ours in cols.items():
+        if name == "region":
+            continue
+        theirs = table[name].to_numpy()
+        if ours.dtype.kind == "f":
+            assert np.allclose(ours, theirs.astype(float), atol=1e-9, equal_nan=True), name
+        else:
+            assert ours.tolist() == theirs.tolist(), name
 
 
 # ---------------------------------------------------------------- a 3x3 game

@@ -46,6 +46,8 @@ class MapEvaluation:
     payoff_col: np.ndarray
     degenerate: np.ndarray
     tol: float = 1e-9
+    players: tuple[str, ...] = ("1", "2")
+    model: Any = None
 
     def __len__(self) -> int:
         return self.holds.shape[1]
@@ -83,13 +85,18 @@ class MapEvaluation:
         :func:`qa_games.selection.select` decides: a unique equilibrium; else (unless
         ``rule == "all"``) the payoff-dominant one (``"payoff_dominance"``); else, in
         2x2 games, the risk-dominant one of exactly two pure equilibria; else none."""
+        return self._selection(rule)[0]
+
+    def _selection(self, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(index, by)``: by is 0 none, 1 unique, 2 payoff dominance, 3 risk dominance."""
         from .selection import check_rule
 
         check_rule(rule)
         count = self.distinct.sum(axis=0)
         out = np.where(count == 1, np.argmax(self.distinct, axis=0), -1)
+        by = np.where(count == 1, 1, 0)
         if rule == "all":
-            return out
+            return out, by
         todo = np.flatnonzero(count > 1)  # only points with a choice to make
         d = self.distinct[:, todo]
         pr, pc = self.payoff_row[:, todo], self.payoff_col[:, todo]
@@ -99,6 +106,7 @@ class MapEvaluation:
             for k, q in itertools.permutations(range(len(self.regions)), 2):
                 win[k] &= ~d[q] | ((pr[k] >= pr[q] - self.tol) & (pc[k] >= pc[q] - self.tol))
             pick = np.where(win.sum(axis=0) == 1, np.argmax(win, axis=0), -1)
+        how = np.where(pick >= 0, 2, 0)
         if tuple(len(s) for s in self.strategies) == (2, 2):
             pure = {r.pure_profile: k for k, r in enumerate(self.regions) if r.pure_profile}
             n_pure = sum(d[k] for k in pure.values())  # risk dominance: two pure equilibria
@@ -109,27 +117,43 @@ class MapEvaluation:
                 first = (A[(i, j)] - A[(i2, j)]) * (B[(i, j)] - B[(i, j2)])
                 second = (A[(i2, j2)] - A[(i, j2)]) * (B[(i2, j2)] - B[(i2, j)])
                 both = (pick < 0) & (n_pure == 2) & d[k] & d[q]
+                how = np.where(both & (first != second), 3, how)
                 pick = np.where(both & (first > second), k, pick)
                 pick = np.where(both & (second > first), q, pick)
-        out[todo] = pick
-        return out
+        out[todo], by[todo] = pick, how
+        return out, by
 
-    def columns(self, *, rule: str = "payoff_dominance") -> dict[str, np.ndarray]:
-        """Sweep-like columns: ``n_equilibria``, ``degenerate``, ``pure[r,c]`` per pure
-        profile, ``selected`` (region label or ""), ``selected.<player strategy>``
-        probabilities (NaN when none is selected)."""
+    def columns(self, *, rule: str | None = None) -> dict[str, np.ndarray]:
+        """The outcome columns of a sweep's ``"points"`` table (:mod:`qa_games.outcomes`),
+        so the symbolic route can be compared with :func:`qa_games.sweep.sweep` column
+        by column: ``n_equilibria``, ``degenerate`` (here: regions touch), ``eq_<name>``
+        per named profile of the model (``eq_<row>_<col>`` per pure profile without a
+        model), ``selected``, ``selected_by``, ``p_<player>_<strategy>``, ``u_<player>``,
+        ``label`` (with a model), and ``region``: the selected region's label.
+        ``rule`` defaults to the model's selection rule, else payoff dominance."""
+        model = self.model
+        rule = rule or (model.selection if model is not None else "payoff_dominance")
         out: dict[str, np.ndarray] = {"n_equilibria": self.n_equilibria,
                                       "degenerate": self.degenerate}
         pe = self.pure_equilibrium
-        for i, r in enumerate(self.strategies[0]):
-            for j, c in enumerate(self.strategies[1]):
-                out[f"pure[{r},{c}]"] = pe[:, i, j]
-        sel = self.selected(rule)
-        labels = np.array([r.label for r in self.regions] + [""], dtype=object)
-        out["selected"] = labels[sel]
-        idx = np.arange(len(self))
-        for side, arr in ((0, self.row), (1, self.col)):
-            for k, s in enumerate(self.strategies[side]):
-                name = f"selected.{'row' if side == 0 else 'col'}[{s}]"
-                out[name] = np.where(sel >= 0, arr[sel, idx, k], np.nan)
+        named = dict(model.profiles) if model is not None else {
+            f"{r}_{c}": (i, j) for i, r in enumerate(self.strategies[0])
+            for j, c in enumerate(self.strategies[1])}
+        for name, prof in named.items():
+            out[f"eq_{name}"] = pe[(slice(None), *prof)]
+        sel, by = self._selection(rule)
+        has, at, idx = sel >= 0, np.maximum(sel, 0), np.arange(len(self))
+        out["selected"] = has
+        out["selected_by"] = np.array(["none", "unique", "payoff_dominance",
+                                       "risk_dominance"], dtype=object)[by]
+        for p, arr in enumerate((self.row, self.col)):
+            for k, s in enumerate(self.strategies[p]):
+                out[f"p_{self.players[p]}_{s}"] = np.where(has, arr[at, idx, k], np.nan)
+        for p, arr in enumerate((self.payoff_row, self.payoff_col)):
+            out[f"u_{self.players[p]}"] = np.where(has, arr[at, idx], np.nan)
+        if model is not None:
+            table = np.array([model.label_of(r.pure_profile) for r in self.regions]
+                             + [model.otherwise], dtype=object)
+            out["label"] = table[sel]
+        out["region"] = np.array([r.label for r in self.regions] + [""], dtype=object)[sel]
         return out

@@ -423,7 +423,7 @@ class EquilibriumMap:
                     pay_r[k, start:stop] = out[p + m + n]
                     pay_c[k, start:stop] = out[p + m + n + 1]
         return MapEvaluation(self.regions, self.game.strategies, holds, row, col, pay_r, pay_c,
-                             degenerate, float(tol))
+                             degenerate, float(tol), self.game.players, self.model)
 
     def _check_constraints(self, values: list[np.ndarray], start: int) -> None:
         for rel, g in zip(self.game.constraints, values, strict=True):
