@@ -57,7 +57,7 @@ def _defined(exprs: list[Any]) -> list[Any]:
     for e in exprs:
         if e is not None:
             dens.extend(denominators(e))
-    return [sympy.Ne(d, 0) for d in dict.fromkeys(dens)]
+    return [sympy.Ne(d, 0) for d in sorted(dict.fromkeys(dens), key=sympy.default_sort_key)]
 
 
 def _names(model: Any) -> list[str]:
@@ -171,7 +171,9 @@ def _pair(model: Any, st: Any, red: Reduction, kind: str, value: Any,
         return red
     v2 = value.xreplace(sub)
     sign = 1 if st.direction == "increasing" else -1
-    if st.kind == "monotonicity" and kind == "num":
+    smooth = not any(isinstance(n, (sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise))
+                     for n in sympy.preorder_traversal(value))
+    if st.kind == "monotonicity" and kind == "num" and smooth:
         d = sympy.factor(sympy.cancel(sympy.diff(value, p)))
         red.steps.append(f"d({st.outcome})/d{st.parameter} = {fmt(d)}.")
         if _convex_in(model, st, p):

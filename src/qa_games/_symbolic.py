@@ -188,7 +188,7 @@ def denominators(expr: Any) -> list[Any]:
         if isinstance(node, sympy.Pow) and node.exp.is_number and node.exp.is_negative:
             if not node.base.is_number:
                 found.append(node.base)
-    return list(dict.fromkeys(found))
+    return sorted(dict.fromkeys(found), key=sympy.default_sort_key)  # deterministic order
 
 
 def _pure_payoff(model: Any, player: int, profile: tuple[int, ...]) -> Any:

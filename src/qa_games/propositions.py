@@ -278,6 +278,9 @@ def parse_statement(raw: Any, model: Any, *, where: str) -> Statement:
         raise _fail(f"{where}.direction", f"{direction!r} is not one of {', '.join(DIRECTIONS)}")
     if outcome_text:
         parsed = parse_outcome(outcome_text, model, where=f"{where}.outcome")
+        if strict and parsed.is_boolean:
+            raise _fail(f"{where}.strict", f"{outcome_text!r} is yes/no: it can only move "
+                                           "weakly (drop 'strict')")
         if kind == "threshold" and not parsed.is_boolean:
             raise _fail(f"{where}.outcome", f"a threshold needs a yes/no outcome "
                                             f"({', '.join(BOOLEAN_FORMS)}), got {outcome_text!r}")
