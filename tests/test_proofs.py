@@ -43,3 +43,14 @@ def test_write_then_check_and_detect_staleness(tmp_path):
     assert any("walt-2.md: out of date" in p for p in problems)
     assert any("gone-1.md: no such proposition" in p for p in problems)
     assert main(["prove", "--check", "--out", str(tmp_path)]) == 1
+
+
+def test_proofs_do_not_depend_on_hash_randomisation():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    done = subprocess.run([sys.executable, "-m", "qa_games.cli", "prove", "--check"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
