@@ -98,6 +98,10 @@ def test_walt_alliance_region_is_walt_2():
     text = WALT_MAP.region(support=((0, 1), (0, 1))).describe(WALT)
     for part in ("D_A_1 <= 0", "D_A_2 >= 0", "D_B_1 <= 0", "D_B_2 >= 0"):
         assert part in text
+    d = WALT.derived
+    q_a = WALT_MAP.region(support=((0, 1), (0, 1))).probabilities[0][0]
+    assert sympy.cancel(q_a - d["D_B_1"] / (d["D_B_1"] - d["D_B_2"])) == 0
+    assert "A: (D_B_1/(D_B_1 - D_B_2), D_B_2/(D_B_2 - D_B_1))" in WALT_MAP.describe()
 
 
 def test_doc_point_c_0_1():

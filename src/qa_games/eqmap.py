@@ -23,6 +23,13 @@ mixed strategy with more pure best responses than its support size). There the m
 reports the equal-support equilibria it finds and flags the point ``degenerate``
 (the exact solver may list further extreme equilibria with unequal supports).
 
+On many points at once, :meth:`EquilibriumMap.evaluate` compiles every region's
+expressions once (``sympy.lambdify``, cached on the map) and returns a
+:class:`MapEvaluation` whose :meth:`~MapEvaluation.columns` are the outcome columns of a
+sweep (number of equilibria, pure-equilibrium flags, the selected equilibrium, its
+probabilities, payoffs and label): a second route to :func:`qa_games.sweep.sweep`'s
+results that shares no solver code with it.
+
 Supported: 2 players, ``min(m, n) <= max_support`` (default 3, at most 4) and at most
 :data:`MAX_SUPPORT_PAIRS` support pairs; other games raise
 :class:`~qa_games.errors.UnsupportedGameError` (solve them point by point with
@@ -42,6 +49,11 @@ mixed {cooperate, distance} x {cooperate, distance}
 'Delta_A >= 0 and Delta_B >= 0'
 >>> emap.region("distance", "distance").condition
 True
+>>> mixed = emap.region(support=((0, 1), (0, 1)))
+>>> mixed.describe(m)
+'Delta_B >= 0 and Delta_A >= 0 and Ne(t, 0) and Ne(c, 1)'
+>>> emap.describe().splitlines()[-1].split(" -> ")[1]
+'A: (p_A, 1 - p_A); B: (p_B, 1 - p_B)'
 >>> [eq.pure_profile for eq in emap.at(c=0.1).equilibria]
 [(0, 0), None, (1, 1)]
 """
@@ -297,7 +309,21 @@ class EquilibriumMap:
 
     def _show(self, e: Expr) -> str:
         name, sign = _derived_name(e, self.model)
-        return name if name and sign > 0 else str(e)
+        if name and sign > 0:
+            return name
+        name, sign = _derived_name(1 - e, self.model)
+        if name and sign > 0:
+            return f"1 - {name}"
+        # a ratio N / (N - M) of derived quantities (Walt's mixed equilibrium)
+        num, den = sympy.fraction(sympy.cancel(e))
+        top, sign = _derived_name(num, self.model)
+        if top is not None:
+            derived = self.model.derived
+            for other, expr in derived.items():
+                if other != top and not expr.has(sympy.Min, sympy.Max) and \
+                        sympy.cancel(sign * den - (derived[top] - expr)) == 0:
+                    return f"{top}/({top} - {other})"
+        return str(e)
 
     # -- one point, exactly -----------------------------------------------------------
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Solution:
