@@ -204,16 +204,21 @@ def test_fractions_and_integers_are_solved_exactly():
     assert_equals_solve(A, B, sol)
 
 
-def test_without_exact_fallback_suspects_are_flagged_and_warned():
+def test_without_exact_fallback_suspects_are_flagged():
     A = np.array([[[0, 0], [0, 0]], [[2, 0], [0, 1]]])
-    with pytest.warns(RuntimeWarning, match="1 of 2 games"):
-        sol = solve_batch(A, A, exact_fallback=False)
-    assert sol.complete.tolist() == [False, True]
-    assert sol.degenerate.tolist() == [True, False]
-    assert sol.n_equilibria[0] >= 1 and sol.n_equilibria[1] == 3
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        solve_batch(A[1:], A[1:], exact_fallback=False)  # nothing to warn about
+        sol = solve_batch(A, A, exact_fallback=False)
+    assert sol.complete.tolist() == [False, True]
+    assert sol.suspect.tolist() == [True, False]
+    assert sol.degenerate.tolist() == [True, False]
+    assert sol.n_equilibria[0] >= 1 and sol.n_equilibria[1] == 3
+    assert "qa_games.solve" not in sol.method
+    # 3x3: a suspect's float equilibria come without repeats
+    A3 = np.zeros((1, 3, 3))
+    sol3 = solve_batch(A3, A3, exact_fallback=False)
+    profiles = {x + y for x, y in sol3.equilibria(0)}
+    assert len(profiles) == sol3.n_equilibria[0] == 9 and not sol3.complete[0]
 
 
 def test_every_equilibrium_has_zero_regret():

@@ -35,7 +35,6 @@ Supported sizes: ``1 <= m, n <= 8`` (the number of support pairs grows like
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,7 +200,9 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     payoff differences within ``tol`` times the game's payoff range make the game a
     suspect. Suspects are solved by :func:`qa_games.solve.solve` when
     ``exact_fallback`` (the default); otherwise they keep what float support
-    enumeration found, with ``complete=False`` and one warning.
+    enumeration found (possibly not all), flagged ``suspect``, ``degenerate`` and
+    ``complete=False``, for the caller to handle (no warning is issued: the caller
+    asked for it, and warnings filters are not thread-safe in threaded sweeps).
 
     >>> import numpy as np
     >>> coord = np.array([[[2, 0], [0, 1]]])  # a coordination game: 3 equilibria
@@ -235,14 +236,9 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
                 pay_r[g, e], pay_c[g, e] = eq.payoffs
                 if eq.pure_profile is not None:
                     pure_eq[(g, *eq.pure_profile)] = True
-    elif suspect.any():
+    else:  # the caller opted out and reads the flags (no warning: sweeps run in threads)
         degenerate[:] = suspect
         complete[:] = ~suspect
-        warnings.warn(
-            f"solve_batch: {int(suspect.sum())} of {k} games are degenerate or too close to "
-            f"degenerate to certify in floats (tol={tol}); with exact_fallback=False their "
-            f"equilibria are those float support enumeration found (complete=False)",
-            RuntimeWarning, stacklevel=2)
     E = int(counts.max())
     row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
     method = "support enumeration (vectorised, closed form for 2x2)"
