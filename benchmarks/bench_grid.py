@@ -5,8 +5,11 @@ other parameter at its default), solved by
 
 (a) the batched route: ``vectorize.payoff_arrays`` then ``batch.solve_batch``;
 (b) the symbolic route: ``eqmap.equilibrium_map(model)`` (built once) then
-    ``.evaluate(grid)`` with its number of equilibria, pure-equilibrium flags and the
-    payoff-dominance selection;
+    ``.evaluate(grid).columns()``: a sweep's outcome columns (number of equilibria,
+    pure-equilibrium flags, the payoff-dominance selection, its probabilities, payoffs
+    and label);
+(a') ``sweep.sweep(model, axes)``: the batched route plus selection and the table, for
+    a column-by-column comparison of every outcome with the symbolic route;
 (c) nashpy's ``support_enumeration`` in a Python loop, on a random sample of grid
     points only; its time per point is **extrapolated** to the whole grid.
 
@@ -40,6 +43,7 @@ import nashpy  # noqa: E402
 from qa_games.batch import solve_batch  # noqa: E402
 from qa_games.eqmap import equilibrium_map  # noqa: E402
 from qa_games.model import load_model  # noqa: E402
+from qa_games.sweep import sweep  # noqa: E402
 from qa_games.vectorize import payoff_arrays  # noqa: E402
 
 TARGET_SECONDS = 10.0
@@ -47,9 +51,32 @@ TARGET_BYTES = 2 * 1024**3
 ATOL = 1e-7
 
 
+def axes(side: int) -> dict[str, np.ndarray]:
+    return {"c": np.linspace(0, 1, side), "t": np.linspace(0, 10, side)}
+
+
 def grid(side: int) -> dict[str, np.ndarray]:
-    c, t = np.meshgrid(np.linspace(0, 1, side), np.linspace(0, 10, side), indexing="ij")
+    """The points of the product grid, ``c`` slowest (the order of sweep's table)."""
+    c, t = np.meshgrid(*axes(side).values(), indexing="ij")
     return {"c": c.ravel(), "t": t.ravel()}
+
+
+def column_agreement(table, cols: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, int]]:
+    """Per point: every outcome column of the sweep table equals the symbolic one."""
+    ok = np.ones(len(table), dtype=bool)
+    bad = {}
+    for name, ours in cols.items():
+        if name not in table:
+            continue
+        theirs = table[name].to_numpy()
+        if ours.dtype.kind == "f":
+            same = np.isclose(ours, theirs.astype(float), atol=ATOL, equal_nan=True)
+        else:
+            same = ours == theirs
+        ok &= same
+        if not same.all():
+            bad[name] = int((~same).sum())
+    return ok, bad
 
 
 def batched(model, values):
@@ -59,7 +86,7 @@ def batched(model, values):
 
 def symbolic(emap, values):
     ev = emap.evaluate(values)
-    return ev, ev.n_equilibria, ev.pure_equilibrium, ev.selected("payoff_dominance")
+    return ev, ev.columns(rule="payoff_dominance")  # the sweep's outcome columns
 
 
 def timed(fn, repeats: int):
@@ -146,7 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     t_build = time.perf_counter() - t0
     emap.evaluate({"c": values["c"][:2]})  # compile once, outside the timed runs
     t_compile = time.perf_counter() - t0 - t_build
-    t_b, runs_b, (ev, n_b, pure_b, sel_b) = timed(lambda: symbolic(emap, values), args.repeats)
+    t_b, runs_b, (ev, cols_b) = timed(lambda: symbolic(emap, values), args.repeats)
+    n_b, pure_b = cols_b["n_equilibria"], ev.pure_equilibrium
+
+    # (a') the sweep (batched + selection + table), compared column by column
+    t_s, runs_s, table = timed(
+        lambda: sweep(model, axes(args.side), progress=False).table, args.repeats)
+    assert np.array_equal(table["c"].to_numpy(), values["c"])
+    assert np.array_equal(table["t"].to_numpy(), values["t"])
+    agree_cols, bad_cols = column_agreement(table, cols_b)
 
     # (c) nashpy on a sample, extrapolated
     rng = np.random.default_rng(args.seed)
@@ -175,11 +210,12 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [
         ("(a) batched: payoff_arrays + solve_batch", t_a, runs_a, peak_a),
-        ("(b) symbolic: equilibrium_map().evaluate + columns", t_b, runs_b, peak_b),
+        ("(b) symbolic: equilibrium_map().evaluate().columns()", t_b, runs_b, peak_b),
+        ("(a') sweep(): batched + selection + pandas table", t_s, runs_s, None),
     ]
     print(f"\n{'route':52s} {'median s':>9s} {'points/s':>12s} {'peak (traced)':>14s}  runs")
     for name, t, runs, peak in rows:
-        print(f"{name:52s} {t:9.3f} {N / t:12,.0f} {gb(peak):>14s}  "
+        print(f"{name:52s} {t:9.3f} {N / t:12,.0f} {gb(peak) if peak else '-':>14s}  "
               + ", ".join(f"{r:.2f}" for r in runs))
     print(f"{'(c) nashpy support_enumeration loop, EXTRAPOLATED':52s} {t_c:9.1f} "
           f"{1 / t_c_point:12,.0f} {'-':>14s}  {len(sample)} sampled points took "
@@ -195,21 +231,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  batched vs symbolic, number of equilibria:     {agree_n:,} / {N:,}")
     print(f"  batched vs symbolic, pure-equilibrium flags:   {agree_pure:,} / {N:,}")
     print(f"  batched vs symbolic, equilibria (atol {ATOL:g}): {agree_eq:,} / {N:,}")
+    shown = [n for n in cols_b if n in table]
+    n_cols = f"all {len(shown)} outcome columns:"
+    print(f"  sweep vs symbolic, {n_cols:28s} {int(agree_cols.sum()):,} / {N:,}"
+          + (f" (differ: {bad_cols})" if bad_cols else ""))
     print(f"  nashpy vs batched on the sample:               {nash_vs_a} / {len(sample)}")
     print(f"  nashpy vs symbolic on the sample:              {nash_vs_b} / {len(sample)}")
     counts = np.bincount(n_b)
     print("  equilibria per point (symbolic): "
           + ", ".join(f"{k}: {v:,}" for k, v in enumerate(counts) if v))
-    labels = [r.label for r in emap.regions] + ["none"]
-    chosen = np.bincount(sel_b + 1, minlength=len(labels))
+    regions, counts = np.unique(cols_b["region"].astype(str), return_counts=True)
     print("  selected (payoff dominance): "
-          + ", ".join(f"{labels[k - 1]}: {v:,}" for k, v in enumerate(chosen) if v))
+          + ", ".join(f"{r or 'none'}: {v:,}" for r, v in zip(regions, counts, strict=True)))
+    labels, counts = np.unique(cols_b["label"].astype(str), return_counts=True)
+    print("  labels: " + ", ".join(f"{r}: {v:,}" for r, v in zip(labels, counts, strict=True)))
     ok_time = min(t_a, t_b) < TARGET_SECONDS
     ok_mem = max(peak_a, peak_b, rss) < TARGET_BYTES
     print(f"\ntargets: grid < {TARGET_SECONDS:g} s through either route: "
           f"{'met' if ok_time else 'MISSED'} (batched {t_a:.2f} s, symbolic {t_b:.2f} s); "
           f"peak memory < 2 GB: {'met' if ok_mem else 'MISSED'}")
-    all_agree = agree_n == agree_pure == agree_eq == N and nash_vs_a == nash_vs_b == len(sample)
+    all_agree = agree_n == agree_pure == agree_eq == int(agree_cols.sum()) == N \
+        and nash_vs_a == nash_vs_b == len(sample)
     return 0 if ok_time and ok_mem and all_agree else 1
 
 
