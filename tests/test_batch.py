@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from fractions import Fraction
 
@@ -328,3 +329,22 @@ def test_singular_systems_consistent_or_not():
     assert kern._ill_may_matter(M, TOL).tolist() == [True, False]
     z, w, ill = kern._indifferent(M)
     assert ill.tolist() == [True, True] and np.isnan(z).all()
+
+
+def test_repeated_suspects_are_solved_once(monkeypatch):
+    solve_module = sys.modules["qa_games.solve"]  # the package re-exports the function
+    calls = []
+    real = solve_module.solve
+
+    def counting(game, **kw):
+        calls.append(game)
+        return real(game, **kw)
+
+    monkeypatch.setattr(solve_module, "solve", counting)
+    tie = [[1, 1, 0], [0, 0, 1], [1, 0, 1]]
+    A = np.array([tie, tie, np.eye(3).tolist(), tie])
+    B = np.array([tie, tie, np.eye(3).tolist(), np.eye(3).tolist()])
+    sol = solve_batch(A, B)
+    assert len(calls) == 2  # (tie, tie) once, (tie, eye) once; (eye, eye) is certified
+    assert_equals_solve(A, B, sol)
+    np.testing.assert_array_equal(sol.row[0], sol.row[1])

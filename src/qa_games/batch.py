@@ -326,14 +326,28 @@ def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
 
 def _exact(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray, exact: bool,
            games: np.ndarray) -> dict[int, tuple[bool, tuple[Any, ...]]]:
-    """``solve`` on each listed game, as the Game the user's entries make (one by one)."""
+    """``solve`` on each listed game, as the Game the user's entries make (one by one).
+
+    Games with identical payoffs are solved once (grids of integer or rational
+    payoffs repeat degenerate games often). Identity is decided on the float64
+    payoffs only when they represent the entries exactly (floats; integers below
+    2**53), never for Fractions.
+    """
     if not len(games):
         return {}
     from .solve import solve  # the exact reference
 
     A_in, B_in = (np.asarray(A), np.asarray(B)) if exact else (A_f, B_f)
-    out = {}
-    for g in games:
+    first = games
+    inverse = np.arange(len(games))
+    if A_in.dtype != object and B_in.dtype != object and \
+            max(np.abs(A_f[games]).max(), np.abs(B_f[games]).max()) < 2.0**53:
+        keys = np.concatenate([A_f[games].reshape(len(games), -1),
+                               B_f[games].reshape(len(games), -1)], axis=1)
+        _, index, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        first = games[index]
+    solved = []
+    for g in first:
         sol = solve(Game.from_arrays(A_in[g], B_in[g]))
-        out[int(g)] = (sol.degenerate, sol.equilibria)
-    return out
+        solved.append((sol.degenerate, sol.equilibria))
+    return {int(g): solved[int(u)] for g, u in zip(games, inverse.reshape(-1), strict=True)}
