@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _batch_2x2 as k2
 from . import _batch_kernels as kern
 from .errors import GameError, ParameterError, UnsupportedGameError
 from .game import Game
@@ -271,14 +272,14 @@ def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
     suspect = np.empty(k, dtype=bool)
     for start in range(0, k, chunk):
         sl = slice(start, min(k, start + chunk))
-        flags[:, sl], suspect[sl] = kern.flags_2x2(A[sl], B[sl], tol)
-    counts = kern.count_2x2(flags)
+        flags[:, sl], suspect[sl] = k2.flags_2x2(A[sl], B[sl], tol)
+    counts = k2.count_2x2(flags)
     E = max(1, int(counts.max()))
     row, col = np.empty((k, E, 2)), np.empty((k, E, 2))  # filled chunk by chunk
     pay_r, pay_c = np.empty((k, E)), np.empty((k, E))
     for start in range(0, k, chunk):
         sl = slice(start, min(k, start + chunk))
-        kern.fill_2x2(A[sl], B[sl], flags[:, sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
+        k2.fill_2x2(A[sl], B[sl], flags[:, sl], row[sl], col[sl], pay_r[sl], pay_c[sl])
     pure_eq = np.empty((k, 2, 2), dtype=bool)
     for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1)), strict=True):
         pure_eq[:, i, j] = flags[c]
