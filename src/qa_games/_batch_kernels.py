@@ -2,8 +2,8 @@
 
 The cranky layer: every function takes plain float64 arrays of shape ``(K, m, n)``
 that the caller has checked (finite, normalised so that each game's payoffs span
-[0, 1]), and trusts them. Nothing here loops over
-games in Python; the loops run over support sizes and blocks of support pairs.
+[0, 1]), and trusts them. Nothing here loops over games in Python; the loops run
+over support sizes and blocks of support pairs.
 
 Theory (von Stengel 2007, "Equilibrium computation for two-player games in
 strategic and extensive form", ch. 3 of Nisan et al., *Algorithmic Game Theory*,
@@ -21,7 +21,10 @@ support's ``s`` opponents' strategies are best responses, plus one more tied bes
 response or a zero probability. The kernels therefore screen for degeneracy at
 the same cost as they enumerate, with a tolerance: a game is *certified* only
 when every test is decided by a margin larger than ``tol``; every other game is
-returned as a *suspect* for the exact solver.
+returned as a *suspect* for the exact solver. Systems too ill-conditioned to
+trust in floats make the game a suspect too, unless an SVD shows that they have
+no solution (singular and inconsistent) or that it is clearly not a probability
+vector.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ __all__: list[str] = []  # private module
 
 #: Largest number of float64 entries one block of a kernel holds at once.
 BLOCK_ENTRIES = 1 << 21
-#: Systems whose Hadamard ratio |det M| / prod(row norms) is below this are treated
-#: as singular (their float solution is not trusted).
+#: Systems whose Hadamard ratio |det| / (product of row norms) is below this are not
+#: trusted in floats (error up to about 1e-16 / ratio); :func:`_ill_may_matter`
+#: triages them through an SVD.
 ILL_CONDITIONED = 1e-5
 
 
