@@ -121,3 +121,15 @@ def test_a_grid_with_one_value_on_an_axis_uses_that_value():
     g = compare_grid(MODELS, {"c": [0.9], "t": [0.5, 1]}, base={"c": "0.1"})
     assert list(g.frame["c"]) == [0.9, 0.9]
     assert list(g.frame["cha_label"]) == ["friction", "friction"]
+
+
+def test_selection_all_leaves_multiple_equilibria_undecided_in_both_routes():
+    cmp = compare(MODELS, [{"c": "0.3", "t": 1}, {"c": "0.9", "t": "0.2"}], selection="all")
+    assert cmp.rows[0].labels == ("undecided", "undecided") and not cmp.rows[0].agree
+    assert cmp.rows[1].labels == ("friction", "bandwagon") and cmp.rows[1].agree
+    g = compare_grid(MODELS, {"c": [0.3, 0.9], "t": [0.2, 1]}, selection="all")
+    for row in g.frame.itertuples():
+        s = make_scenario(c=Fraction(repr(row.c)), t=Fraction(repr(row.t)))
+        p = [predict(m, s, selection="all") for m in MODELS]
+        assert (row.cha_label, row.walt_label) == (p[0].label, p[1].label)
+        assert (row.cha_outcome, row.walt_outcome) == (p[0].outcome, p[1].outcome)

@@ -49,7 +49,7 @@ from .selection import check_rule, select
 from .solve import Equilibrium, Solution, solve
 
 __all__ = ["Prediction", "ScenarioComparison", "Threshold", "GridComparison", "Comparison",
-           "compare", "compare_grid", "thresholds", "DEFAULT_GRID"]
+           "compare", "compare_grid", "predict", "thresholds", "DEFAULT_GRID"]
 
 #: The (c, t) plane of models.md section 4, as grid specs (lo:hi:n).
 DEFAULT_GRID = {"c": "0:1:51", "t": "0.1:3:59"}
@@ -73,7 +73,7 @@ class Prediction:
     solution: Solution
     selected: Equilibrium | None
     label: str
-    outcome: str  # alignment | no_alignment | undecided
+    outcome: str  # alignment | no_alignment | undecided (label "undecided" too)
 
     @property
     def equilibria(self) -> tuple[Equilibrium, ...]:
@@ -223,8 +223,10 @@ def predict(model: Any, scenario: Scenario, *, selection: str | None = None,
     vals = model_values(model, scenario, smap=smap)
     sol = solve(model.at(vals))
     chosen = select(sol, check_rule(selection or model.selection))
-    label = model.label_of(chosen.pure_profile if chosen is not None else None)
-    outcome = smap.outcomes[label] if chosen is not None else "undecided"
+    if chosen is None:  # the rule cannot single out an equilibrium
+        return Prediction(model.name, vals, sol, None, "undecided", "undecided")
+    label = model.label_of(chosen.pure_profile)
+    outcome = smap.outcomes[label]
     return Prediction(model.name, vals, sol, chosen, label, outcome)
 
 
@@ -329,7 +331,7 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
         sweeps.append(sw)
         labels = sw.table["label"].astype(str).to_numpy()
         undecided = ~sw.table["selected"].astype(bool).to_numpy()
-        frame[f"{thy}_label"] = labels
+        frame[f"{thy}_label"] = np.where(undecided, "undecided", labels)
         frame[f"{thy}_outcome"] = np.where(undecided, "undecided",
                                            [smap.outcomes.get(lab, "undecided")
                                             for lab in labels])
