@@ -238,22 +238,24 @@ def test_every_equilibrium_has_zero_regret():
 def test_columns_and_equilibria_accessors():
     A = np.array([[[2, 0], [0, 1]], [[3, 0], [5, 1]]])
     sol = solve_batch(A, A.transpose(0, 2, 1))
-    cols = sol.columns(strategies=(["c", "d"], ["C", "D"]))
+    cols = sol.columns(players=("A", "B"), strategies=(["c", "d"], ["C", "D"]))
     assert cols["n_equilibria"].tolist() == [3, 1]
-    assert cols["pure[c,C]"].tolist() == [True, False]
-    assert cols["pure[d,D]"].tolist() == [True, True]
-    assert np.isnan(cols["eq1.row[c]"][1])
+    assert cols["eq_c_C"].tolist() == [True, False]
+    assert cols["eq_d_D"].tolist() == [True, True]
+    assert cols["e1_p_A_c"][0] == pytest.approx(1 / 3) and np.isnan(cols["e1_p_A_c"][1])
+    assert cols["e0_u_B"].tolist() == [2.0, 1.0]
     assert len({len(v) for v in cols.values()}) == 1
     assert list(sol.columns(max_equilibria=1)) == [
-        "n_equilibria", "degenerate", "pure[1,1]", "pure[1,2]", "pure[2,1]", "pure[2,2]",
-        "eq0.row[1]", "eq0.row[2]", "eq0.col[1]", "eq0.col[2]", "eq0.payoff_row",
-        "eq0.payoff_col"]
+        "n_equilibria", "degenerate", "eq_1_1", "eq_1_2", "eq_2_1", "eq_2_2",
+        "e0_p_1_1", "e0_p_1_2", "e0_p_2_1", "e0_p_2_2", "e0_u_1", "e0_u_2"]
     assert sol.equilibria(1) == [((0.0, 1.0), (0.0, 1.0))]
     assert sol.equilibria(-1) == sol.equilibria(1)
     with pytest.raises(IndexError, match="g=2"):
         sol.equilibria(2)
     with pytest.raises(GameError, match="strategies"):
         sol.columns(strategies=(["a"], ["b", "c"]))
+    with pytest.raises(GameError, match="players"):
+        sol.columns(players=("A",))
     with pytest.raises(ValueError, match="read-only"):
         sol.row[0, 0, 0] = 1.0
     assert "support enumeration" in sol.method

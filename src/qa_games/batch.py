@@ -95,39 +95,47 @@ class BatchSolution:
         return [(tuple(float(p) for p in self.row[g, e]), tuple(float(p) for p in self.col[g, e]))
                 for e in range(int(self.n_equilibria[g]))]
 
-    def columns(self, *, strategies: tuple[list[str], list[str]] | None = None,
+    def columns(self, *, players: tuple[str, str] = ("1", "2"),
+                strategies: tuple[list[str], list[str]] | None = None,
                 max_equilibria: int | None = None) -> dict[str, np.ndarray]:
-        """Table columns (each of length ``k``), e.g. for ``pandas.DataFrame(...)``.
+        """Table columns (each of length ``k``), e.g. for ``pandas.DataFrame(...)``,
+        named as in a sweep's tables (:mod:`qa_games.outcomes`).
 
-        ``n_equilibria``, ``degenerate``, ``pure[r,c]`` per pure profile, and per
-        equilibrium ``e``: ``eq{e}.row[r]``, ``eq{e}.col[c]``, ``eq{e}.payoff_row``,
-        ``eq{e}.payoff_col`` (NaN where the game has fewer). ``strategies`` names the
-        strategies (default ``1..m``, ``1..n``); ``max_equilibria`` caps ``e``.
+        ``n_equilibria``, ``degenerate``, ``eq_<r>_<c>`` (is the pure profile an
+        equilibrium), and per equilibrium ``e``: ``e<e>_p_<player>_<strategy>`` (its
+        probabilities) and ``e<e>_u_<player>`` (its payoffs), NaN where a game has
+        fewer. Default names are ``1``, ``2`` for the players and ``1..m``, ``1..n``
+        for the strategies; ``max_equilibria`` caps ``e``.
 
         >>> import numpy as np
         >>> A = np.array([[[3, 0], [5, 1]]])
-        >>> sorted(solve_batch(A, np.swapaxes(A, 1, 2)).columns())[:4]
-        ['degenerate', 'eq0.col[1]', 'eq0.col[2]', 'eq0.payoff_col']
+        >>> list(solve_batch(A, np.swapaxes(A, 1, 2)).columns(strategies=(["c", "d"], ["c", "d"])))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['n_equilibria', 'degenerate', 'eq_c_c', 'eq_c_d', 'eq_d_c', 'eq_d_d', 'e0_p_1_c',
+         'e0_p_1_d', 'e0_p_2_c', 'e0_p_2_d', 'e0_u_1', 'e0_u_2']
         """
         m, n = self.shape
         rows, cols = strategies or ([str(i + 1) for i in range(m)], [str(j + 1) for j in range(n)])
         if len(rows) != m or len(cols) != n:
             raise GameError(f"strategies: expected {m} and {n} names, got {len(rows)} and "
                             f"{len(cols)}")
+        if len(players) != 2:
+            raise GameError(f"players={players!r}: expected 2 names")
+        one, two = players
         out: dict[str, np.ndarray] = {"n_equilibria": self.n_equilibria,
                                       "degenerate": self.degenerate}
         for i, r in enumerate(rows):
             for j, c in enumerate(cols):
-                out[f"pure[{r},{c}]"] = self.pure_equilibrium[:, i, j]
+                out[f"eq_{r}_{c}"] = self.pure_equilibrium[:, i, j]
         count = self.row.shape[1] if max_equilibria is None else min(max_equilibria,
                                                                       self.row.shape[1])
         for e in range(count):
             for i, r in enumerate(rows):
-                out[f"eq{e}.row[{r}]"] = self.row[:, e, i]
+                out[f"e{e}_p_{one}_{r}"] = self.row[:, e, i]
             for j, c in enumerate(cols):
-                out[f"eq{e}.col[{c}]"] = self.col[:, e, j]
-            out[f"eq{e}.payoff_row"] = self.payoff_row[:, e]
-            out[f"eq{e}.payoff_col"] = self.payoff_col[:, e]
+                out[f"e{e}_p_{two}_{c}"] = self.col[:, e, j]
+            out[f"e{e}_u_{one}"] = self.payoff_row[:, e]
+            out[f"e{e}_u_{two}"] = self.payoff_col[:, e]
         return out
 
 
