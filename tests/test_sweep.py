@@ -148,6 +148,25 @@ def test_dask_local_cluster_gives_the_identical_table():
     pd.testing.assert_frame_equal(local.table, dask.table)
 
 
+def test_dask_scheduler_address_gives_the_identical_table():
+    from dask.distributed import LocalCluster
+
+    grid = {"c": "0:1:11", "tau": "0:4:11"}
+    local = sweep(WALT, grid, chunk_size=40)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        remote = sweep(WALT, grid, chunk_size=40, engine="dask",
+                       scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local.table, remote.table)
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
+    sweep(CHA, {"c": "0:1:30"}, chunk_size=10)
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
+    sweep(CHA, {"c": "0:1:30"}, chunk_size=10, progress=True)
+    err = capsys.readouterr().err
+    assert "sweep cha_quasi_alliance" in err and "/30" in err
+
+
 def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(sweep_module, "CONNECT_TIMEOUT", 1.0)
     t0 = time.perf_counter()
