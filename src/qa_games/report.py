@@ -31,6 +31,7 @@ import sympy
 
 from . import _report_figures as figs
 from ._html import to_html
+from ._report_tables import READING, REFERENCE, crossing, effects
 from .cases import load_cases, retrodict, sensitivity
 from .compare import DEFAULT_GRID, compare, compare_grid
 from .export import atomic_write, write_table
@@ -50,18 +51,6 @@ SCENARIOS = (
     make_scenario(name="loose patron, enough threat", c="0.3", t="1"),
     make_scenario(name="firm patron, little threat", c="0.8", t="0.2"),
 )
-#: models.md section 4's closed forms, checked against the ones derived from the games.
-REFERENCE = {"cha": ("c*(t)", "1 - (y + k/t)/((1 - phi) * x)"),
-             "walt": ("c_W(t)", "((k_W - a)/t + theta - mu_2)/(1 - mu_2)")}
-#: models.md section 4's reading of each region of the (c, t) plane.
-READING = {
-    "cha: no_alignment, walt: alignment":
-        "firm patron, enough threat (c > max(c*, c_W)): Cha friction, Walt alliance",
-    "cha: alignment, walt: no_alignment":
-        "loose patron, little threat (c < min(c*, c_W)): Cha cooperation, Walt no alliance",
-    "cha: alignment, walt: alignment": "c_W <= c <= c*: both predict alignment",
-    "cha: no_alignment, walt: no_alignment": "c* < c < c_W: neither predicts alignment",
-}
 PACKAGES = ("qa_games", "numpy", "sympy", "nashpy", "scipy", "pandas", "matplotlib",
             "hypothesis", "z3-solver", "pygambit", "tabulate")
 
@@ -222,7 +211,13 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
               f"`{ths[0].symmetric}` for symmetric states (per state: "
               + ", ".join(f"`{th.expr}`" for th in dict.fromkeys(ths)) + f").{same}")
     w.add("")
-    cross = _crossing(g)
+    w.table(effects(g), "comparative_statics_of_alignment", "How c and t move each "
+            "theory's alignment prediction: the sign of the effect of the patron's "
+            "commitment, and the derivative of the boundary with respect to the threat "
+            "(sign at the base values), and its limit: Cha's boundary stays below cbar = "
+            "1 - y/((1-phi) x), so for c above it no threat yields cooperation (cha-4), "
+            "while Walt's falls below 0, so at high c more threat brings Walt's alliance.")
+    cross = crossing(g)
     if cross:
         w.add(f"At the base values the two boundaries cross at t = {cross}: below it the "
               "loose-patron region discriminates, above it the firm-patron region.", "")
@@ -266,23 +261,6 @@ def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
     pts = [(x, y, ", ".join(names)) for (x, y), names in at.items()]
     figs.comparison_figure(g, path, title="Japan-ROK: where the theories disagree", points=pts)
     w.figure(path, "The (c, t) plane with the Japan-ROK coding and the Japan-ROK cases.")
-
-
-def _crossing(g: Any) -> str:
-    """The threat at which the two theories' boundaries cross (symmetric base values)."""
-    if len(g.theories) != 2:
-        return ""
-    base = {VARIABLES[k].symbol: sympy.Rational(v.numerator, v.denominator)
-            for k, v in g.base.values.items() if k != "t"}
-    exprs = []
-    for thy in g.theories:
-        ths = [th for th in g.thresholds if g.theories[g.models.index(th.model)] == thy]
-        if not ths:
-            return ""
-        exprs.append(ths[0].symmetric.xreplace(base))
-    t = VARIABLES["t"].symbol
-    roots = [r for r in sympy.solve(sympy.Eq(exprs[0], exprs[1]), t) if r.is_positive]
-    return ", ".join(f"{r} (about {float(r):.3f})" for r in roots)
 
 
 def _patron_section(w: _Writer, patron: Any) -> None:
