@@ -25,6 +25,8 @@ READING = {
     "cha: alignment, walt: alignment": "c_W <= c <= c*: both predict alignment",
     "cha: no_alignment, walt: no_alignment": "c* < c < c_W: neither predicts alignment",
 }
+
+
 def effects(g: Any) -> pd.DataFrame:
     """Per theory: the effect of c on alignment and d(boundary)/dt, from the thresholds."""
     base = {VARIABLES[k].symbol: sympy.Rational(v.numerator, v.denominator)
