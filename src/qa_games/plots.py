@@ -110,6 +110,12 @@ def _threshold_field(model: Any, param: str, expr: sympy.Expr, mesh: dict[str, n
     return np.where(np.isfinite(diff), diff, np.nan)
 
 
+def _even(v: np.ndarray) -> bool:
+    """Equally spaced values (a range)."""
+    return len(v) < 3 or bool(np.allclose(np.diff(v), (v[-1] - v[0]) / (len(v) - 1),
+                                          rtol=1e-6, atol=0))
+
+
 def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: Any = None,
                show_thresholds: bool = True, title: str | None = None) -> Any:
     """The (x, y) plane coloured by the predicted label, with the model's thresholds.
@@ -129,11 +135,10 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
                                  f"(it varies {', '.join(names)})")
     others = _others(sweep, (x, y))
     df = sweep.table
-    labels = df["label"].to_numpy().astype(str)
-    present = list(dict.fromkeys(labels))
-    colours = _colours(model, present)
-    order = [n for n in colours if n in present]
-    codes = np.array([order.index(lab) for lab in labels], dtype=float)
+    uniq, inverse = np.unique(df["label"].to_numpy().astype(str), return_inverse=True)
+    colours = _colours(model, [str(u) for u in uniq])
+    order = [n for n in colours if n in set(uniq.tolist())]
+    codes = np.array([order.index(str(u)) for u in uniq], dtype=float)[inverse.ravel()]
     fig = ax.figure if ax is not None else plt.figure(figsize=(6.4, 4.8))
     ax = ax or fig.add_subplot()
     xv, yv = df[x].to_numpy(), df[y].to_numpy()
@@ -142,8 +147,15 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
     if len(xs) * len(ys) == len(df):
         Z = np.full((len(ys), len(xs)), np.nan)
         Z[np.searchsorted(ys, yv), np.searchsorted(xs, xv)] = codes
-        ax.pcolormesh(xs, ys, Z, shading="nearest", cmap=cmap, vmin=-0.5,
-                      vmax=len(order) - 0.5, rasterized=True)
+        if _even(xs) and _even(ys):  # an image: fast for millions of points
+            dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) or 1.0
+            dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) or 1.0
+            ax.imshow(Z, origin="lower", aspect="auto", interpolation="nearest", cmap=cmap,
+                      vmin=-0.5, vmax=len(order) - 0.5,
+                      extent=(xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2))
+        else:
+            ax.pcolormesh(xs, ys, Z, shading="nearest", cmap=cmap, vmin=-0.5,
+                          vmax=len(order) - 0.5, rasterized=True)
     else:
         ax.scatter(xv, yv, c=codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, s=6)
     handles: list[Any] = [Patch(facecolor=colours[n], label=n) for n in order]
