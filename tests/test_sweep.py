@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -16,8 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_games import outcomes as outcomes_module
-from qa_games import sweep as sweep_module
 from qa_games.checkpoint import CheckpointError
 from qa_games.cli import main
 from qa_games.errors import ParameterError, QAGamesError
@@ -27,6 +26,9 @@ from qa_games.selection import select
 from qa_games.solve import solve
 from qa_games.sweep import Sweep, SweepError, sweep
 
+# the modules (the package re-exports the function ``sweep`` under the same name)
+sweep_module = importlib.import_module("qa_games.sweep")
+outcomes_module = importlib.import_module("qa_games.outcomes")
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")
 TOL = 1e-9

@@ -21,6 +21,7 @@ from .scenario import Scenario, make_scenario
 from .selection import select
 from .sequential import SequentialModel, backward_induction
 from .solve import Equilibrium, Solution, solve
+from .sweep import Sweep, sweep
 from .verify import Verdict, verify
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "Solution",
     "Equilibrium",
     "solve_batch",
+    "sweep",
+    "Sweep",
     "BatchSolution",
     "select",
     "verify",
