@@ -100,3 +100,9 @@ def test_bad_codings_name_the_case_and_the_value(edit, error, words):
         parse_cases(_edited(edit), where="cases.toml")
     for w in words:
         assert w in str(err.value)
+
+
+def test_unknown_tables_are_errors():
+    with pytest.raises(ModelError, match=r"unknown tables \['casez'\]"):
+        parse_cases(_edited(lambda d: d.update(casez=[])), where="cases.toml")
+    assert "Cha 1999" in DATA["sources"] and "Tziarras 2016" in DATA["sources"]

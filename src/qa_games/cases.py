@@ -119,6 +119,10 @@ def _coded(spec: Any, name: str, at: str) -> CodedValue:
 
 def parse_cases(data: Mapping[str, Any], *, where: str = "cases") -> tuple[Case, ...]:
     """Cases from a parsed cases file; errors name the case and the value."""
+    unknown = set(data) - {"sources", "coding", "defaults", "states", "cases"}
+    if unknown:
+        raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
+                         f"(known: cases, coding, defaults, sources, states)")
     defaults = {}
     for name, spec in data.get("defaults", {}).items():
         if name not in VARIABLES:
