@@ -106,3 +106,11 @@ def test_unknown_tables_are_errors():
     with pytest.raises(ModelError, match=r"unknown tables \['casez'\]"):
         parse_cases(_edited(lambda d: d.update(casez=[])), where="cases.toml")
     assert "Cha 1999" in DATA["sources"] and "Tziarras 2016" in DATA["sources"]
+
+
+def test_every_source_cited_has_a_full_reference():
+    keys = list(DATA["sources"])
+    for c in CASES:
+        for v in c.values.values():
+            assert any(k in v.source for k in keys), (c.id, v.name, v.source)
+        assert any(k in c.observed.source for k in keys), (c.id, c.observed.source)
