@@ -86,6 +86,19 @@ def test_walt_sweep_equals_solve_with_fixed_values():
                            WALT.selection)
 
 
+@pytest.mark.parametrize("rule", ["payoff_dominance", "risk_dominance"])
+def test_exact_ties_that_floats_break_are_solved_exactly(rule):
+    # c=1, tau=1/4: every payoff is -3/10 exactly (degenerate: 4 equilibria), but
+    # 0.25 * (1 - 0.2) + 0.1 != 0.3 in floats; c=0.05, tau=5 and c=0.2, tau=1.25: the
+    # risk-dominance products tie exactly (nothing selected), not in floats.
+    s = sweep(WALT, points({"c": [1, 0.05, 0.2, 0.5], "tau": [0.25, 5, 1.25, 2]}),
+              selection=rule)
+    assert s.table.n_equilibria[0] == 4 and s.table.degenerate[0]
+    for k in range(len(s.table)):
+        row = s.table.iloc[k]
+        assert_row_matches(WALT, row, {"c": float(row.c), "tau": float(row.tau)}, rule)
+
+
 @settings(max_examples=12)
 @given(x=st.sampled_from(["0.5", "1", "2"]), y=st.sampled_from(["0", "0.2", "0.6"]),
        k=st.sampled_from(["0", "0.1", "0.3"]), phi=st.sampled_from(["0", "0.2", "0.5"]),
@@ -98,6 +111,18 @@ def test_random_model_parameters_and_sampled_points_equal_solve(x, y, k, phi, se
         row = s.table.iloc[k_row]
         assert_row_matches(CHA, row, {**fixed, "c": float(row.c), "t": float(row.t)},
                            "payoff_dominance")
+
+
+@settings(max_examples=10)
+@given(theta=st.sampled_from(["0", "0.2", "0.5"]), mu_1=st.sampled_from(["0", "0.1", "0.3"]),
+       k_A=st.sampled_from(["0.1", "0.3"]), a_B=st.sampled_from(["0", "0.1", "0.3"]),
+       rule=st.sampled_from(["payoff_dominance", "risk_dominance", "all"]))
+def test_walt_decimal_grids_with_exact_ties_equal_solve(theta, mu_1, k_A, a_B, rule):
+    fixed = {"theta": theta, "mu_1": mu_1, "k_A": k_A, "a_B": a_B}
+    s = sweep(WALT, {"c": "0:1:5", "tau": "0:2:5"}, fixed=fixed, selection=rule, chunk_size=7)
+    for k in range(len(s.table)):
+        row = s.table.iloc[k]
+        assert_row_matches(WALT, row, {**fixed, "c": float(row.c), "tau": float(row.tau)}, rule)
 
 
 def test_rows_per_equilibrium_list_every_equilibrium_in_solve_order():

@@ -13,7 +13,8 @@ Two-player games are solved as a stack by :func:`qa_games.batch.solve_batch` and
 selection is vectorised. A point goes to the exact reference path instead --
 ``solve(game.at(values))`` and ``select`` on the exact solution, exactly what a
 user computing it by hand gets -- whenever floats cannot be trusted to agree with
-it: a degenerate or near-degenerate game (the batch solver's suspects), or a
+it: a degenerate or near-degenerate game (the batch solver's suspects, and any game
+in which a player's payoffs against a pure strategy tie within ``tol``), or a
 selection decided by a margin within ``tol`` (a near tie of payoffs or of the
 risk-dominance products). Games of more than two players use the exact path at
 every point (pure equilibria only, as :func:`qa_games.solve.solve`).
@@ -40,6 +41,7 @@ from .selection import _payoff_dominant, check_rule, select
 __all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "ROWS"]
 
 ROWS = ("points", "equilibria")
+_NOISE = 1024 * np.finfo(float).eps
 _BY = np.array(["none", "unique", "payoff_dominance", "risk_dominance"], dtype=object)
 
 
@@ -147,6 +149,23 @@ def _index_of(row: np.ndarray, col: np.ndarray, i: int, j: int) -> np.ndarray:
     return np.argmax(hit, axis=1)
 
 
+def _near_ties(A: np.ndarray, B: np.ndarray, tol: float) -> np.ndarray:
+    """Games in which a player's payoffs against some pure strategy of the other are tied
+    up to ``tol`` (times the payoff scale): degenerate, or possibly degenerate in exact
+    arithmetic though not in floats (``0.25 * (1 - 0.2)`` is not ``0.2``)."""
+    scale = tol * np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)),
+                                             np.abs(B).max(axis=(1, 2))))
+    out = np.zeros(len(A), dtype=bool)
+    m, n = A.shape[1:]
+    for i in range(m):
+        for i2 in range(i + 1, m):
+            out |= np.any(np.abs(A[:, i, :] - A[:, i2, :]) <= scale[:, None], axis=1)
+    for j in range(n):
+        for j2 in range(j + 1, n):
+            out |= np.any(np.abs(B[:, :, j] - B[:, :, j2]) <= scale[:, None], axis=1)
+    return out
+
+
 def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw, np.ndarray]:
     """Two players: the vectorised path. Returns the raw outcomes and the points that
     need the exact path."""
@@ -163,19 +182,24 @@ def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw,
     raw = _Raw(n, np.zeros(k, dtype=bool), np.array(sol.pure_equilibrium, dtype=bool),
                [np.array(sol.row), np.array(sol.col)], pays,
                np.full(k, -1, dtype=np.int64), np.zeros(k, dtype=np.int64))
-    need = np.array(sol.suspect, dtype=bool)
     tol = spec.tol
+    need = np.array(sol.suspect, dtype=bool) | _near_ties(A, B, tol)
     raw.sel[n == 1], raw.by[n == 1] = 0, 1
     multi = n > 1
     if spec.rule == "all" or not multi.any():
         return raw, need | (n == 0)
     valid = np.arange(E)[None, :] < n[:, None]
+    # Differences within a few ulps of the payoff scale are rounding noise of exact ties
+    # (e.g. an indifferent player's payoff computed two ways): ties, as in exact arithmetic.
+    noise = _NOISE * np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)),
+                                                np.abs(B).max(axis=(1, 2))))
     pair = valid[:, :, None] & valid[:, None, :] & ~np.eye(E, dtype=bool)[None]
     if spec.rule == "payoff_dominance":
         d = pays[:, :, None, :] - pays[:, None, :, :]  # (k, e, f, player)
         with np.errstate(invalid="ignore"):
             geq = np.all(d >= -tol, axis=-1) | ~valid[:, None, :]
-            close = np.any((np.abs(d) <= tol) & (d != 0), axis=-1) & pair
+            close = np.any((np.abs(d) <= tol) & (np.abs(d) > noise[:, None, None, None]),
+                           axis=-1) & pair
         winner = valid & np.all(geq, axis=2)
         one = multi & (winner.sum(axis=1) == 1)
         raw.sel[one], raw.by[one] = np.argmax(winner, axis=1)[one], 2
@@ -192,8 +216,9 @@ def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw,
             second = (A[:, i2, j2] - A[:, i, j2]) * (B[:, i2, j2] - B[:, i2, j])
             diff = first - second
             scale = np.maximum(1.0, np.maximum(np.abs(first), np.abs(second)))
-            need |= both & (np.abs(diff) <= tol * scale) & (diff != 0)
-            for win, (a, b) in ((diff > 0, (i, j)), (diff < 0, (i2, j2))):
+            need |= both & (np.abs(diff) <= tol * scale) & (np.abs(diff) > _NOISE * scale)
+            clear = np.abs(diff) > _NOISE * scale  # else an exact tie: nothing selected
+            for win, (a, b) in ((clear & (diff > 0), (i, j)), (clear & (diff < 0), (i2, j2))):
                 pick = both & win
                 raw.sel[pick] = _index_of(raw.probs[0], raw.probs[1], a, b)[pick]
                 raw.by[pick] = 3
