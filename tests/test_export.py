@@ -136,3 +136,11 @@ def test_a_failing_write_keeps_the_old_file_and_no_temporary(tmp_path):
     assert target.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
     write_table(pd.DataFrame({"a": [1]}), target)
     assert target.read_text() == "a\n1\n" and (target.stat().st_mode & 0o044)
+
+
+def test_digits_round_floats_only():
+    df = pd.DataFrame({"u": [0.7000000000000001, np.nan], "n": [3, 1], "label": ["a", "b"]})
+    assert format_table(df, "csv", digits=2) == "u,n,label\n0.7,3,a\n,1,b\n"
+    assert "0.7 " in format_table(df, "latex", digits=2)
+    with pytest.raises(ParameterError, match="digits=-1"):
+        format_table(df, "csv", digits=-1)

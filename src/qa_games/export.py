@@ -167,9 +167,21 @@ def _latex(df: pd.DataFrame, caption: str | None, label: str | None) -> str:
 
 
 def format_table(df: pd.DataFrame, fmt: str, *, caption: str | None = None,
-                 label: str | None = None) -> str:
+                 label: str | None = None, digits: int | None = None) -> str:
     """The table as text: ``fmt`` is ``"csv"``, ``"markdown"`` or ``"latex"``
-    (``caption`` and ``label`` wrap the LaTeX tabular in a ``table``)."""
+    (``caption`` and ``label`` wrap the LaTeX tabular in a ``table``). ``digits``
+    rounds floats to that many decimals (default: every digit, so they read back
+    exactly).
+
+    >>> print(format_table(pd.DataFrame({"u": [0.7000000000000001]}), "csv", digits=3))
+    u
+    0.7
+    <BLANKLINE>
+    """
+    if digits is not None:
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 17:
+            raise ParameterError(f"digits={digits!r} must be a whole number from 0 to 17")
+        df = df.round({c: digits for c in df.columns if df[c].dtype.kind == "f"})
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")
     if fmt == "markdown":
@@ -180,9 +192,11 @@ def format_table(df: pd.DataFrame, fmt: str, *, caption: str | None = None,
 
 
 def write_table(df: pd.DataFrame, path: str | Path, *, fmt: str | None = None,
-                caption: str | None = None, label: str | None = None) -> Path:
+                caption: str | None = None, label: str | None = None,
+                digits: int | None = None) -> Path:
     """Write the table atomically; the format comes from the suffix unless ``fmt`` is given."""
-    text = format_table(df, fmt or table_format(path), caption=caption, label=label)
+    text = format_table(df, fmt or table_format(path), caption=caption, label=label,
+                        digits=digits)
     if not text.endswith("\n"):
         text += "\n"
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

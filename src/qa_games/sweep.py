@@ -78,34 +78,35 @@ class Sweep:
         """The varied parameters (the grid's names)."""
         return self.grid.names
 
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the table as CSV (atomically)."""
+    def to_csv(self, path: str | Path, *, digits: int | None = None) -> Path:
+        """Write the table as CSV (atomically; ``digits``: round floats to decimals)."""
         from .export import write_table
 
-        return write_table(self.table, path, fmt="csv")
+        return write_table(self.table, path, fmt="csv", digits=digits)
 
-    def to_markdown(self, path: str | Path | None = None) -> str:
+    def to_markdown(self, path: str | Path | None = None, *, digits: int | None = None) -> str:
         """The table as Markdown; also written (atomically) to ``path`` when given."""
         from .export import format_table, write_table
 
         if path is not None:
-            write_table(self.table, path, fmt="markdown")
-        return format_table(self.table, "markdown")
+            write_table(self.table, path, fmt="markdown", digits=digits)
+        return format_table(self.table, "markdown", digits=digits)
 
     def to_latex(self, path: str | Path | None = None, *, caption: str | None = None,
-                 label: str | None = None) -> str:
+                 label: str | None = None, digits: int | None = None) -> str:
         """The table as a booktabs LaTeX tabular; also written to ``path`` when given."""
         from .export import format_table, write_table
 
+        opts = {"caption": caption, "label": label, "digits": digits}
         if path is not None:
-            write_table(self.table, path, fmt="latex", caption=caption, label=label)
-        return format_table(self.table, "latex", caption=caption, label=label)
+            write_table(self.table, path, fmt="latex", **opts)
+        return format_table(self.table, "latex", **opts)
 
-    def write(self, path: str | Path) -> Path:
+    def write(self, path: str | Path, *, digits: int | None = None) -> Path:
         """Write the table in the format its suffix names (.csv, .md, .tex)."""
         from .export import write_table
 
-        return write_table(self.table, path)
+        return write_table(self.table, path, digits=digits)
 
     def __repr__(self) -> str:
         return (f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: {len(self.table)} "

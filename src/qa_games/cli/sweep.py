@@ -39,6 +39,9 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="table file: .csv, .md or .tex (default: CSV on stdout)")
+    p.add_argument("--digits", type=int, default=None, metavar="N",
+                   help="round floats in the table to N decimals (default: all digits, "
+                        "which read back exactly)")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="figure file: .png, .pdf or .svg (a region map for two varied "
                         "parameters, else the outcome along one)")
@@ -129,12 +132,12 @@ def run(args: argparse.Namespace) -> int:
                    progress=args.progress)
     written = []
     if args.out is not None:
-        written.append(str(write_table(result.table, args.out)))
+        written.append(str(write_table(result.table, args.out, digits=args.digits)))
     if args.plot is not None:
         plot(result, args.plot)
         written.append(args.plot)
     if not written:
-        sys.stdout.write(format_table(result.table, "csv"))
+        sys.stdout.write(format_table(result.table, "csv", digits=args.digits))
     if checkpoint is not None:
         Checkpoint(Path(checkpoint), "", 0).remove()
     resumed = f" ({result.resumed_chunks} resumed)" if result.resumed_chunks else ""
