@@ -114,3 +114,21 @@ def test_every_source_cited_has_a_full_reference():
         for v in c.values.values():
             assert any(k in v.source for k in keys), (c.id, v.name, v.source)
         assert any(k in c.observed.source for k in keys), (c.id, c.observed.source)
+
+
+def test_joint_corner_moves_are_counted_by_rerunning():
+    from qa_games.cases import corners
+
+    df = corners(CASES[:2], MODELS)
+    assert len(df) == 4
+    row = df[(df["case"] == "Japan-ROK 1965-68") & (df["theory"] == "cha")].iloc[0]
+    case = CASES[0]
+    flips = 0
+    for c in (Fraction(3, 10), Fraction(7, 10)):
+        for t in (Fraction(1, 2), Fraction(1)):
+            vals = {k: v.value for k, v in case.values.items()} | {"c": c, "t": t}
+            from qa_games.scenario import make_scenario
+
+            p = predict(MODELS[0], make_scenario(vals))
+            flips += p.outcome != "no_alignment"
+    assert row["corners"] == 4 and row["flipping"] == flips

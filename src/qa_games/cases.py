@@ -34,7 +34,8 @@ from .errors import ModelError, ParameterError
 from .scenario import VARIABLES, Scenario, make_scenario
 
 __all__ = ["CodedValue", "Observed", "Case", "Retrodiction", "CaseTable", "load_cases",
-           "parse_cases", "retrodict", "sensitivity", "OBSERVED", "CONFIDENCE", "REQUIRED"]
+           "parse_cases", "retrodict", "sensitivity", "corners", "OBSERVED", "CONFIDENCE",
+           "REQUIRED"]
 
 OBSERVED = ("alignment", "no_alignment", "mixed")
 CONFIDENCE = ("high", "medium-high", "medium", "low")
@@ -309,4 +310,34 @@ def sensitivity(cases: Sequence[Case], models: Sequence[Any], *,
                                  "coded": float(cv.value), "moved_to": float(end),
                                  "label": b.label, "moved_label": p.label,
                                  "flips": p.outcome != b.outcome})
+    return pd.DataFrame(recs)
+
+
+def corners(cases: Sequence[Case], models: Sequence[Any], *, variables: Sequence[str] = ("c", "t"),
+            selection: str | None = None) -> pd.DataFrame:
+    """Joint moves: every corner of the ranges of ``variables`` (values without a range
+    stay put); per case and model, how many corners flip the predicted outcome and
+    which labels occur."""
+    import itertools
+
+    from .compare import _theories, predict
+    from .scenario import scenario_map
+
+    ms = _models(models)
+    maps = [scenario_map(m) for m in ms]
+    recs = []
+    for c in cases:
+        axes = [sorted({c.values[v].value, *(c.values[v].range or ())}) for v in variables]
+        points = []
+        for combo in itertools.product(*axes):
+            vals = {k: v.value for k, v in c.values.items()}
+            vals.update(dict(zip(variables, combo, strict=True)))
+            points.append(make_scenario(vals, name=c.id))
+        for m, mp, thy in zip(ms, maps, _theories(ms), strict=True):
+            base = predict(m, c.scenario, selection=selection, smap=mp)
+            moved = [predict(m, p, selection=selection, smap=mp) for p in points]
+            recs.append({"case": c.title, "theory": thy, "label": base.label,
+                         "corners": len(points),
+                         "flipping": sum(p.outcome != base.outcome for p in moved),
+                         "labels seen": ", ".join(sorted({p.label for p in moved}))})
     return pd.DataFrame(recs)

@@ -32,7 +32,7 @@ import sympy
 from . import _report_figures as figs
 from ._html import to_html
 from ._report_tables import READING, REFERENCE, crossing, effects
-from .cases import load_cases, retrodict, sensitivity
+from .cases import corners, load_cases, retrodict, sensitivity
 from .compare import DEFAULT_GRID, compare, compare_grid
 from .export import atomic_write, write_table
 from .expr import parse_expression
@@ -336,6 +336,14 @@ def _cases_section(w: _Writer, models: list[Any]) -> None:
           "Each ranged value is moved to either end of its range, one at a time.", "")
     w.table(pd.DataFrame(summary), "case_sensitivity", "Moves within each value's range "
             "that flip a model's predicted outcome.")
+    joint = corners(cases, models)
+    wide = joint.pivot(index="case", columns="theory", values="flipping").reindex(
+        [c.title for c in cases])
+    wide.columns = [f"{thy}: corners flipping" for thy in wide.columns]
+    wide.insert(0, "corners", joint.groupby("case")["corners"].first().reindex(wide.index))
+    w.table(wide.reset_index(), "case_corners", "Joint moves: every combination of the coded "
+            "value and the ends of the ranges of c and t, and how many flip each model's "
+            "verdict.")
     w.table(sens, "case_sensitivity_all", "Every move (full table).", show=False)
 
 
