@@ -132,3 +132,13 @@ def test_joint_corner_moves_are_counted_by_rerunning():
             p = predict(MODELS[0], make_scenario(vals))
             flips += p.outcome != "no_alignment"
     assert row["corners"] == 4 and row["flipping"] == flips
+
+
+def test_cli_compare_cases(capsys):
+    import json
+
+    from qa_games.cli import main
+
+    assert main(["compare", "--cases", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["cases"]) == 9 and {s["theory"] for s in out["scores"]} == {"cha", "walt"}

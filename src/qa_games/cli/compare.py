@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..cases import load_cases, retrodict
 from ..compare import DEFAULT_GRID, compare
 from ..export import format_table
 from ..scenario import make_scenario
@@ -24,6 +25,8 @@ def register(sub: Any) -> None:
                    help="a scenario (repeatable), e.g. --scenario c=0.7,t=1")
     p.add_argument("--grid", action="store_true",
                    help=f"also compare over the grid {DEFAULT_GRID}")
+    p.add_argument("--cases", action="store_true",
+                   help="also retrodict the historical cases of models/cases.toml")
     p.add_argument("--selection", choices=("all", "payoff_dominance", "risk_dominance"),
                    help="equilibrium selection (default: each model's own)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -33,15 +36,20 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     scenarios = [make_scenario(parse_sets([x for x in s.split(",") if x.strip()]),
                  name=f"scenario {k + 1}") for k, s in enumerate(args.scenarios)]
-    if not scenarios and not args.grid:
+    if not scenarios and not args.grid and not args.cases:
         scenarios = [make_scenario(name="defaults")]
     cmp = compare(args.models, scenarios, selection=args.selection,
                   grid=DEFAULT_GRID if args.grid else None)
     df = cmp.to_frame()
+    table = retrodict(load_cases(), args.models, selection=args.selection) if args.cases \
+        else None
     if args.json:
         out: dict[str, Any] = {"models": list(cmp.models), "scenarios": df.to_dict("records")}
         if cmp.grid is not None:
             out["regions"] = cmp.grid.regions.to_dict("records")
+        if table is not None:
+            out["cases"] = table.frame.to_dict("records")
+            out["scores"] = table.scores.to_dict("records")
         print(json.dumps(out, indent=2, default=str))
         return 0
     if len(df):
@@ -49,4 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if cmp.grid is not None:
         print()
         print(format_table(cmp.grid.regions, "markdown"))
+    if table is not None:
+        print()
+        print(format_table(table.frame, "markdown"))
+        print()
+        print(format_table(table.scores, "markdown"))
     return 0
