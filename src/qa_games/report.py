@@ -11,7 +11,8 @@ theories disagree (:func:`qa_games.compare.compare`); the patron's choice
 model's retrodiction, scores and sensitivity (:mod:`qa_games.cases`). It records the
 package versions, the model files' hashes and the seeds. Every table goes through
 :mod:`qa_games.export`; figures of the comparison and of the patron's choice are
-drawn by :mod:`qa_games._report_figures`.
+drawn by :mod:`qa_games._report_figures`, the tables about the comparison come from
+:mod:`qa_games._report_tables`.
 """
 
 from __future__ import annotations
