@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from qa_games.checkpoint import CheckpointError
 from qa_games.cli import main
-from qa_games.errors import ParameterError, QAGamesError
+from qa_games.errors import ParameterError, QAGamesError, UnsupportedGameError
 from qa_games.grid import latin_hypercube, points, product
 from qa_games.model import load_model, parse_model
 from qa_games.selection import select
@@ -334,3 +334,5 @@ def test_python_api_bad_input():
         sweep(WALT, {"mu_1": "0:1:3"})  # mu_1 <= mu_2 = 0.3 fails at mu_1 = 0.5
     with pytest.raises(QAGamesError):
         sweep(CHA, {"c": [0.5]}, rows="games")
+    with pytest.raises(UnsupportedGameError, match="normal-form model"):
+        sweep("patron_sequential", {"c": [0.5]})
