@@ -305,6 +305,9 @@ def test_cli_prints_csv_without_out_and_supports_samples(capsys):
     (["--vary", "c=0:1:3", "--plot", "m.gif"], "unknown figure format"),
     (["--vary", "c=0:1:3", "--out", "/nonexistent/dir/t.csv"], "does not exist"),
     (["--vary", "c=0:1:3", "--scheduler", "tcp://x:1"], "needs --engine dask"),
+    (["--vary", "c=0,1", "--vary", "t=1,2", "--vary", "phi=0,0.5", "--plot", "m.png"],
+     "one or two varied parameters"),
+    (["--vary", "c=0,1", "--rows", "equilibria", "--plot", "m.png"], "--rows points"),
 ])
 def test_cli_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, capsys, monkeypatch,
                                                             argv, message):

@@ -117,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.plot)
     if args.plot is not None and args.rows != "points":
         raise ParameterError("--plot needs --rows points (one row per point)")
+    if args.plot is not None and len(grid.names) > 2:
+        raise ParameterError(f"--plot needs one or two varied parameters, got "
+                             f"{len(grid.names)} ({', '.join(grid.names)}); fix the others "
+                             "with --set")
     first = args.out or args.plot
     checkpoint = args.checkpoint or (f"{first}.chunks" if first else None)
     if args.resume and checkpoint is None:
