@@ -16,7 +16,9 @@ user computing it by hand gets -- whenever floats cannot be trusted to agree wit
 it: a degenerate or near-degenerate game (the batch solver's suspects, and any game
 in which a player's payoffs against a pure strategy tie within ``tol``), or a
 selection decided by a margin within ``tol`` (a near tie of payoffs or of the
-risk-dominance products). Games of more than two players use the exact path at
+risk-dominance products; differences within about a thousand ulps of the payoff
+scale are rounding noise of exact ties and count as ties). Games of more than two
+players use the exact path at
 every point (pure equilibria only, as :func:`qa_games.solve.solve`).
 
 An :class:`Outcomes` holds only picklable data (the symbolic game, not the Model),
