@@ -161,7 +161,11 @@ def _check_grid(model: Any, grid: Grid, fixed: Mapping[str, Fraction]) -> None:
 def _key(model: Any, grid: Grid, spec: Outcomes, chunk_size: int) -> str:
     from . import __version__
 
+    game = model.game  # in-memory models have no file hash: the game itself counts
+    shape = repr(([a.tolist() for a in game.payoffs], game.parameters, game.constraints,
+                  game.strategies, sorted(model.profiles.items()), model.labels))
     body = {"model": model.name, "sha256": model.sha256, "grid": grid.digest(),
+            "game": hashlib.sha256(shape.encode()).hexdigest(),
             "fixed": {n: str(v) for n, v in spec.fixed}, "rule": spec.rule, "rows": spec.rows,
             "tol": spec.tol, "chunk_size": chunk_size, "version": __version__}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
