@@ -49,7 +49,7 @@ def broadcast_values(model: Any, values: Mapping[str, Any]) -> tuple[dict[str, n
             bad |= (a > float(hi)) if p.domain.upper_closed else (a >= float(hi))
         if bad.any():
             raise ParameterError(
-                f"{name}={a[bad][0]!r} is outside its domain {p.domain}")
+                f"{name}={float(a[bad][0])!r} is outside its domain {p.domain}")
         arrays[name] = a
         if a.size != 1:
             if n != 1 and a.size != n:
