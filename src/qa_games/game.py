@@ -95,8 +95,24 @@ def _as_payoff_array(values: Any, who: str) -> np.ndarray:
     return arr.astype(np.float64)
 
 
+class _StrategicForm:
+    """What numeric and symbolic games share: players and strategy sets."""
+
+    players: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The number of strategies of each player."""
+        return tuple(len(s) for s in self.strategies)
+
+
 @dataclass(frozen=True, eq=False)
-class Game:
+class Game(_StrategicForm):
     """A finite normal-form game with numeric payoffs (exact Fractions or floats)."""
 
     players: tuple[str, ...]
@@ -146,14 +162,6 @@ class Game:
         for a in arrays:
             a.setflags(write=False)
         return cls(pl, st, tuple(arrays), title)
-
-    @property
-    def n_players(self) -> int:
-        return len(self.players)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(s) for s in self.strategies)
 
     @property
     def exact(self) -> bool:
@@ -216,7 +224,7 @@ def _to_sympy_number(x: Fraction) -> sympy.Rational:
 
 
 @dataclass(frozen=True, eq=False)
-class SymbolicGame:
+class SymbolicGame(_StrategicForm):
     """A normal-form game whose payoffs are sympy expressions in declared parameters.
 
     ``constraints`` are sympy relations among parameters (beyond each domain) that
@@ -245,14 +253,6 @@ class SymbolicGame:
                         f"payoff of {self.players[k]} at {idx} uses undeclared "
                         f"{sorted(str(s) for s in extra)}"
                     )
-
-    @property
-    def n_players(self) -> int:
-        return len(self.players)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(s) for s in self.strategies)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
