@@ -251,6 +251,36 @@ def test_3x3_game_equals_solver(a):
         assert ref.degenerate
 
 
+def _random_symbolic_game(m: int, n: int, seed: int) -> SymbolicGame:
+    """Payoffs affine in three parameters with small random integer coefficients."""
+    rng = np.random.default_rng(seed)
+    params = tuple(Parameter(f"a{k}", Interval.parse("[-1, 1]"), F(0)) for k in range(3))
+    syms = [p.symbol for p in params]
+    arrays = []
+    for _ in range(2):
+        arr = np.empty((m, n), dtype=object)
+        for idx in np.ndindex(m, n):
+            arr[idx] = sympy.Integer(int(rng.integers(-3, 4))) + sum(
+                int(rng.integers(-2, 3)) * s for s in syms)
+        arrays.append(arr)
+    return SymbolicGame(("1", "2"), (tuple(f"r{i}" for i in range(m)),
+                                     tuple(f"c{j}" for j in range(n))), tuple(arrays), params)
+
+
+@pytest.mark.parametrize("m, n, seed", [(1, 3, 0), (2, 3, 1), (3, 2, 2), (3, 3, 3)])
+def test_random_affine_games_equal_solver(m, n, seed):
+    game = _random_symbolic_game(m, n, seed)
+    emap = equilibrium_map(game)
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        values = {f"a{k}": F(int(rng.integers(-20, 21)), 20) for k in range(3)}
+        ours, ref = emap.at(values), solve(game.at(values))
+        if ours.degenerate:
+            assert ref.degenerate and exact_set(ours) <= exact_set(ref)
+        else:
+            assert exact_set(ours) == exact_set(ref), values
+
+
 # ---------------------------------------------------------------- bad input
 
 def _square(k: int, players: int = 2) -> SymbolicGame:
