@@ -78,6 +78,10 @@ def test_cha_regions_read_as_models_md():
     delta = {sympy.expand(CHA.derived["Delta_A"]), sympy.expand(CHA.derived["Delta_B"])}
     assert {sympy.expand(r.lhs - r.rhs) for r in cc.args} == delta
     assert CHA_MAP.region("distance", "distance").condition is sympy.true  # cha-7
+    # cha-3: one-sided commitment needs e_i <= 0, so with e_A, e_B > 0 and some Delta < 0
+    # only (D, D) remains
+    assert CHA_MAP.region("cooperate", "distance").describe(CHA) == "e_A <= 0 and Delta_B <= 0"
+    assert CHA_MAP.region("distance", "cooperate").describe(CHA) == "Delta_A <= 0 and e_B <= 0"
 
 
 def test_cha_mixed_formula_is_cha_8():
