@@ -11,7 +11,7 @@ import sympy
 
 from .scenario import VARIABLES
 
-__all__ = ["REFERENCE", "READING", "effects", "crossing"]
+__all__ = ["REFERENCE", "READING", "reading", "effects", "crossing"]
 
 #: models.md section 4's closed forms, checked against the ones derived from the games.
 REFERENCE = {"cha": ("c*(t)", "1 - (y + k/t)/((1 - phi) * x)"),
@@ -25,6 +25,15 @@ READING = {
     "cha: alignment, walt: alignment": "c_W <= c <= c*: both predict alignment",
     "cha: no_alignment, walt: no_alignment": "c* < c < c_W: neither predicts alignment",
 }
+
+
+def reading(region: str) -> str:
+    """models.md's reading of a region; tied selections are named as such."""
+    if region in READING:
+        return READING[region]
+    if "undecided" in region:
+        return "a boundary point: tied equilibria, the selection rule cannot decide"
+    return ""
 
 
 def effects(g: Any) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import sympy
 
 from . import _report_figures as figs
 from ._html import to_html
-from ._report_tables import READING, REFERENCE, crossing, effects
+from ._report_tables import REFERENCE, crossing, effects, reading
 from .cases import corners, load_cases, retrodict, sensitivity
 from .compare import DEFAULT_GRID, compare, compare_grid
 from .export import atomic_write, write_table
@@ -223,7 +223,7 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
         w.add(f"At the base values the two boundaries cross at t = {cross}: below it the "
               "loose-patron region discriminates, above it the firm-patron region.", "")
     regions = g.regions
-    regions.insert(1, "reading", [READING.get(r, "") for r in regions["region"]])
+    regions.insert(1, "reading", [reading(r) for r in regions["region"]])
     for r in regions[~regions["agree"]].itertuples():
         w.summary.append(f"Discriminating region *{r.reading or r.region}*: {r.points} of "
                          f"{len(g.frame)} grid points ({100 * r.fraction:.1f}% of the plane).")
@@ -251,7 +251,7 @@ def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
           "k 0.1), B = South Korea (x 1, y 0.05, k 0.1), as in `models/cases.toml`; the "
           "dots are the Japan-ROK cases at their coded (c, t).", "")
     regions = g.regions
-    regions.insert(1, "reading", [READING.get(r, "") for r in regions["region"]])
+    regions.insert(1, "reading", [reading(r) for r in regions["region"]])
     w.table(regions, "disagreement_regions_japan_korea", "Regions of the (c, t) plane with "
             "the Japan-ROK coding.")
     path = w.out / "figures" / "disagreement_japan_korea.png"
@@ -370,7 +370,8 @@ def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float)
           "comparative statics use qa_games.statics' fixed seed 0. "
           f"Grids are fixed (no randomness). Quick mode: `{w.quick}`. Written in "
           f"{seconds:.1f} s.", "")
-    w.table(pd.DataFrame(w.timings, columns=["section", "seconds"]), "timings",
+    rows = [(name, round(secs, 2)) for name, secs in w.timings]
+    w.table(pd.DataFrame(rows, columns=["section", "seconds"]), "timings",
             "Time per section.")
 
 
