@@ -43,7 +43,8 @@ def test_solve_cha_weak_patron_has_three_equilibria_and_cooperation(capsys):
     for e in data["equilibria"]:
         assert len(e["payoffs"]) == 2
         assert all(abs(float(Fraction(x)) - y) < 1e-12
-                   for s, fs in zip(e["exact"], e["profile"]) for x, y in zip(s, fs))
+                   for s, fs in zip(e["exact"], e["profile"], strict=True)
+                   for x, y in zip(s, fs, strict=True))
     code, out, _ = run(capsys, "solve", "cha_quasi_alliance", "--set", "c=0")
     assert "predicted outcome: cooperation" in out and "3 equilibria" in out
 

@@ -5,7 +5,6 @@ equilibrium found has exact zero regret."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from qa_games._pure import bimatrix_regret

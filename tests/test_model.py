@@ -26,8 +26,8 @@ def test_cha_payoffs_match_models_md_at_a_point():
     v = dict(c=Fraction(1, 3), t=2, x_A=Fraction(4, 5), x_B=1, y_A=Fraction(1, 5),
              y_B=Fraction(1, 20), k_A=Fraction(1, 10), k_B=Fraction(1, 10), phi=Fraction(1, 5))
     g = m.at(v)
-    c, t, xa, xb, ya, yb, ka, kb, phi = (Fraction(v[k]) for k in
-                                         ("c", "t", "x_A", "x_B", "y_A", "y_B", "k_A", "k_B", "phi"))
+    names = ("c", "t", "x_A", "x_B", "y_A", "y_B", "k_A", "k_B", "phi")
+    c, t, xa, xb, ya, yb, ka, kb, phi = (Fraction(v[k]) for k in names)
     assert g.payoff((0, 0)) == (t * ((1 - c) * xa - ya) - ka, t * ((1 - c) * xb - yb) - kb)
     assert g.payoff((0, 1)) == (-t * ya - ka, phi * t * (1 - c) * xb)
     assert g.payoff((1, 0)) == (phi * t * (1 - c) * xa, -t * yb - kb)
@@ -85,7 +85,8 @@ def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
         ('"0", "0"]', '"0", "t ^ 2"]', r"use \*\* for powers"),
         ('"0", "0"]', '"0", "9 ** 9 ** 9"]', "too large"),
         ('domain = "[0, 1]", default = 0.5', 'domain = "[0, 1", default = 0.5', "not an interval"),
-        ('domain = "[0, 1]", default = 0.5', 'domain = "[0, 1]", default = 2', "outside its domain"),
+        ('domain = "[0, 1]", default = 0.5', 'domain = "[0, 1]", default = 2',
+         "outside its domain"),
         ('"distance,distance"   = ["0", "0"]', "", 'missing profile "distance,distance"'),
         ('\n[payoffs]\n', '\n[payofs]\n', "unknown tables"),
         ('name = "cha_quasi_alliance"', 'name = "cha_quasi_alliance', "malformed TOML"),

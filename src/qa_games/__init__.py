@@ -3,6 +3,7 @@
 from .batch import BatchSolution, solve_batch
 from .cases import load_cases, retrodict
 from .compare import Comparison, compare
+from .eqmap import EquilibriumMap, MapEvaluation, Region, equilibrium_map
 from .errors import (
     GameError,
     ModelError,
@@ -11,7 +12,6 @@ from .errors import (
     SolverError,
     UnsupportedGameError,
 )
-from .eqmap import EquilibriumMap, MapEvaluation, Region, equilibrium_map
 from .game import Game, SymbolicGame
 from .model import Model, list_models, load_model
 from .nfg import read_nfg, write_nfg

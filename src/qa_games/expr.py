@@ -18,7 +18,7 @@ Decimal literals are read exactly (``0.2`` is 1/5).
 Traceback (most recent call last):
 ...
 qa_games.errors.ModelError: m.toml: payoffs: function '__import__' is not allowed (allowed: Max, Min, abs, exp, log, max, min, sqrt)
-"""
+"""  # noqa: E501 (the doctest shows the full error message)
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ class _Builder:
         if isinstance(node, ast.Compare):
             parts = []
             left = self.expr(node.left)
-            for op, comp in zip(node.ops, node.comparators):
+            for op, comp in zip(node.ops, node.comparators, strict=True):
                 rel = _COMPARE.get(type(op))
                 if rel is None:
                     raise self.fail(f"comparison {type(op).__name__} is not allowed")

@@ -158,7 +158,7 @@ class Game(_StrategicForm):
             if len(strategies) != n:
                 raise GameError(f"strategies: expected {n} lists, got {len(strategies)}")
             st = tuple(_names(s, m, f"strategies of {pl[k]}")
-                       for k, (s, m) in enumerate(zip(strategies, shape)))
+                       for k, (s, m) in enumerate(zip(strategies, shape, strict=True)))
         for a in arrays:
             a.setflags(write=False)
         return cls(pl, st, tuple(arrays), title)

@@ -45,7 +45,8 @@ def _payoffs(eq: Any) -> tuple[Any, ...]:
 
 def dominates(u: Sequence[Any], v: Sequence[Any]) -> bool:
     """``u`` weakly Pareto-dominates ``v``: at least as good for all, better for one."""
-    return all(a >= b for a, b in zip(u, v)) and any(a > b for a, b in zip(u, v))
+    return (all(a >= b for a, b in zip(u, v, strict=False))
+            and any(a > b for a, b in zip(u, v, strict=False)))
 
 
 def _payoff_dominant(equilibria: Sequence[Any], tol: float) -> Any | None:
@@ -53,7 +54,7 @@ def _payoff_dominant(equilibria: Sequence[Any], tol: float) -> Any | None:
     exact = all(e.exact_payoffs is not None for e in equilibria)
     slack = 0 if exact else tol
     winners = [k for k, u in enumerate(pays)
-               if all(all(a >= b - slack for a, b in zip(u, v)) for v in pays)]
+               if all(all(a >= b - slack for a, b in zip(u, v, strict=False)) for v in pays)]
     if len(winners) == 1:
         return equilibria[winners[0]]
     return None
