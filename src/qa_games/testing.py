@@ -84,8 +84,8 @@ def _compile(expr: Any) -> Callable[[Mapping[str, Fraction]], Any]:
         name = expr.name
         return lambda v: v[name]
     if isinstance(expr, sympy.Rational):
-        const = Fraction(int(expr.p), int(expr.q))
-        return lambda v: const
+        frac = Fraction(int(expr.p), int(expr.q))
+        return lambda v: frac
     args = [_compile(a) for a in expr.args]
     if isinstance(expr, sympy.Add):
         return lambda v: sum((f(v) for f in args), Fraction(0))
@@ -274,6 +274,11 @@ def parameter_values(model: Any, *, fixed: Mapping[str, Any] | None = None,
     pinned = {name: model.parameter(name).check(v) for name, v in (fixed or {}).items()}
     if isinstance(region, str):
         region = model.condition(region, where=f"{model.name}: region")
+    params = model_parameters(model)
+    if all(p.name in pinned for p in params):  # nothing to draw: one point, or none
+        values = {p.name: pinned[p.name] for p in params}
+        ok = _valid(model, values) and (region is None or satisfies(model, region, values))
+        return st.just(values) if ok else st.nothing()
     return _values(model, pinned, None if region is None else _Region(region))
 
 
