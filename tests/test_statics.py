@@ -86,3 +86,74 @@ def test_bad_input():
         sign_on(derivative(CHA, "Delta_A", "c"), CHA, {"c": "[0, 2]"})
     with pytest.raises(ParameterError, match="not inside its domain"):
         sign_on(derivative(CHA, "Delta_A", "c"), CHA, {"phi": "[0, 1]"})
+
+
+# --- step 3: z3 decides what sympy's positivity argument and sampling cannot ----------
+
+R = sympy.Rational
+
+
+@pytest.mark.parametrize("quantity, parameter, region, expected", [
+    ("c_star_A", "t", None, "nonnegative"),  # -k_A/(t**2*x_A*(phi - 1)); t = 0 undefined
+    ("c_star_B", "t", None, "nonnegative"),
+    ("c_star", "t", None, "nonnegative"),  # Min: a branch per case, guarded by its condition
+    ("c_star", "t", {"k_A": "[0.1, 4]", "k_B": "[0.1, 4]"}, "positive"),
+    ("p_A", "c", None, "nonnegative"),  # -(k_B + t*y_B)/(t*x_B*(c - 1)**2*(phi - 1))
+    ("p_B", "c", None, "nonnegative"),
+    ("p_A", "t", None, "nonpositive"),  # -k_B/(t**2*x_B*(c - 1)*(phi - 1))
+    ("p_B", "t", None, "nonpositive"),
+])
+def test_z3_proves_signs_on_the_whole_domain(quantity, parameter, region, expected):
+    d = derivative(CHA, quantity, parameter)
+    s = sign_on(d, CHA, region)
+    assert (s.sign, s.proved) == (expected, True), s.method
+    assert s.method.startswith("z3"), s.method
+
+
+def test_z3_respects_piecewise_conditions_and_constraints():
+    (c,) = sym(CHA, "c")
+    half = R(1, 2)
+    v = sympy.Piecewise((c - half, c > half), (half - c, True))  # |c - 1/2|; branches change sign
+    s = sign_on(v, CHA)
+    assert (s.sign, s.proved) == ("nonnegative", True) and s.method.startswith("z3")
+    mu1, mu2 = sym(WALT, "mu_1", "mu_2")  # the constraint mu_1 <= mu_2
+    assert (sign_on(mu2 - mu1, WALT).sign, sign_on(mu1 - mu2, WALT).sign) == \
+        ("nonnegative", "nonpositive")
+
+
+def test_z3_finds_both_signs_where_sampling_misses_one():
+    (c,) = sym(CHA, "c")
+    sliver = (c - R(1, 3))**2 - R(1, 10**12)  # negative only within 1e-6 of c = 1/3
+    s = sign_on(sliver, CHA)
+    assert (s.sign, s.proved, len(s.witnesses)) == ("indefinite", True, 2), s.method
+    pos, neg = (sliver.xreplace({c: R(repr(w["c"]))}) for w in s.witnesses)
+    assert pos > 0 and neg < 0
+
+
+def test_indefinite_derivative_stays_indefinite():
+    d = derivative(CHA, "Delta_A", "t")
+    s = sign_on(d, CHA, {"t": "(0, 10]"})
+    assert (s.sign, s.proved, len(s.witnesses)) == ("indefinite", True, 2)
+    values = [d.xreplace({CHA.game.symbols[n]: R(repr(v)) for n, v in w.items()})
+              for w in s.witnesses]
+    assert values[0] > 0 and values[1] < 0
+
+
+def test_false_claims_are_not_proved():
+    mu1, mu2 = sym(WALT, "mu_1", "mu_2")
+    # >= 0 except on a sliver (mu_2 - mu_1 < 1e-9): not a theorem, so not "nonnegative"
+    s = sign_on(mu2 - mu1 - R(1, 10**9), WALT)
+    assert s.sign == "indefinite" and s.proved
+    # p_A falls with t: claiming it rises is refuted, with a witness where it falls
+    d = derivative(CHA, "p_A", "t")
+    assert sign_on(d, CHA).sign != "nonnegative"
+    assert sign_on(-d, CHA).sign == "nonnegative"
+
+
+def test_z3_unknown_falls_back_to_undecided(monkeypatch):
+    import qa_games.statics as statics
+
+    monkeypatch.setattr(statics, "decide", lambda *a, **k: ("unknown", None))
+    s = sign_on(derivative(CHA, "c_star_A", "t"), CHA)
+    assert (s.sign, s.proved) == ("undecided", False)
+    assert "nonnegative at" in s.method and "z3: < 0 unknown" in s.method

@@ -18,9 +18,20 @@ interval; the domains by default) in three steps:
    nonnegative pieces (a rational function whose numerator and denominator have
    coefficients of one sign is decided at once).
 2. **Refutation by sampling.** Otherwise the expression is evaluated at the box's
-   corners and at seeded random points; finding both strict signs proves that it
-   has no constant sign (``"indefinite"``, with two witnesses).
-3. Otherwise the answer is ``"undecided"`` (the samples' sign is reported).
+   corners and at seeded random points; finding both strict signs at points that
+   also satisfy the model's constraints (checked exactly) proves that it has no
+   constant sign (``"indefinite"``, with two witnesses).
+3. **Decision by z3.** Otherwise "the expression is < 0 somewhere on the region" (the
+   boxes, the model's constraints, every denominator non-zero) is handed to z3's
+   nonlinear real arithmetic, the decision procedure that
+   :mod:`qa_games._symbolic` uses for the propositions (Jovanovic and de Moura,
+   IJCAR 2012): ``unsat`` proves ``>= 0``; likewise ``> 0`` and ``= 0``. A
+   ``Min``/``Max``/``Piecewise`` is split into its branches, each guarded by its
+   condition and the failure of the earlier ones. Witnesses z3 finds for both
+   signs are confirmed exactly with rationals. Each query has a time limit
+   (:data:`Z3_TIMEOUT_MS`); expressions z3 cannot read (``sin``, non-integer
+   powers) skip this step.
+4. Otherwise the answer is ``"undecided"`` (the samples' sign is reported).
 
 Undefined points (a division by zero on a face, as ``p_A`` at ``c = 1``) are left out:
 a sign is claimed where the expression is defined.
@@ -31,6 +42,10 @@ a sign is claimed where the expression is defined.
 t*x_A*(phi - 1)
 >>> sign_on(derivative(m, "Delta_A", "c"), m, {"t": "(0, 10]"}).sign
 'negative'
+>>> derivative(m, "c_star_A", "t")
+-k_A/(t**2*x_A*(phi - 1))
+>>> str(sign_on(derivative(m, "c_star_A", "t"), m))
+'nonnegative'
 """
 
 from __future__ import annotations
@@ -41,11 +56,16 @@ from typing import Any
 
 import numpy as np
 import sympy
+import z3
 
+from ._symbolic import Unsupported, decide, denominators
 from .errors import ParameterError
 from .parameter import Interval, to_fraction
 
-__all__ = ["derivative", "sign_on", "Sign", "comparative_statics", "SIGNS"]
+__all__ = ["derivative", "sign_on", "Sign", "comparative_statics", "SIGNS", "Z3_TIMEOUT_MS"]
+
+Z3_TIMEOUT_MS = 3000
+"""The time limit of one z3 query in :func:`sign_on` (milliseconds)."""
 
 SIGNS = ("positive", "negative", "nonnegative", "nonpositive", "zero", "indefinite",
          "undecided")
@@ -95,6 +115,15 @@ def _simplify(e: sympy.Expr) -> sympy.Expr:
 
 def _region(model: Any, expr: sympy.Expr,
             region: Mapping[str, Any] | None) -> dict[sympy.Symbol, Interval]:
+    """The boxes of ``expr``'s parameters (see :func:`_all_boxes`)."""
+    boxes = _all_boxes(model, expr, region)
+    return {s: b for s, b in boxes.items() if s in expr.free_symbols}
+
+
+def _all_boxes(model: Any, expr: sympy.Expr,
+               region: Mapping[str, Any] | None) -> dict[sympy.Symbol, Interval]:
+    """Every parameter's interval: the region's where given (checked to lie inside the
+    domain), else the domain."""
     symbols = model.game.symbols
     boxes: dict[sympy.Symbol, Interval] = {}
     for name, spec in (region or {}).items():
@@ -119,7 +148,9 @@ def _region(model: Any, expr: sympy.Expr,
     for s in sorted(expr.free_symbols, key=str):
         if s not in boxes:
             boxes[s] = model.parameter(str(s)).domain
-    return {s: b for s, b in boxes.items() if s in expr.free_symbols}
+    for prm in model.game.parameters:
+        boxes.setdefault(prm.symbol, prm.domain)
+    return boxes
 
 
 def _rat(x: Any) -> sympy.Rational:
@@ -153,7 +184,7 @@ def _interior_sign(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval]) -> str
     return None
 
 
-def _combine(a: str, b: str | None) -> str | None:
+def _combine(a: str, b: str | None) -> str:
     """The sign on a union of two parts (b None: the part is empty or undefined)."""
     if b is None:
         return a
@@ -169,8 +200,9 @@ def _combine(a: str, b: str | None) -> str | None:
 
 def _prove(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], depth: int = 0) -> str | None:
     if isinstance(expr, sympy.Piecewise):  # every branch's sign, ignoring the conditions
-        signs = [_prove(e, boxes, depth) for e, _ in expr.args]
-        if any(x is None for x in signs):
+        found = [_prove(e, boxes, depth) for e, _ in expr.args]
+        signs = [x for x in found if x is not None]
+        if len(signs) < len(found):
             return None
         out = signs[0]
         for x in signs[1:]:
@@ -226,15 +258,126 @@ def _sample(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], n: int,
     return vals, points
 
 
-def _exact_sign(expr: sympy.Expr, pts: list[dict[str, float]], idx: np.ndarray,
+def _feasible(model: Any, boxes: dict[sympy.Symbol, Interval],
+              subs: dict[sympy.Symbol, sympy.Rational]) -> bool:
+    """Whether the point ``subs`` (exact values of some parameters) is in the region: its
+    values lie in their boxes, and the model's constraints can be met by the others
+    (asked of z3 when a constraint involves parameters not in ``subs``)."""
+    conds = [c.xreplace(subs) for s in subs for c in boxes[s].sympy_conditions(s)]
+    rest = [c.xreplace(subs) for c in model.game.constraints]
+    free = sorted(set().union(*(c.free_symbols for c in rest)), key=str) if rest else []
+    conds += [c for s in free for c in boxes[s].sympy_conditions(s)] + rest
+    open_ = []
+    for c in conds:
+        if c is sympy.false:
+            return False
+        if c is not sympy.true:
+            open_.append(c)
+    if not open_:
+        return True
+    try:
+        return decide(open_, [], timeout_ms=Z3_TIMEOUT_MS)[0] == "sat"
+    except (Unsupported, z3.Z3Exception):
+        return False
+
+
+def _has_sign(expr: sympy.Expr, subs: dict[sympy.Symbol, sympy.Rational], want: int) -> bool:
+    """``expr`` at the exact point ``subs`` is defined, real and of sign ``want``."""
+    try:
+        val = expr.xreplace(subs)
+        return bool(val.is_number and val.is_real and val.is_finite
+                    and sympy.sign(val) == want)
+    except (TypeError, ValueError):  # a comparison with zoo in a Piecewise condition
+        return False
+
+
+def _exact_sign(expr: sympy.Expr, model: Any, boxes: dict[sympy.Symbol, Interval],
+                pts: list[dict[str, float]], idx: np.ndarray,
                 want: int) -> dict[str, float] | None:
-    """The first of the points ``idx`` at which ``expr`` has sign ``want`` exactly."""
+    """The first of the points ``idx`` at which ``expr`` has sign ``want`` exactly (and
+    the model's constraints can be met)."""
     for j in idx[:20]:
         subs = {s: sympy.Rational(repr(pts[j][str(s)])) for s in expr.free_symbols}
-        val = expr.xreplace(subs)
-        if val.is_number and val.is_real and sympy.sign(val) == want:
+        if _has_sign(expr, subs, want) and _feasible(model, boxes, subs):
             return pts[int(j)]
     return None
+
+
+def _cases(expr: sympy.Expr) -> list[tuple[list[Any], sympy.Expr]]:
+    """``expr`` as branches ``(guard, value)``: ``expr`` equals ``value`` where every
+    condition in ``guard`` holds (the branch's condition, the earlier ones' failure,
+    each denominator in them non-zero). ``Min``/``Max``/``Abs`` become Piecewise."""
+    e = expr
+    if e.has(sympy.Min, sympy.Max, sympy.Abs):
+        e = sympy.piecewise_fold(e.rewrite(sympy.Piecewise))
+    branches = e.args if isinstance(e, sympy.Piecewise) else ((e, sympy.true),)
+    out: list[tuple[list[Any], sympy.Expr]] = []
+    earlier: list[Any] = []
+    for value, cond in branches:
+        if any(x.has(sympy.Piecewise, sympy.Min, sympy.Max, sympy.Abs) for x in (value, cond)):
+            raise Unsupported(f"nested piecewise expression {value}")
+        dens = [d for x in (value, cond, *earlier) for d in denominators(x)]
+        guard = [sympy.Ne(d, 0) for d in dict.fromkeys(dens)]
+        guard += [sympy.Not(c) for c in earlier] + [cond]
+        out.append((guard, value))
+        if cond is sympy.true:
+            break
+        earlier.append(cond)
+    return out
+
+
+def _z3_witness(expr: sympy.Expr, model: Any, boxes: dict[sympy.Symbol, Interval],
+                witness: Mapping[str, Any] | None, want: int) -> dict[str, float] | None:
+    """A z3 point, rounded to floats in ``expr``'s parameters, if ``expr`` has sign
+    ``want`` there exactly and the point is in the region."""
+    if witness is None:
+        return None
+    names = {str(s) for s in expr.free_symbols}
+    subs = {model.game.symbols[n]: sympy.Rational(repr(float(v))) if n in names
+            else sympy.Rational(v.numerator, v.denominator) for n, v in witness.items()}
+    if not (_has_sign(expr, subs, want) and _feasible(model, boxes, subs)):
+        return None
+    return {str(s): float(subs[s]) for s in sorted(expr.free_symbols, key=str)}
+
+
+def _z3_sign(expr: sympy.Expr, model: Any,
+             boxes: dict[sympy.Symbol, Interval]) -> tuple[Sign | None, str]:
+    """Step 3 of the module docstring: the sign decided by z3, or None and what z3 said."""
+    base = [c for s, b in boxes.items() for c in b.sympy_conditions(s)]
+    base += list(model.game.constraints)
+    names = list(model.game.parameter_names)
+
+    def ask(rel: Any) -> tuple[str, Any]:
+        bad = sympy.Or(*[sympy.And(*guard, rel(v)) for guard, v in cases])
+        return decide(base + [bad], names, timeout_ms=Z3_TIMEOUT_MS)
+
+    try:
+        cases = _cases(expr)
+        neg, w_neg = ask(lambda v: v < 0)
+        pos, w_pos = ask(lambda v: v > 0)
+        zero = ask(lambda v: sympy.Eq(v, 0))[0] if "unsat" in (neg, pos) else "unknown"
+    except (Unsupported, z3.Z3Exception) as exc:
+        return None, f"z3 cannot read it ({exc})"
+    how = "z3 (nonlinear real arithmetic, region with constraints, where defined): never "
+    if neg == "unsat" and pos == "unsat":
+        if zero == "unsat":
+            return Sign("undecided", False, "undefined on the whole region (z3)"), ""
+        return Sign("zero", True, how + "< 0 nor > 0"), ""
+    for bad, sign, strict in ((neg, "nonnegative", "positive"),
+                              (pos, "nonpositive", "negative")):
+        if bad == "unsat":
+            rel = "< 0" if sign == "nonnegative" else "> 0"
+            if zero == "unsat":
+                return Sign(strict, True, how + rel + " nor = 0"), ""
+            return Sign(sign, True, how + rel), ""
+    if neg == "sat" and pos == "sat":
+        above = _z3_witness(expr, model, boxes, w_pos, 1)
+        below = _z3_witness(expr, model, boxes, w_neg, -1)
+        if above is not None and below is not None:
+            return Sign("indefinite", True, "z3 points of both signs, confirmed exactly",
+                        (above, below)), ""
+        return None, "z3 points of both signs not confirmed exactly"
+    return None, f"z3: < 0 {neg}, > 0 {pos} (limit {Z3_TIMEOUT_MS} ms)"
 
 
 def sign_on(expr: sympy.Expr, model: Any, region: Mapping[str, Any] | None = None, *,
@@ -251,7 +394,8 @@ def sign_on(expr: sympy.Expr, model: Any, region: Mapping[str, Any] | None = Non
     'indefinite'
     """
     expr = sympy.sympify(expr)
-    boxes = _region(model, expr, region)
+    all_boxes = _all_boxes(model, expr, region)
+    boxes = {s: b for s, b in all_boxes.items() if s in expr.free_symbols}
     proved = None
     try:
         proved = _prove(expr, boxes)
@@ -265,16 +409,20 @@ def sign_on(expr: sympy.Expr, model: Any, region: Mapping[str, Any] | None = Non
     ok = np.isfinite(vals)
     pos, neg = np.flatnonzero(ok & (vals > 0)), np.flatnonzero(ok & (vals < 0))
     if len(pos) and len(neg):
-        witnesses = (_exact_sign(expr, pts, pos, 1), _exact_sign(expr, pts, neg, -1))
-        if witnesses[0] is not None and witnesses[1] is not None:
+        above = _exact_sign(expr, model, all_boxes, pts, pos, 1)
+        below = _exact_sign(expr, model, all_boxes, pts, neg, -1)
+        if above is not None and below is not None:
             return Sign("indefinite", True, f"exact values at sampled points (seed {seed})",
-                        witnesses)
+                        (above, below))
+    decided, note = _z3_sign(expr, model, all_boxes)
+    if decided is not None:
+        return decided
     seen = ("positive" if len(pos) and not (ok & (vals == 0)).any() else
             "nonnegative" if len(pos) else
             "negative" if len(neg) and not (ok & (vals == 0)).any() else
             "nonpositive" if len(neg) else "zero")
     return Sign("undecided", False, f"not proved; {seen} at {int(ok.sum())} sampled points "
-                f"(seed {seed})")
+                f"(seed {seed}); {note}")
 
 
 def comparative_statics(model: Any, parameter: str, *, quantities: Any = None,
