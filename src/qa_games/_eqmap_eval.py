@@ -77,7 +77,8 @@ class MapEvaluation:
         out = np.zeros((len(self), m, n), dtype=bool)
         for k, r in enumerate(self.regions):
             if r.pure_profile is not None:
-                out[(slice(None), *r.pure_profile)] = self.holds[k]
+                ix = (slice(None), *r.pure_profile)  # a named tuple index: mypy misreads [(a, *b)]
+                out[ix] = self.holds[k]
         return out
 
     def selected(self, rule: str = "payoff_dominance") -> np.ndarray:
@@ -140,7 +141,8 @@ class MapEvaluation:
             f"{r}_{c}": (i, j) for i, r in enumerate(self.strategies[0])
             for j, c in enumerate(self.strategies[1])}
         for name, prof in named.items():
-            out[f"eq_{name}"] = pe[(slice(None), *prof)]
+            ix = (slice(None), *prof)
+            out[f"eq_{name}"] = pe[ix]
         sel, by = self._selection(rule)
         has, at, idx = sel >= 0, np.maximum(sel, 0), np.arange(len(self))
         out["selected"] = has

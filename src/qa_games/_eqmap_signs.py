@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy
 
@@ -22,7 +22,7 @@ from .game import SymbolicGame
 
 __all__: list[str] = []  # private module
 
-Expr = sympy.Expr
+Expr: TypeAlias = sympy.Expr
 
 
 def _ne(d: Expr) -> sympy.Basic:

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -55,9 +56,10 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     ax.pcolormesh(xs, ys, z.astype(float), cmap=ListedColormap([colours[r] for r in regions]),
                   vmin=-0.5, vmax=len(regions) - 0.5, shading="nearest")
     tt = np.linspace(ys.min(), ys.max(), 400)
-    handles = [Patch(color=colours[r], label=r + ("" if bool(df.loc[df["region"] == r, "agree"]
-                                                         .iloc[0]) else "  (discriminating)"))
-               for r in regions]
+    handles: list[Artist] = [
+        Patch(color=colours[r], label=r + ("" if bool(df.loc[df["region"] == r, "agree"]
+                                                      .iloc[0]) else "  (discriminating)"))
+        for r in regions]
     styles = ("-", "--", ":")
     for k, thy in enumerate(g.theories):
         cc = _boundary_curve(g, thy, tt)

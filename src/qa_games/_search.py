@@ -106,7 +106,8 @@ class _Point:
 
     def __init__(self, model: Any, values: dict[str, Fraction]) -> None:
         self.model, self.values = model, values
-        self._game = self._solution = None
+        self._game: Any = None
+        self._solution: Any = None
 
     @property
     def game(self) -> Any:
@@ -235,8 +236,8 @@ def check_point(model: Any, st_: Any, first: dict[str, Fraction],
         return f"{st_.outcome} is undefined at one of the points ({shown})"
     if st_.kind == "invariance":
         return "" if sign == 0 else shown
-    want = 1 if st_.direction == "increasing" else -1
-    ok = sign * want > 0 or (sign == 0 and not st_.strict)
+    want_sign = 1 if st_.direction == "increasing" else -1
+    ok = sign * want_sign > 0 or (sign == 0 and not st_.strict)
     return "" if ok else shown
 
 

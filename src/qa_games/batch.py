@@ -244,7 +244,8 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
                 row[g, e], col[g, e] = eq.profile
                 pay_r[g, e], pay_c[g, e] = eq.payoffs
                 if eq.pure_profile is not None:
-                    pure_eq[(g, *eq.pure_profile)] = True
+                    ix = (g, *eq.pure_profile)  # mypy misreads [(a, *b)] as 3.11 syntax
+                    pure_eq[ix] = True
     else:  # the caller opted out and reads the flags (no warning: sweeps run in threads)
         degenerate[:] = suspect
         complete[:] = ~suspect

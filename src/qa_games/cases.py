@@ -255,8 +255,8 @@ class CaseTable:
         """Per theory: hits, scored cases, share; also on the discriminating cases only."""
         recs = []
         for k, thy in enumerate(self.theories):
-            hits = [r.hits[k] for r in self.rows if r.hits[k] is not None]
-            disc = [r.hits[k] for r in self.rows if r.hits[k] is not None and r.discriminating]
+            hits = [h for r in self.rows if (h := r.hits[k]) is not None]
+            disc = [h for r in self.rows if (h := r.hits[k]) is not None and r.discriminating]
             recs.append({"theory": thy, "hits": sum(hits), "scored": len(hits),
                          "share": sum(hits) / len(hits) if hits else float("nan"),
                          "discriminating_hits": sum(disc), "discriminating_scored": len(disc)})

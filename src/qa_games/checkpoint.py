@@ -142,7 +142,7 @@ class Checkpoint:
         import io
 
         buf = io.BytesIO()
-        np.savez(buf, **_to_arrays(table))
+        np.savez(buf, **_to_arrays(table))  # type: ignore[arg-type]  # stubs: ** could fill allow_pickle
         try:
             atomic_write_bytes(self._file(index), buf.getvalue())
         except OSError as exc:

@@ -205,7 +205,8 @@ def _show_eq(model: Any, eq: Equilibrium) -> str:
     """``(cooperate, distance)`` for a pure equilibrium, else each player's mixture."""
     if eq.pure_profile is not None:
         return model.game.profile_label(eq.pure_profile)
-    probs = eq.exact if eq.exact is not None else eq.profile
+    probs: tuple[tuple[Fraction | float, ...], ...] = (
+        eq.exact if eq.exact is not None else eq.profile)
     return "mixed (" + ", ".join(
         f"{pl}: {model.game.strategies[i][0]} {float(p[0]):.3g}"
         for i, (pl, p) in enumerate(zip(model.game.players, probs, strict=True))) + ")"
@@ -318,7 +319,7 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
     for m, thy in zip(ms, theories, strict=False):
         smap = scenario_map(m)
         fixed = model_values(m, base_sc, smap=smap)
-        arrays = {k: v for k, v in base_sc.values.items() if k not in axes and
+        arrays: dict[str, Any] = {k: v for k, v in base_sc.values.items() if k not in axes and
                   not (k in PER_STATE and PER_STATE[k] in axes)}
         arrays = {k: np.full(plane.size, float(v)) for k, v in arrays.items()}
         arrays.update(cols)

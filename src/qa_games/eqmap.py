@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import sympy
@@ -87,7 +87,7 @@ MAX_SUPPORT_PAIRS = 200
 #: (a 3x3 game with three parameters maps in about 1.5 s, a 4x4 one in about 15 s).
 MAX_SUPPORT_LIMIT = 4
 
-Expr = sympy.Expr
+Expr: TypeAlias = sympy.Expr
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def check_writable(path: str | Path) -> Path:
     return path
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
 
     On any error the temporary file is removed and ``path`` is untouched.

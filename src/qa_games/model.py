@@ -365,10 +365,10 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
         if len(prof) != len(players):
             raise ModelError(f"{at}: expected {len(players)} strategies, got {list(prof)}")
         idx = []
-        for i, s in enumerate(prof):
-            if s not in strategies[i]:
-                raise ModelError(f"{at}: unknown strategy {s!r} of {players[i]}")
-            idx.append(strategies[i].index(s))
+        for i, sname in enumerate(prof):
+            if sname not in strategies[i]:
+                raise ModelError(f"{at}: unknown strategy {sname!r} of {players[i]}")
+            idx.append(strategies[i].index(sname))
         profiles[pname] = tuple(idx)
 
     outcomes = data.get("outcomes", {})

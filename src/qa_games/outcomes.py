@@ -129,7 +129,8 @@ def _exact_point(spec: Outcomes, raw: _Raw, g: int, values: dict[str, Any]) -> N
     raw.pays[g] = np.nan
     for e, eq in enumerate(eqs):
         if eq.pure_profile is not None:
-            raw.pure[(g, *eq.pure_profile)] = True
+            ix = (g, *eq.pure_profile)  # a named tuple index: mypy misreads [(a, *b)]
+            raw.pure[ix] = True
         for i, s in enumerate(eq.profile):
             raw.probs[i][g, e] = s
         raw.pays[g, e] = eq.payoffs
@@ -279,12 +280,17 @@ def _prob_columns(spec: Outcomes, probs: list[np.ndarray], pays: np.ndarray) -> 
     return out
 
 
+def _column_index(prof: tuple[int, ...]) -> tuple[Any, ...]:
+    """``[:, *prof]`` as a named index tuple (mypy misreads ``x[(a, *b)]`` as 3.11 syntax)."""
+    return (slice(None), *prof)
+
+
 def evaluate_chunk(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The table rows of one chunk: parameters (``columns``) then outcome columns."""
     raw = _raw(spec, columns)
     k = len(raw.n)
     params = {n: np.asarray(v, dtype=float) for n, v in columns.items()}
-    flags = {f"eq_{name}": raw.pure[(slice(None), *prof)] for name, prof in spec.profiles}
+    flags = {f"eq_{name}": raw.pure[_column_index(prof)] for name, prof in spec.profiles}
     if spec.rows == "points":
         has = raw.sel >= 0
         at = np.where(has, raw.sel, 0)

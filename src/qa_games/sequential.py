@@ -273,9 +273,9 @@ def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None 
         raise SolverError(f"{model.name}: {n_plans} plans exceed MAX_PLANS={MAX_PLANS}")
     equilibria = []
     for plan in itertools.product(*(range(len(s.candidates)) for s in subgames)):
-        pays = [s.leader_payoffs[k] for s, k in zip(subgames, plan, strict=False)]
-        best = max(pays)
-        for s, k, u in zip(subgames, plan, pays, strict=False):
+        plan_pays = [s.leader_payoffs[k] for s, k in zip(subgames, plan, strict=False)]
+        best = max(plan_pays)
+        for s, k, u in zip(subgames, plan, plan_pays, strict=False):
             if u == best if isinstance(best, Fraction) and isinstance(u, Fraction) \
                     else abs(float(u) - float(best)) <= 1e-9:
                 equilibria.append(SubgamePerfectEquilibrium(
@@ -309,9 +309,10 @@ def simultaneous_form(model: SequentialModel, values: Mapping[str, Any] | None =
                              tuple(float(u) for u in games[k].payoff(prof)),
                              tuple(Fraction(u) for u in games[k].payoff(prof))
                              if games[k].exact else None)
-            arrays[0][(k, *prof)] = _leader_payoff(model, vals, sub_vals, eq)
+            ix = (k, *prof)  # a named tuple index: mypy misreads [(a, *b)] as 3.11 syntax
+            arrays[0][ix] = _leader_payoff(model, vals, sub_vals, eq)
             for i, u in enumerate(games[k].payoff(prof)):
-                arrays[i + 1][(k, *prof)] = u
+                arrays[i + 1][ix] = u
     return Game.from_arrays(*arrays, players=(model.leader, *sub.game.players),
                             strategies=(tuple(a.name for a in model.actions),
                                         *sub.game.strategies),

@@ -26,6 +26,7 @@ therefore broken in the result too: pass exact payoffs when ties matter.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -64,7 +65,8 @@ class Equilibrium:
     @property
     def support(self) -> tuple[tuple[int, ...], ...]:
         """Each player's strategies played with positive probability."""
-        probs = self.exact if self.exact is not None else self.profile
+        probs: tuple[tuple[Fraction | float, ...], ...] = (
+            self.exact if self.exact is not None else self.profile)
         return tuple(tuple(k for k, p in enumerate(s) if p > 0) for s in probs)
 
     @property
@@ -154,7 +156,7 @@ def _check_float(game: Game, profile: tuple[tuple[float, ...], ...], *, tol: flo
                               f"{game.players[i]} exceeds tol={tol} x scale {scale:.3g}")
 
 
-def _order(profiles: list[ExactProfile]) -> list[ExactProfile]:
+def _order(profiles: Sequence[ExactProfile]) -> list[ExactProfile]:
     """Deduplicated, in decreasing lexicographic order (first strategies first)."""
     return sorted(set(profiles), key=lambda p: tuple(-v for s in p for v in s))
 

@@ -97,7 +97,7 @@ class Sweep:
         """The table as a booktabs LaTeX tabular; also written to ``path`` when given."""
         from .export import format_table, write_table
 
-        opts = {"caption": caption, "label": label, "digits": digits}
+        opts: dict[str, Any] = {"caption": caption, "label": label, "digits": digits}
         if path is not None:
             write_table(self.table, path, fmt="latex", **opts)
         return format_table(self.table, "latex", **opts)

@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and checkpoint is None:
         raise ParameterError("--resume needs --out, --plot or --checkpoint (where the "
                              "interrupted sweep kept its chunks)")
-    if args.resume and not Path(checkpoint).exists():
+    if args.resume and checkpoint is not None and not Path(checkpoint).exists():
         print(f"qa-games sweep: nothing to resume in {checkpoint}; starting afresh",
               file=sys.stderr)
     result = sweep(model, grid, fixed=parse_sets(args.sets), selection=args.selection,
