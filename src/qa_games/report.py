@@ -191,6 +191,7 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     grid = {"c": "0:1:26", "t": "0.1:3:30"} if w.quick else DEFAULT_GRID
     cmp = compare(models, SCENARIOS, grid=grid)
     g = cmp.grid
+    assert g is not None  # compare(..., grid=...) always builds the grid comparison
     w.add(f"Both models on the (c, t) plane ({len(g.frame)} points; other scenario variables "
           f"at their defaults: x = {g.base['x']}, y = {g.base['y']}, k = {g.base['k']}, "
           f"phi = {g.base['phi']}, k_W = {g.base['k_W']}, a = {g.base['a']}, theta = "
@@ -284,7 +285,9 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     w.table(pd.DataFrame(rows), "patron_spe", "Subgame-perfect equilibria at the defaults "
             "(c_L = 0.3, c_H = 0.7, beta = 0.5, kappa = 0.2, lam = 1, t = 1).")
     game = simultaneous_form(patron)
-    pure = [game.profile_names(e.pure_profile) for e in solve(game).equilibria]
+    # 3-player games: solve finds pure equilibria only, so every pure_profile is set
+    pure = [game.profile_names(p) for e in solve(game).equilibria
+            if (p := e.pure_profile) is not None]
     w.add("In the simultaneous three-player normal form (the patron chooses c at the same "
           "time as A and B) the pure equilibria at the defaults are: "
           + "; ".join("(" + ", ".join(p) + ")" for p in pure) + ". The patron's weak "
