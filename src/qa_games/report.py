@@ -142,8 +142,9 @@ def _statics_section(w: _Writer, models: list[Any]) -> None:
     from .statics import comparative_statics
 
     w.add("## 3. Comparative statics", "", "Derivatives of each model's closed-form "
-          "quantities and their signs on the parameter domains (`proved`: by sympy; "
-          "otherwise decided or refuted on seeded samples).", "")
+          "quantities and their signs on the parameter domains (`proved`: by sympy or z3; "
+          "`indefinite`: two exact witnesses of opposite sign; `undecided`: neither, with "
+          "the sign seen on seeded samples).", "")
     for m in models:
         threat = "tau" if "tau" in m.game.parameter_names else "t"
         for param in ("c", threat):
