@@ -29,7 +29,7 @@ import sympy
 
 from .errors import ParameterError
 
-__all__ = ["Interval", "Parameter", "to_fraction"]
+__all__ = ["Interval", "Parameter", "to_fraction", "exact_values"]
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -68,6 +68,27 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
             return Fraction(int(num), int(den))
         raise ParameterError(f"{name}={value!r} is not a number (write e.g. 0.5 or 1/3)")
     raise ParameterError(f"{name}={value!r} is not a number")
+
+
+def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:
+    """Evaluate named sympy expressions at exact values; each must give a rational.
+
+    >>> x = sympy.Symbol("x", real=True)
+    >>> exact_values({"c": 1 - x}, {x: sympy.Rational(1, 4)}, context="m")
+    {'c': Fraction(3, 4)}
+    >>> exact_values({"c": sympy.sqrt(x)}, {x: 2}, context="m: scenario")
+    Traceback (most recent call last):
+    ...
+    qa_games.errors.ParameterError: m: scenario: c = sqrt(x) is sqrt(2) here, not a rational number
+    """
+    out: dict[str, Fraction] = {}
+    for name, expr in exprs.items():
+        value = sympy.sympify(expr).xreplace(subs)
+        if not value.is_Rational:
+            raise ParameterError(f"{context}: {name} = {expr} is {value} here, "
+                                 f"not a rational number")
+        out[name] = to_fraction(value, name=name)
+    return out
 
 
 def _bound(text: str, *, lower: bool) -> Fraction | None:

@@ -38,7 +38,7 @@ import sympy
 
 from .errors import ModelError, ParameterError
 from .expr import parse_expression
-from .parameter import Interval, Parameter, to_fraction
+from .parameter import Interval, Parameter, exact_values
 
 __all__ = [
     "VARIABLES",
@@ -223,13 +223,7 @@ def model_values(model: Any, scenario: Scenario | Mapping[str, Any], *,
     smap = smap or scenario_map(model)
     subs = {_SYMBOLS[k]: sympy.Rational(v.numerator, v.denominator)
             for k, v in sc.values.items()}
-    out: dict[str, Any] = {}
-    for pname, expr in smap.parameters.items():
-        val = expr.xreplace(subs)
-        if not val.is_Rational:
-            raise ParameterError(f"{model.name}: parameter {pname} = {expr} is {val} at "
-                                 f"{sc} (not a rational number)")
-        out[pname] = to_fraction(val, name=pname)
+    out = exact_values(smap.parameters, subs, context=f"{model.name} at {sc}")
     try:
         return model.values(out)
     except ParameterError as exc:

@@ -45,7 +45,7 @@ import sympy
 from .errors import ModelError, ParameterError, SolverError
 from .expr import check_name, parse_condition, parse_expression
 from .game import Game
-from .parameter import Parameter, to_fraction
+from .parameter import Parameter, exact_values
 from .selection import check_rule, select
 from .solve import Equilibrium, Solution, solve
 
@@ -144,12 +144,8 @@ class SequentialModel:
         subs = _subs(vals)
         out: dict[str, Any] = {p: vals[p] for p in self.subgame.game.parameter_names
                                if p in vals and p not in act.sets}
-        for p, expr in act.sets.items():
-            v = expr.xreplace(subs)
-            if not v.is_Rational:
-                raise ParameterError(f"{self.name}: action {act.name} sets {p} = {expr}, "
-                                     f"which is {v} here (not a rational number)")
-            out[p] = to_fraction(v, name=p)
+        out.update(exact_values(act.sets, subs,
+                                context=f"{self.name}: action {act.name} sets"))
         try:
             return self.subgame.values(out)
         except ParameterError as exc:
