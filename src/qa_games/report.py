@@ -227,6 +227,11 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     regions = g.regions
     regions.insert(1, "reading", [reading(r) for r in regions["region"]])
     for r in regions[~regions["agree"]].itertuples():
+        if "undecided" in r.region:  # a tie on a boundary, not a disagreement
+            w.summary.append(f"Undecided ({r.region}): {r.points} of {len(g.frame)} grid "
+                             "points, where a selection rule cannot choose between tied "
+                             "equilibria.")
+            continue
         w.summary.append(f"Discriminating region \"{r.reading or r.region}\": {r.points} of "
                          f"{len(g.frame)} grid points ({100 * r.fraction:.1f}% of the plane).")
     w.table(regions, "disagreement_regions", "Regions of the (c, t) plane by the pair of "
