@@ -3,7 +3,7 @@
 For each size (2x2, 3x3, 4x4, 6x6), draw ``K`` random games with standard-normal
 float payoffs (nondegenerate with probability 1) and time
 
-* ``qa_games.batch.solve_batch`` on all ``K`` games (vectorised, one call);
+* ``qa_games.solvers.batch.solve_batch`` on all ``K`` games (vectorised, one call);
 * nashpy's ``support_enumeration`` and ``vertex_enumeration`` in a Python loop,
 * pygambit's ``enummixed_solve`` in a Python loop, in floats (``rational=False``)
   and exactly (``rational=True``, the reference: every extreme equilibrium),
@@ -41,7 +41,7 @@ import nashpy  # noqa: E402
 import pygambit as gbt  # noqa: E402
 from tabulate import tabulate  # noqa: E402
 
-from qa_games.batch import solve_batch  # noqa: E402
+from qa_games.solvers.batch import solve_batch  # noqa: E402
 
 ATOL = 1e-9
 TARGETS = {2: 1000.0, 4: 50.0}  # x the nashpy support-enumeration loop

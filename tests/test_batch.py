@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from qa_games import _batch_kernels as kern
-from qa_games.batch import BatchSolution, _run_2x2, _run_generic, solve_batch
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
-from qa_games.game import Game
-from qa_games.solve import solve
+from qa_games.games.normal_form import Game
+from qa_games.solvers import batch_support as kern
+from qa_games.solvers.batch import BatchSolution, _run_2x2, _run_generic, solve_batch
+from qa_games.solvers.solve import solve
 
 gbt = pytest.importorskip("pygambit")
 
@@ -214,7 +214,7 @@ def test_without_exact_fallback_suspects_are_flagged():
     assert sol.suspect.tolist() == [True, False]
     assert sol.degenerate.tolist() == [True, False]
     assert sol.n_equilibria[0] >= 1 and sol.n_equilibria[1] == 3
-    assert "qa_games.solve" not in sol.method
+    assert "qa_games.solvers.solve" not in sol.method
     # 3x3: a suspect's float equilibria come without repeats
     A3 = np.zeros((1, 3, 3))
     sol3 = solve_batch(A3, A3, exact_fallback=False)
@@ -334,7 +334,7 @@ def test_singular_systems_consistent_or_not():
 
 
 def test_repeated_suspects_are_solved_once(monkeypatch):
-    solve_module = sys.modules["qa_games.solve"]  # the package re-exports the function
+    solve_module = sys.modules["qa_games.solvers.solve"]  # the package re-exports the function
     calls = []
     real = solve_module.solve
 

@@ -7,10 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from qa_games.cases import REQUIRED, load_cases, parse_cases, retrodict, sensitivity
-from qa_games.compare import predict
+from qa_games.compare.cases import REQUIRED, load_cases, parse_cases, retrodict, sensitivity
+from qa_games.compare.theories import predict
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model, models_dir, read_toml
+from qa_games.modelfiles.files import models_dir, read_toml
+from qa_games.modelfiles.loader import load_model
 
 MODELS = [load_model("cha_quasi_alliance"), load_model("walt_balance_of_threat")]
 CASES = load_cases()
@@ -117,7 +118,7 @@ def test_every_source_cited_has_a_full_reference():
 
 
 def test_joint_corner_moves_are_counted_by_rerunning():
-    from qa_games.cases import corners
+    from qa_games.compare.cases import corners
 
     df = corners(CASES[:2], MODELS)
     assert len(df) == 4
@@ -127,7 +128,7 @@ def test_joint_corner_moves_are_counted_by_rerunning():
     for c in (Fraction(3, 10), Fraction(7, 10)):
         for t in (Fraction(1, 2), Fraction(1)):
             vals = {k: v.value for k, v in case.values.items()} | {"c": c, "t": t}
-            from qa_games.scenario import make_scenario
+            from qa_games.modelfiles.scenario import make_scenario
 
             p = predict(MODELS[0], make_scenario(vals))
             flips += p.outcome != "no_alignment"

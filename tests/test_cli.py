@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from qa_games.cli import main
-from qa_games.model import load_model
-from qa_games.solve import solve
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.solve import solve
 
 
 def run(capsys, *argv):
@@ -99,8 +99,8 @@ def _gambit_set(a, b):
 
 @pytest.mark.parametrize(("size", "high", "seed"), [(8, 1000, 1), (8, 3, 2), (6, 2, 3), (5, 1, 4)])
 def test_solve_nfg_json_equals_gambit(capsys, tmp_path, size, high, seed):
-    from qa_games.game import Game
-    from qa_games.nfg import write_nfg
+    from qa_games.games.nfg import write_nfg
+    from qa_games.games.normal_form import Game
 
     rng = np.random.default_rng(seed)
     a = rng.integers(0, high + 1, (size, size))

@@ -7,12 +7,12 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from qa_games.compare import compare, compare_grid, predict, thresholds
+from qa_games.compare.theories import compare, compare_grid, predict, thresholds
 from qa_games.errors import ParameterError
-from qa_games.model import load_model
-from qa_games.scenario import VARIABLES, make_scenario
-from qa_games.selection import select
-from qa_games.solve import solve
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.scenario import VARIABLES, make_scenario
+from qa_games.solvers.selection import select
+from qa_games.solvers.solve import solve
 
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa_games._pure import bimatrix_regret
-from qa_games.model import Model, list_models, load_model
-from qa_games.solve import solve
+from qa_games.modelfiles.files import list_models
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.normal_form import Model
+from qa_games.solvers.pure import bimatrix_regret
+from qa_games.solvers.solve import solve
 
 MODELS = [name for name, _ in list_models()]
 NORMAL = [name for name in MODELS if isinstance(load_model(name), Model)]

@@ -1,4 +1,4 @@
-"""Tests of qa_games.eqmap: the symbolic map against the exact solver, point by point."""
+"""Tests of qa_games.solvers.eqmap: the symbolic map against the exact solver, point by point."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_games.eqmap import MapEvaluation, equilibrium_map
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
-from qa_games.game import SymbolicGame
-from qa_games.model import load_model
-from qa_games.parameter import Interval, Parameter
-from qa_games.selection import select
-from qa_games.solve import solve
+from qa_games.games.normal_form import SymbolicGame
+from qa_games.games.parameter import Interval, Parameter
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.eqmap import MapEvaluation, equilibrium_map
+from qa_games.solvers.selection import select
+from qa_games.solvers.solve import solve
 
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")
@@ -217,7 +217,7 @@ def test_columns_are_sweep_like():
 ], ids=["cha", "walt"])
 @pytest.mark.parametrize("rule", ["all", "payoff_dominance", "risk_dominance"])
 def test_columns_equal_sweep(model, emap, axes, rule):
-    from qa_games.sweep import sweep
+    from qa_games.analysis.sweep import sweep
 
     table = sweep(model, axes, selection=rule, progress=False).table
     cols = emap.evaluate({k: table[k].to_numpy() for k in axes}).columns(rule=rule)

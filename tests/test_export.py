@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qa_games.errors import ParameterError
-from qa_games.export import (
+from qa_games.analysis.export import (
     OutputError,
     atomic_write,
     format_table,
@@ -19,7 +18,8 @@ from qa_games.export import (
     table_format,
     write_table,
 )
-from qa_games.sweep import sweep
+from qa_games.analysis.sweep import sweep
+from qa_games.errors import ParameterError
 
 
 @pytest.fixture(scope="module")

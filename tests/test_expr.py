@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa_games.errors import ModelError
-from qa_games.expr import check_name, parse_condition, parse_expression
+from qa_games.games.expressions import check_name, parse_condition, parse_expression
 
 X, Y = sympy.symbols("x y", real=True)
 NAMES = {"x": X, "y": Y}

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa_games.errors import GameError, ParameterError
-from qa_games.game import Game
-from qa_games.parameter import Interval, Parameter, to_fraction
+from qa_games.games.normal_form import Game
+from qa_games.games.parameter import Interval, Parameter, to_fraction
 
 
 def test_integer_payoffs_give_an_exact_game_floats_a_float_game():

@@ -7,9 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qa_games.analysis.grid import (
+    MAX_POINTS,
+    as_grid,
+    latin_hypercube,
+    parse_values,
+    points,
+    product,
+)
 from qa_games.errors import ParameterError
-from qa_games.grid import MAX_POINTS, as_grid, latin_hypercube, parse_values, points, product
-from qa_games.model import load_model
+from qa_games.modelfiles.loader import load_model
 
 
 def test_ranges_are_exact_decimals_rounded_once():

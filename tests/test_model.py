@@ -10,7 +10,8 @@ import pytest
 import sympy
 
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import list_models, load_model, models_dir
+from qa_games.modelfiles.files import list_models, models_dir
+from qa_games.modelfiles.loader import load_model
 
 CHA = models_dir() / "cha_quasi_alliance.toml"
 

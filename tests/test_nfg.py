@@ -1,4 +1,4 @@
-"""Tests of qa_games.nfg: Gambit .nfg read/write, checked against pygambit."""
+"""Tests of qa_games.games.nfg: Gambit .nfg read/write, checked against pygambit."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_games.errors import GameError
-from qa_games.game import Game
-from qa_games.nfg import read_nfg, write_nfg
+from qa_games.games.nfg import read_nfg, write_nfg
+from qa_games.games.normal_form import Game
 
 CATALOG = Path(gbt.__file__).parent / "catalog_data"
 

@@ -9,9 +9,9 @@ from fractions import Fraction
 
 from hypothesis import given, settings
 
-from qa_games.model import load_model
-from qa_games.solve import solve
-from qa_games.testing import parameter_values
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.solve import solve
+from qa_games.verify.strategies import parameter_values
 
 CHA = load_model("cha_quasi_alliance")
 PC = load_model("cha_per_client")

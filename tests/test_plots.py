@@ -9,10 +9,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from qa_games.analysis.plots import plot, plot_outcome, region_map, save_figure, thresholds
+from qa_games.analysis.sweep import sweep
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model
-from qa_games.plots import plot, plot_outcome, region_map, save_figure, thresholds
-from qa_games.sweep import sweep
+from qa_games.modelfiles.loader import load_model
 
 CHA = load_model("cha_quasi_alliance")
 
@@ -63,7 +63,7 @@ def test_outcome_along_one_parameter_marks_the_threshold(tmp_path):
 
 
 def test_walt_map_merges_identical_thresholds_and_scattered_samples(tmp_path):
-    from qa_games.grid import latin_hypercube
+    from qa_games.analysis.grid import latin_hypercube
 
     w = sweep("walt_balance_of_threat", {"c": "0:1:21", "tau": "0:5:21"})
     fig = region_map(w)

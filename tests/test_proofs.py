@@ -6,8 +6,8 @@ import pytest
 
 from qa_games.cli import main
 from qa_games.errors import ParameterError
-from qa_games.model import load_model
-from qa_games.proofs import proofs_dir, render_proof, stale_proofs, write_proofs
+from qa_games.modelfiles.loader import load_model
+from qa_games.verify.proofs import proofs_dir, render_proof, stale_proofs, write_proofs
 
 
 def test_checked_in_proofs_are_up_to_date():

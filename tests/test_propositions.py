@@ -7,8 +7,10 @@ import copy
 import pytest
 
 from qa_games.errors import ModelError
-from qa_games.model import load_model, parse_model, read_toml
-from qa_games.propositions import KINDS, Proposition, Statement, parse_propositions
+from qa_games.modelfiles.files import read_toml
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.normal_form import parse_model
+from qa_games.modelfiles.propositions import KINDS, Proposition, Statement, parse_propositions
 
 MODELS_MD_IDS = {
     "cha_quasi_alliance": [f"cha-{k}" for k in range(1, 9)],
@@ -139,7 +141,7 @@ def test_sequential_model_propositions():
     assert "patron-1" in ids and m.propositions[0].statements[0].parsed.form == "choice"
     data = copy.deepcopy(_data("patron_sequential"))
     data["propositions"][0]["outcome"] = "choice(retreat)"
-    from qa_games.sequential import parse_sequential_model
+    from qa_games.modelfiles.sequential import parse_sequential_model
 
     with pytest.raises(ModelError, match=r"choice\(action\) with an action of patron_sequential"):
         parse_sequential_model(data, where="p.toml")

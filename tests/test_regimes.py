@@ -11,8 +11,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_games.model import load_model
-from qa_games.solve import solve
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.solve import solve
 
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")

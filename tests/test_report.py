@@ -81,7 +81,7 @@ def test_case_table_shows_each_retrodiction_next_to_the_observed_outcome(out):
 def test_reproducibility_records_versions_hashes_and_seed(out):
     folder, _ = out
     md = (folder / "index.md").read_text()
-    from qa_games.model import load_model
+    from qa_games.modelfiles.loader import load_model
 
     for name in ("cha_quasi_alliance", "walt_balance_of_threat", "patron_sequential"):
         assert load_model(name).sha256 in md

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model, models_dir, parse_model, read_toml
-from qa_games.scenario import (
+from qa_games.modelfiles.files import models_dir, read_toml
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.normal_form import parse_model
+from qa_games.modelfiles.scenario import (
     OUTCOMES,
     VARIABLES,
     common_outcome,

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model
-from qa_games.sequential import SequentialModel, backward_induction
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.sequential import SequentialModel
+from qa_games.solvers.backward_induction import backward_induction
 
 PATRON = load_model("patron_sequential")
 
@@ -191,8 +192,8 @@ def test_malformed_sequential_files_are_model_errors(tmp_path, edit, words):
 
 
 def test_simultaneous_form_loses_the_leaders_commitment_effect():
-    from qa_games.sequential import simultaneous_form
-    from qa_games.solve import solve
+    from qa_games.solvers.backward_induction import simultaneous_form
+    from qa_games.solvers.solve import solve
 
     g = simultaneous_form(PATRON)
     assert g.players == ("P", "A", "B") and g.shape == (2, 2, 2) and g.exact

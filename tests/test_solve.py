@@ -1,4 +1,4 @@
-"""Tests of qa_games.solve: pygambit's enummixed as the oracle, equilibria by definition."""
+"""Tests of qa_games.solvers.solve: pygambit's enummixed as the oracle, equilibria by definition."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
-from qa_games.game import Game
-from qa_games.solve import Equilibrium, Solution, solve
+from qa_games.games.normal_form import Game
+from qa_games.solvers.solve import Equilibrium, Solution, solve
 
-solve_module = importlib.import_module("qa_games.solve")
+solve_module = importlib.import_module("qa_games.solvers.solve")
 
 # ---------------------------------------------------------------- helpers
 

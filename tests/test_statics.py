@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy
 
+from qa_games.analysis.statics import SIGNS, Sign, comparative_statics, derivative, sign_on
 from qa_games.errors import ModelError, ParameterError
-from qa_games.model import load_model
-from qa_games.statics import SIGNS, Sign, comparative_statics, derivative, sign_on
+from qa_games.modelfiles.loader import load_model
 
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")
@@ -151,7 +151,7 @@ def test_false_claims_are_not_proved():
 
 
 def test_z3_unknown_falls_back_to_undecided(monkeypatch):
-    import qa_games.statics as statics
+    import qa_games.analysis.statics as statics
 
     monkeypatch.setattr(statics, "decide", lambda *a, **k: ("unknown", None))
     s = sign_on(derivative(CHA, "c_star_A", "t"), CHA)

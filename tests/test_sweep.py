@@ -17,18 +17,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_games.checkpoint import CheckpointError
+from qa_games.analysis.checkpoint import CheckpointError
+from qa_games.analysis.grid import latin_hypercube, points, product
+from qa_games.analysis.sweep import Sweep, SweepError, sweep
 from qa_games.cli import main
 from qa_games.errors import ParameterError, QAGamesError, UnsupportedGameError
-from qa_games.grid import latin_hypercube, points, product
-from qa_games.model import load_model, parse_model
-from qa_games.selection import select
-from qa_games.solve import solve
-from qa_games.sweep import Sweep, SweepError, sweep
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.normal_form import parse_model
+from qa_games.solvers.selection import select
+from qa_games.solvers.solve import solve
 
 # the modules (the package re-exports the function ``sweep`` under the same name)
-sweep_module = importlib.import_module("qa_games.sweep")
-outcomes_module = importlib.import_module("qa_games.outcomes")
+sweep_module = importlib.import_module("qa_games.analysis.sweep")
+outcomes_module = importlib.import_module("qa_games.analysis.outcomes")
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")
 TOL = 1e-9

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from qa_games.model import load_model
-from qa_games.selection import select
-from qa_games.solve import solve
-from qa_games.testing import parameter_values, satisfies, value_strategy
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.selection import select
+from qa_games.solvers.solve import solve
+from qa_games.verify.strategies import parameter_values, satisfies, value_strategy
 
 CHA = load_model("cha_quasi_alliance")
 WALT = load_model("walt_balance_of_threat")
@@ -133,7 +133,7 @@ def test_strategies_respect_fixed_values_domains_and_constraints(fixed, data):
 @settings(max_examples=10, deadline=None)
 @given(games_drawn=st.data())
 def test_games_strategy_draws_numeric_games_of_the_model(games_drawn):
-    from qa_games.testing import games
+    from qa_games.verify.strategies import games
 
     g = games_drawn.draw(games(CHA, region="Delta_A > 0", fixed={"phi": "0.2"}))
     assert g.exact and g.shape == (2, 2) and g.players == ("A", "B")

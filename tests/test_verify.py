@@ -10,9 +10,9 @@ import pytest
 
 from qa_games.cli import main
 from qa_games.errors import ParameterError
-from qa_games.model import load_model
-from qa_games.solve import solve
-from qa_games.verify import Verdict, verify
+from qa_games.modelfiles.loader import load_model
+from qa_games.solvers.solve import solve
+from qa_games.verify.verdicts import Verdict, verify
 
 FALSE_CLAIM = '''
 [[propositions]]
@@ -126,7 +126,7 @@ def test_cli_table_json_and_exit_status(tmp_path, capsys):
 
 
 def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_conditions():
-    from qa_games.sequential import backward_induction
+    from qa_games.solvers.backward_induction import backward_induction
 
     m = load_model("patron_sequential")
     v = {x.proposition: x for x in verify(m, max_examples=20)}

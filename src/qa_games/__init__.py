@@ -1,9 +1,9 @@
 """qa_games: theories of alliance politics as symbolic games, solved exactly."""
 
-from .batch import BatchSolution, solve_batch
-from .cases import load_cases, retrodict
-from .compare import Comparison, compare
-from .eqmap import EquilibriumMap, MapEvaluation, Region, equilibrium_map
+from . import sweep as _sweep_path  # noqa: F401  (the module path first, then the verb)
+from .analysis.sweep import Sweep, sweep
+from .compare.cases import load_cases, retrodict
+from .compare.theories import Comparison, compare
 from .errors import (
     GameError,
     ModelError,
@@ -12,17 +12,21 @@ from .errors import (
     SolverError,
     UnsupportedGameError,
 )
-from .game import Game, SymbolicGame
-from .model import Model, list_models, load_model
-from .nfg import read_nfg, write_nfg
-from .parameter import Interval, Parameter
-from .propositions import Proposition
-from .scenario import Scenario, make_scenario
-from .selection import select
-from .sequential import SequentialModel, backward_induction
-from .solve import Equilibrium, Solution, solve
-from .sweep import Sweep, sweep
-from .verify import Verdict, verify
+from .games.nfg import read_nfg, write_nfg
+from .games.normal_form import Game, SymbolicGame
+from .games.parameter import Interval, Parameter
+from .modelfiles.files import list_models
+from .modelfiles.loader import load_model
+from .modelfiles.normal_form import Model
+from .modelfiles.propositions import Proposition
+from .modelfiles.scenario import Scenario, make_scenario
+from .modelfiles.sequential import SequentialModel
+from .solvers.backward_induction import backward_induction
+from .solvers.batch import BatchSolution, solve_batch
+from .solvers.eqmap import EquilibriumMap, MapEvaluation, Region, equilibrium_map
+from .solvers.selection import select
+from .solvers.solve import Equilibrium, Solution, solve
+from .verify.verdicts import Verdict, verify
 
 __all__ = [
     "load_model",
@@ -64,4 +68,4 @@ __all__ = [
     "UnsupportedGameError",
     "SolverError",
 ]
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402,F401  (one place for the version)

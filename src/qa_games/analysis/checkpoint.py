@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import QAGamesError
+from ..errors import QAGamesError
 
 __all__ = ["Checkpoint", "CheckpointError", "atomic_write_bytes"]
 

@@ -5,7 +5,7 @@ Every yes/no outcome of a finite game is a formula in its payoffs: a pure profil
 deviation; a mixed profile ``sigma`` is one iff every strategy in a player's
 support earns at least as much as any other against ``sigma_-i`` (Nash 1951). The
 payoffs are polynomials or rational functions of the parameters, so each statement
-of :mod:`qa_games.propositions` becomes a first-order sentence over the reals:
+of :mod:`qa_games.modelfiles.propositions` becomes a first-order sentence over the reals:
 
 * threshold ``F iff K`` on region ``R``: ``D & R & F & ~K`` and ``D & R & K & ~F``
   are both unsatisfiable (``D``: parameter domains and model constraints);
@@ -17,7 +17,7 @@ of :mod:`qa_games.propositions` becomes a first-order sentence over the reals:
 
 The negation is handed to z3's nonlinear real arithmetic (nlsat), a decision
 procedure: ``unsat`` is a proof, ``sat`` gives a witness that the caller confirms
-with :func:`qa_games.solve.solve`. SymPy is tried first where it can decide alone
+with :func:`qa_games.solvers.solve.solve`. SymPy is tried first where it can decide alone
 (the sign of a derivative from the parameters' signs, an outcome free of ``p``);
 expressions z3 cannot read (non-integer powers) are left to SymPy.
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, QAGamesError
+from ..errors import ParameterError, QAGamesError
 
 __all__ = ["FORMATS", "format_table", "write_table", "table_format", "check_writable",
            "latex_escape", "atomic_write", "OutputError"]

@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError
-from .parameter import Interval, to_fraction
+from ..errors import ParameterError
+from ..games.parameter import Interval, to_fraction
 
 __all__ = ["Grid", "parse_values", "product", "latin_hypercube", "points", "as_grid",
            "MAX_POINTS"]

@@ -3,13 +3,13 @@
 For each point the model's game is solved and summarised as the design's
 "outcomes a sweep can report": the number of equilibria, whether the game is
 degenerate, whether each named pure profile is an equilibrium, the equilibrium the
-selection rule picks (:mod:`qa_games.selection`: a unique equilibrium; else payoff
+selection rule picks (:mod:`qa_games.solvers.selection`: a unique equilibrium; else payoff
 dominance; else risk dominance of two strict pure equilibria in a 2x2 game; else
 none, ``selected`` False), each player's probability of each strategy in it, the
 expected payoffs, and the theory's label (``Model.label_of`` of the selected pure
 profile, ``otherwise`` when the selection is mixed or undecided).
 
-Two-player games are solved as a stack by :func:`qa_games.batch.solve_batch` and the
+Two-player games are solved as a stack by :func:`qa_games.solvers.batch.solve_batch` and the
 selection is vectorised. A point goes to the exact reference path instead --
 ``solve(game.at(values))`` and ``select`` on the exact solution, exactly what a
 user computing it by hand gets -- whenever floats cannot be trusted to agree with
@@ -19,7 +19,7 @@ selection decided by a margin within ``tol`` (a near tie of payoffs or of the
 risk-dominance products; differences within about a thousand ulps of the payoff
 scale are rounding noise of exact ties and count as ties). Games of more than two
 players use the exact path at
-every point (pure equilibria only, as :func:`qa_games.solve.solve`).
+every point (pure equilibria only, as :func:`qa_games.solvers.solve.solve`).
 
 An :class:`Outcomes` holds only picklable data (the symbolic game, not the Model),
 so a chunk can run on a Dask worker; the columns are a pure function of it and of
@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .game import SymbolicGame
-from .selection import _payoff_dominant, check_rule, select
+from ..games.normal_form import SymbolicGame
+from ..solvers.selection import _payoff_dominant, check_rule, select
 
 __all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "ROWS"]
 
@@ -61,7 +61,7 @@ class Outcomes:
     tol: float = 1e-9
 
     def label_of(self, pure: tuple[int, ...] | None) -> str:
-        """As :meth:`qa_games.model.Model.label_of`."""
+        """As :meth:`qa_games.modelfiles.normal_form.Model.label_of`."""
         if pure is not None:
             for label, prof in self.labels:
                 if prof == tuple(pure):
@@ -72,7 +72,7 @@ class Outcomes:
 def outcome_spec(model: Any, *, rule: str, rows: str = "points",
                  fixed: Mapping[str, Fraction] | None = None, tol: float = 1e-9) -> Outcomes:
     """The :class:`Outcomes` of ``model`` (checked rule and rows)."""
-    from .errors import ParameterError
+    from ..errors import ParameterError
 
     check_rule(rule)
     if rows not in ROWS:
@@ -115,7 +115,7 @@ def _empty(k: int, game: SymbolicGame) -> _Raw:
 
 def _exact_point(spec: Outcomes, raw: _Raw, g: int, values: dict[str, Any]) -> None:
     """Solve point ``g`` exactly (the reference) and write it into ``raw``."""
-    from .solve import solve
+    from ..solvers.solve import solve
 
     game = spec.game.at(values)
     sol = solve(game)
@@ -172,8 +172,8 @@ def _near_ties(A: np.ndarray, B: np.ndarray, tol: float) -> np.ndarray:
 def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw, np.ndarray]:
     """Two players: the vectorised path. Returns the raw outcomes and the points that
     need the exact path."""
-    from .batch import solve_batch
-    from .vectorize import payoff_arrays
+    from ..games.vectorize import payoff_arrays
+    from ..solvers.batch import solve_batch
 
     A, B = payoff_arrays(spec, values)
     with warnings.catch_warnings():  # suspects are re-solved exactly below

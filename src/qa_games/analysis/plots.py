@@ -31,7 +31,7 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .errors import ModelError, ParameterError  # noqa: E402
+from ..errors import ModelError, ParameterError  # noqa: E402
 
 __all__ = ["thresholds", "plot_outcome", "region_map", "plot", "save_figure", "FIGURE_FORMATS"]
 
@@ -43,7 +43,7 @@ _LINES = ("black", "#555555", "#993333", "#335599")
 def thresholds(model: Any) -> dict[str, tuple[tuple[str, sympy.Expr], ...]]:
     """The thresholds a model file declares, ``{parameter: ((text, expression), ...)}``.
 
-    >>> from qa_games.model import load_model
+    >>> from qa_games import load_model
     >>> [t for t, _ in thresholds(load_model("cha_quasi_alliance"))["c"]]
     ['c_star']
     """
@@ -100,7 +100,7 @@ def _colours(model: Any, present: Sequence[str]) -> dict[str, str]:
 
 def _threshold_field(model: Any, param: str, expr: sympy.Expr, mesh: dict[str, np.ndarray],
                      others: dict[str, Any]) -> np.ndarray:
-    from .vectorize import expression_arrays
+    from ..games.vectorize import expression_arrays
 
     free = {str(s) for s in expr.free_symbols}
     values = {**{k: v for k, v in others.items() if k in free}, **mesh}

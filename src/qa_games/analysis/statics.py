@@ -24,7 +24,7 @@ interval; the domains by default) in three steps:
 3. **Decision by z3.** Otherwise "the expression is < 0 somewhere on the region" (the
    boxes, the model's constraints, every denominator non-zero) is handed to z3's
    nonlinear real arithmetic, the decision procedure that
-   :mod:`qa_games._symbolic` uses for the propositions (Jovanovic and de Moura,
+   :mod:`qa_games.analysis.decide` uses for the propositions (Jovanovic and de Moura,
    IJCAR 2012): ``unsat`` proves ``>= 0``; likewise ``> 0`` and ``= 0``. A
    ``Min``/``Max``/``Piecewise`` is split into its branches, each guarded by its
    condition and the failure of the earlier ones. Witnesses z3 finds for both
@@ -36,7 +36,7 @@ interval; the domains by default) in three steps:
 Undefined points (a division by zero on a face, as ``p_A`` at ``c = 1``) are left out:
 a sign is claimed where the expression is defined.
 
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
 >>> derivative(m, "Delta_A", "c")
 t*x_A*(phi - 1)
@@ -58,9 +58,9 @@ import numpy as np
 import sympy
 import z3
 
-from ._symbolic import Unsupported, decide, denominators
-from .errors import ParameterError
-from .parameter import Interval, to_fraction
+from ..errors import ParameterError
+from ..games.parameter import Interval, to_fraction
+from .decide import Unsupported, decide, denominators
 
 __all__ = ["derivative", "sign_on", "Sign", "comparative_statics", "SIGNS", "Z3_TIMEOUT_MS"]
 
@@ -388,7 +388,7 @@ def sign_on(expr: sympy.Expr, model: Any, region: Mapping[str, Any] | None = Non
     ``(lo, hi)`` closed) inside their domains; other parameters range over their
     domains. See the module docstring for the method.
 
-    >>> from qa_games.model import load_model
+    >>> from qa_games import load_model
     >>> m = load_model("cha_quasi_alliance")
     >>> sign_on(m.derived["Delta_A"], m).sign
     'indefinite'
@@ -430,7 +430,7 @@ def comparative_statics(model: Any, parameter: str, *, quantities: Any = None,
     """A table: for each closed-form quantity (default: every derived one), its
     derivative with respect to ``parameter`` and that derivative's sign on ``region``.
 
-    >>> from qa_games.model import load_model
+    >>> from qa_games import load_model
     >>> t = comparative_statics(load_model("cha_quasi_alliance"), "c", quantities=["Delta_A"])
     >>> t[["quantity", "derivative", "sign", "proved"]].values.tolist()
     [['Delta_A', 't*x_A*(phi - 1)', 'nonpositive', True]]

@@ -1,6 +1,6 @@
 """Comparative statics by sweeps: a model solved at every point of a parameter grid.
 
-``sweep(model, grid)`` evaluates the outcome columns of :mod:`qa_games.outcomes`
+``sweep(model, grid)`` evaluates the outcome columns of :mod:`qa_games.analysis.outcomes`
 (number of equilibria, which named profiles are equilibria, the selected
 equilibrium's probabilities and payoffs, the theory's label) at every grid point
 and returns a :class:`Sweep` whose ``table`` is a pandas DataFrame, one row per
@@ -11,7 +11,7 @@ them in this process (vectorised numpy, the batched solver); the ``"dask"`` engi
 runs them on a ``dask.distributed`` cluster -- a scheduler address, or a local
 cluster when none is given -- and gives the identical table, because a chunk's rows
 are a pure function of its points. With ``checkpoint=FOLDER`` each finished chunk
-is stored atomically (:mod:`qa_games.checkpoint`) and ``resume=True`` continues an
+is stored atomically (:mod:`qa_games.analysis.checkpoint`) and ``resume=True`` continues an
 interrupted sweep without recomputing them. A progress bar (tqdm) is shown when
 stderr is a terminal.
 
@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError, QAGamesError, UnsupportedGameError
 from .checkpoint import Checkpoint
-from .errors import ParameterError, QAGamesError, UnsupportedGameError
 from .grid import Grid, as_grid
 from .outcomes import Outcomes, evaluate_chunk, outcome_spec
 
@@ -114,7 +114,8 @@ class Sweep:
 
 
 def _load(model: Any) -> Any:
-    from .model import Model, load_model
+    from ..modelfiles.loader import load_model
+    from ..modelfiles.normal_form import Model
 
     m = load_model(model) if isinstance(model, (str, Path)) else model
     if not isinstance(m, Model):
@@ -125,7 +126,7 @@ def _load(model: Any) -> Any:
 
 def _check_grid(model: Any, grid: Grid, fixed: Mapping[str, Fraction]) -> None:
     """Names, domains and constraints of every point, before anything runs."""
-    from .vectorize import broadcast_values, expression_arrays
+    from ..games.vectorize import broadcast_values, expression_arrays
 
     for name in grid.names:
         model.parameter(name)
@@ -159,7 +160,7 @@ def _check_grid(model: Any, grid: Grid, fixed: Mapping[str, Fraction]) -> None:
 
 
 def _key(model: Any, grid: Grid, spec: Outcomes, chunk_size: int) -> str:
-    from . import __version__
+    from ..version import __version__
 
     game = model.game  # in-memory models have no file hash: the game itself counts
     shape = repr(([a.tolist() for a in game.payoffs], game.parameters, game.constraints,

@@ -21,7 +21,7 @@ COMMANDS = ("models", "solve", "sweep", "compare", "report", "verify", "prove")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from ..version import __version__
 
     parser = argparse.ArgumentParser(
         prog="qa-games",

@@ -6,10 +6,10 @@ import argparse
 import json
 from typing import Any
 
-from ..cases import load_cases, retrodict
-from ..compare import DEFAULT_GRID, compare
-from ..export import format_table
-from ..scenario import make_scenario
+from ..analysis.export import format_table
+from ..compare.cases import load_cases, retrodict
+from ..compare.theories import DEFAULT_GRID, compare
+from ..modelfiles.scenario import make_scenario
 from .common import parse_sets
 
 

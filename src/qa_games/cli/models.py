@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..model import list_models
+from ..modelfiles.files import list_models
 
 
 def register(sub: Any) -> None:

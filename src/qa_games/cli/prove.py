@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..proofs import proofs_dir, stale_proofs, write_proofs
+from ..verify.proofs import proofs_dir, stale_proofs, write_proofs
 
 
 def register(sub: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..report import report
+from ..report.document import report
 
 
 def register(sub: Any) -> None:

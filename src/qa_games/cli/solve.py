@@ -11,8 +11,8 @@ from typing import Any
 from tabulate import tabulate
 
 from ..errors import ParameterError
-from ..selection import RULES, select
-from ..solve import METHODS, solve
+from ..solvers.selection import RULES, select
+from ..solvers.solve import METHODS, solve
 from .common import add_set_option, is_nfg, parse_sets
 
 
@@ -35,12 +35,13 @@ def register(sub: Any) -> None:
 def load_game(target: str, sets: dict[str, str]) -> tuple[Any, Any]:
     """``(model or None, numeric game)`` for a model name/path or an .nfg file."""
     if is_nfg(target):
-        from ..nfg import read_nfg
+        from ..games.nfg import read_nfg
 
         if sets:
             raise ParameterError(f"--set: {target} is a .nfg game and has no parameters")
         return None, read_nfg(target)
-    from ..model import Model, load_model
+    from ..modelfiles.loader import load_model
+    from ..modelfiles.normal_form import Model
 
     model = load_model(target)
     if not isinstance(model, Model):

@@ -79,7 +79,7 @@ def _varies(items: list[str]) -> dict[str, str]:
 
 
 def _grid(args: argparse.Namespace, model: Any) -> Any:
-    from ..grid import latin_hypercube, product
+    from ..analysis.grid import latin_hypercube, product
 
     varies = _varies(args.vary)
     if args.sample is None:
@@ -98,10 +98,10 @@ def _grid(args: argparse.Namespace, model: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checkpoint import Checkpoint
-    from ..export import check_writable, format_table, table_format, write_table
-    from ..plots import FIGURE_FORMATS, plot
-    from ..sweep import DEFAULT_CHUNK_SIZE, _load, sweep
+    from ..analysis.checkpoint import Checkpoint
+    from ..analysis.export import check_writable, format_table, table_format, write_table
+    from ..analysis.plots import FIGURE_FORMATS, plot
+    from ..analysis.sweep import DEFAULT_CHUNK_SIZE, _load, sweep
 
     model = _load(args.model)
     grid = _grid(args, model)

@@ -11,9 +11,9 @@ import json
 import time
 from typing import Any
 
-from ..model import load_model
-from ..proofs import bundled_models_with_propositions
-from ..verify import verify
+from ..modelfiles.loader import load_model
+from ..verify.proofs import bundled_models_with_propositions
+from ..verify.verdicts import verify
 
 
 def register(sub: Any) -> None:

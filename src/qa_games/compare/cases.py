@@ -4,7 +4,7 @@ A case (``models/cases.toml``, ``models.md`` section 5) is a scenario whose ever
 carries its source, a one-line justification, whether it is a judgement, and the
 range within which it may move given the case's confidence; plus the observed
 outcome with its source. :func:`retrodict` puts each case to each model
-(:func:`qa_games.compare.predict`) and scores a *hit* when the model's common outcome
+(:func:`qa_games.compare.theories.predict`) and scores a *hit* when the model's common outcome
 (``alignment`` / ``no_alignment``) is the observed one; ``mixed`` outcomes are shown
 but not scored. :func:`sensitivity` re-runs every case with each ranged value moved to
 either end of its range, one at a time, and reports which moves flip a verdict.
@@ -30,8 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ModelError, ParameterError
-from .scenario import VARIABLES, Scenario, make_scenario
+from ..errors import ModelError, ParameterError
+from ..modelfiles.scenario import VARIABLES, Scenario, make_scenario
 
 __all__ = ["CodedValue", "Observed", "Case", "Retrodiction", "CaseTable", "load_cases",
            "parse_cases", "retrodict", "sensitivity", "corners", "OBSERVED", "CONFIDENCE",
@@ -200,7 +200,7 @@ def parse_cases(data: Mapping[str, Any], *, where: str = "cases") -> tuple[Case,
 
 def load_cases(path: str | Path | None = None) -> tuple[Case, ...]:
     """The cases of ``path`` (default: the bundled ``cases.toml``)."""
-    from .model import models_dir, read_toml
+    from ..modelfiles.files import models_dir, read_toml
 
     p = Path(path) if path is not None else models_dir() / "cases.toml"
     data, _ = read_toml(p)
@@ -213,7 +213,7 @@ class Retrodiction:
     """One case put to every model."""
 
     case: Case
-    predictions: tuple[Any, ...]  # qa_games.compare.Prediction
+    predictions: tuple[Any, ...]  # qa_games.compare.theories.Prediction
 
     @property
     def hits(self) -> tuple[bool | None, ...]:
@@ -264,7 +264,7 @@ class CaseTable:
 
 
 def _models(models: Sequence[Any]) -> list[Any]:
-    from .compare import _load
+    from .theories import _load
 
     return [_load(m) for m in models]
 
@@ -272,8 +272,8 @@ def _models(models: Sequence[Any]) -> list[Any]:
 def retrodict(cases: Sequence[Case], models: Sequence[Any], *,
               selection: str | None = None) -> CaseTable:
     """Each model's prediction for each case, scored against the observed outcome."""
-    from .compare import _theories, predict
-    from .scenario import scenario_map
+    from ..modelfiles.scenario import scenario_map
+    from .theories import _theories, predict
 
     ms = _models(models)
     maps = [scenario_map(m) for m in ms]
@@ -286,8 +286,8 @@ def sensitivity(cases: Sequence[Case], models: Sequence[Any], *,
                 selection: str | None = None) -> pd.DataFrame:
     """One row per case, model, ranged value and end of its range: the label there and
     whether the verdict (hit / miss / outcome) flips from the case's coding."""
-    from .compare import _theories, predict
-    from .scenario import scenario_map
+    from ..modelfiles.scenario import scenario_map
+    from .theories import _theories, predict
 
     ms = _models(models)
     maps = [scenario_map(m) for m in ms]
@@ -320,8 +320,8 @@ def corners(cases: Sequence[Case], models: Sequence[Any], *, variables: Sequence
     which labels occur."""
     import itertools
 
-    from .compare import _theories, predict
-    from .scenario import scenario_map
+    from ..modelfiles.scenario import scenario_map
+    from .theories import _theories, predict
 
     ms = _models(models)
     maps = [scenario_map(m) for m in ms]

@@ -1,8 +1,8 @@
 """Two theories side by side: same scenarios, each model's prediction, where they disagree.
 
-Each model reads a scenario (:mod:`qa_games.scenario`) through its ``[scenario]`` map,
-is solved exactly (:func:`qa_games.solve.solve`), its equilibrium is selected by the
-stated rule (:func:`qa_games.selection.select`) and labelled by the theory, and the
+Each model reads a scenario (:mod:`qa_games.modelfiles.scenario`) through its ``[scenario]`` map,
+is solved exactly (:func:`qa_games.solvers.solve.solve`), its equilibrium is selected by the
+stated rule (:func:`qa_games.solvers.selection.select`) and labelled by the theory, and the
 label is read as a common outcome (``alignment`` / ``no_alignment``). Two models
 *agree* on a scenario when they predict the same common outcome.
 
@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 import sympy
 
-from .errors import ParameterError
-from .scenario import (
+from ..errors import ParameterError
+from ..modelfiles.scenario import (
     PER_STATE,
     VARIABLES,
     Scenario,
@@ -45,8 +45,8 @@ from .scenario import (
     model_values,
     scenario_map,
 )
-from .selection import check_rule, select
-from .solve import Equilibrium, Solution, solve
+from ..solvers.selection import check_rule, select
+from ..solvers.solve import Equilibrium, Solution, solve
 
 __all__ = ["Prediction", "ScenarioComparison", "Threshold", "GridComparison", "Comparison",
            "compare", "compare_grid", "predict", "thresholds", "DEFAULT_GRID"]
@@ -56,7 +56,8 @@ DEFAULT_GRID = {"c": "0:1:51", "t": "0.1:3:59"}
 
 
 def _load(model: Any) -> Any:
-    from .model import Model, load_model
+    from ..modelfiles.loader import load_model
+    from ..modelfiles.normal_form import Model
 
     m = model if isinstance(model, Model) else load_model(model)
     if not isinstance(m, Model):
@@ -299,8 +300,8 @@ def compare_grid(models: Sequence[Any], grid: Mapping[str, Any], *,
                  selection: str | None = None) -> GridComparison:
     """Sweep every model over the product grid of two scenario variables (others at
     ``base``) and split the plane into regions by the models' outcomes."""
-    from .grid import points, product
-    from .sweep import sweep
+    from ..analysis.grid import points, product
+    from ..analysis.sweep import sweep
 
     ms = [_load(m) for m in models]
     base_sc = base if isinstance(base, Scenario) else make_scenario(base or {}, name="base")

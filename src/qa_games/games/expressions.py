@@ -28,7 +28,7 @@ from fractions import Fraction
 
 import sympy
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = ["FUNCTIONS", "parse_expression", "parse_condition", "check_name"]
 

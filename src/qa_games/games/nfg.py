@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GameError
-from .game import Game
+from ..errors import GameError
+from .normal_form import Game
 
 __all__ = ["read_nfg", "write_nfg"]
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import GameError, ParameterError
+from ..errors import GameError, ParameterError
 from .parameter import Parameter, to_fraction
 
 __all__ = ["Game", "SymbolicGame", "to_exact_array"]

@@ -27,7 +27,7 @@ from typing import Any
 
 import sympy
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 __all__ = ["Interval", "Parameter", "to_fraction", "exact_values"]
 

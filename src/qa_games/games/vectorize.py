@@ -5,7 +5,7 @@ backend) and evaluated on arrays of parameter values: the input of the batched
 solver and of sweeps. The compiled code comes from sympy expressions that the
 whitelist parser built, never from model-file text.
 
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
 >>> A, B = payoff_arrays(m, {"c": np.array([0.0, 1.0])})
 >>> A.shape, round(float(A[0, 0, 0]), 12), round(float(A[1, 0, 0]), 12)
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import GameError, ParameterError
+from ..errors import GameError, ParameterError
 
 __all__ = ["payoff_arrays", "expression_arrays", "broadcast_values"]
 

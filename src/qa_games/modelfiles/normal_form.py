@@ -7,8 +7,9 @@ derived quantities (``Delta_A = (1 - phi) * a_A - e_A``), named pure profiles
 selected equilibrium is ``mutual_cooperation``), the default equilibrium
 selection, and its propositions as data. The files document their own format
 by example; every expression goes through the whitelist parser of
-:mod:`qa_games.expr`, never ``eval``.
+:mod:`qa_games.games.expressions`, never ``eval``.
 
+>>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
 >>> m.name, m.game.players, m.parameter("c").domain.__str__()
 ('cha_quasi_alliance', ('A', 'B'), '[0, 1]')
@@ -18,8 +19,6 @@ by example; every expression goes through the whitelist parser of
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -30,20 +29,14 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import ModelError, ParameterError
-from .expr import check_name, parse_condition, parse_expression
-from .game import Game, SymbolicGame
-from .parameter import Interval, Parameter, to_fraction
+from ..errors import ModelError, ParameterError
+from ..games.expressions import check_name, parse_condition, parse_expression
+from ..games.normal_form import Game, SymbolicGame
+from ..games.parameter import Interval, Parameter, to_fraction
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-__all__ = ["Model", "load_model", "list_models", "models_dir", "read_toml", "SELECTIONS"]
+__all__ = ["Model", "parse_model", "parse_parameters", "SELECTIONS"]
 
 SELECTIONS = ("all", "payoff_dominance", "risk_dominance")
-MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +129,7 @@ class Model:
         """A copy in which parameter ``name`` is replaced by ``expression`` (e.g. Walt's
         ``tau`` by the derived ``threat_index``); the parameter disappears.
 
+        >>> from qa_games import load_model
         >>> w = load_model("walt_balance_of_threat").substitute("tau", "threat_index")
         >>> "tau" in w.game.parameter_names
         False
@@ -157,90 +151,6 @@ class Model:
 
     def __repr__(self) -> str:
         return f"<Model {self.name!r}: {self.title}>"
-
-
-# -- files --------------------------------------------------------------------------
-
-def models_dir() -> Path:
-    """The folder of bundled models (in the installed package, or the source tree)."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "_bundled_models"
-    if bundled.is_dir():
-        return bundled
-    source = here.parents[1] / "models"
-    if source.is_dir():
-        return source
-    raise ModelError(f"bundled models not found (looked in {bundled} and {source})")
-
-
-def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
-    """Read a TOML file safely: size-limited, decoding errors as ModelError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ModelError(f"{path}: file is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        return tomllib.loads(text), data
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"{path}: malformed TOML: {exc}") from None
-
-
-def _bundled_files() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(models_dir().glob("*.toml"))}
-
-
-def list_models() -> list[tuple[str, str]]:
-    """``(name, title)`` of every bundled model file."""
-    out = []
-    for name, path in _bundled_files().items():
-        data, _ = read_toml(path)
-        meta = data.get("model")
-        if isinstance(meta, dict):
-            out.append((name, str(meta.get("title", ""))))
-    return out
-
-
-def _resolve(name_or_path: str | Path) -> Path:
-    text = str(name_or_path)
-    path = Path(text)
-    if path.suffix == ".toml" or path.exists() or "/" in text or "\\" in text:
-        if not path.is_file():
-            raise ModelError(f"{path}: no such model file")
-        return path
-    files = _bundled_files()
-    if text in files:
-        return files[text]
-    known = ", ".join(n for n, _ in list_models())
-    raise ModelError(f"unknown model {text!r} (bundled: {known}; or give a path to a .toml file)")
-
-
-def load_model(name_or_path: str | Path) -> Any:
-    """Load a bundled model by name or any model file by path.
-
-    Normal-form models give a :class:`Model`; ``kind = "sequential"`` files give
-    the model type of :mod:`qa_games.sequential`.
-    """
-    path = _resolve(name_or_path)
-    data, raw_bytes = read_toml(path)
-    where = str(path) if path.parent != models_dir() else f"models/{path.name}"
-    meta = data.get("model")
-    if not isinstance(meta, dict):
-        raise ModelError(f"{where}: missing [model] table (is this a model file?)")
-    kind = meta.get("kind", "normal")
-    sha = hashlib.sha256(raw_bytes).hexdigest()
-    if kind == "normal":
-        return parse_model(data, where=where, path=path, sha256=sha)
-    if kind == "sequential":
-        from .sequential import parse_sequential_model
-
-        return parse_sequential_model(data, where=where, path=path, sha256=sha)
-    raise ModelError(f"{where}: model.kind: unknown kind {kind!r} (known: normal, sequential)")
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -29,7 +29,7 @@ reply to the others' strategies in the profile); ``dominant(player, strategy)``
 Parameters are checked against the model: an unknown name or an ill-formed
 statement is a :class:`~qa_games.errors.ModelError` naming the file and key.
 
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> p = load_model("cha_quasi_alliance").propositions[1]
 >>> p.id, p.kind, p.outcome
 ('cha-2', 'threshold', 'equilibrium(mutual_cooperation)')
@@ -44,7 +44,7 @@ from typing import Any
 
 import sympy
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = ["KINDS", "OUTCOME_FORMS", "Outcome", "Statement", "Proposition",
            "parse_propositions", "parse_statement"]
@@ -308,7 +308,7 @@ def parse_statement(raw: Any, model: Any, *, where: str) -> Statement:
                      equilibria, selection, parsed, region_expr, condition_expr)
 
 
-def _check_header(raw_list: Any, where: str) -> Any:
+def check_header(raw_list: Any, where: str) -> Any:
     """Yield ``(index, raw, id, where, statement tables)`` for each proposition record,
     after checking what every proposition has (id, claim, source, expected)."""
     if not isinstance(raw_list, Sequence) or isinstance(raw_list, str):
@@ -355,15 +355,11 @@ def parse_propositions(raw_list: Any, model: Any, *, where: str) -> list[Proposi
     """Parse a model file's ``[[propositions]]`` array against ``model``.
 
     A proposition gives its statement inline (``kind = ...`` and the keys of that
-    kind) or as ``statements = [{...}, ...]``. For a sequential model the statements
-    are thresholds on ``choice(action)`` (see :mod:`qa_games._leader`).
+    kind) or as ``statements = [{...}, ...]``. (A sequential model's statements are
+    thresholds on ``choice(action)``: :mod:`qa_games.modelfiles.leader_propositions`.)
     """
-    if getattr(model, "kind", "normal") == "sequential":
-        from ._leader import parse_leader_propositions
-
-        return parse_leader_propositions(raw_list, model, where=where)
     out: list[Proposition] = []
-    for _, raw, pid, at, items in _check_header(raw_list, where):
+    for _, raw, pid, at, items in check_header(raw_list, where):
         inline = "statements" not in raw
         statements = tuple(
             parse_statement(s, model, where=at if inline else f"{at}.statements[{j}]")

@@ -20,7 +20,7 @@ Per-state variables default to the symmetric one: ``make_scenario(x=0.8)`` sets
 >>> s = make_scenario(c="0.3", x_A="0.8")
 >>> s.values["c"], s.values["x_A"], s.values["x_B"]
 (Fraction(3, 10), Fraction(4, 5), Fraction(1, 1))
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> model_values(load_model("walt_balance_of_threat"), s)["tau"]
 Fraction(1, 1)
 """
@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .errors import ModelError, ParameterError
-from .expr import parse_expression
-from .parameter import Interval, Parameter, exact_values
+from ..errors import ModelError, ParameterError
+from ..games.expressions import parse_expression
+from ..games.parameter import Interval, Parameter, exact_values
 
 __all__ = [
     "VARIABLES",
@@ -235,7 +235,7 @@ def model_arrays(model: Any, arrays: Mapping[str, Any], *,
     """Vectorised :func:`model_values`: scenario variables as 1-d arrays (others at their
     defaults, per-state ones following the symmetric arrays) -> model parameter arrays.
 
-    >>> from qa_games.model import load_model
+    >>> from qa_games import load_model
     >>> model_arrays(load_model("walt_balance_of_threat"), {"t": [0.5, 1.0]})["tau"].tolist()
     [0.5, 1.0]
     """

@@ -5,14 +5,14 @@
 brief; each model's equilibrium regions (:func:`qa_games.sweep.sweep`,
 :func:`qa_games.plots.region_map`); comparative-statics tables
 (:func:`qa_games.statics.comparative_statics`); the propositions with their verdicts
-(:func:`qa_games.verify.verify`) and links to ``proofs/``; the regions where the
-theories disagree (:func:`qa_games.compare.compare`); the patron's choice
-(:func:`qa_games.sequential.backward_induction`); the historical cases with each
-model's retrodiction, scores and sensitivity (:mod:`qa_games.cases`). It records the
+(:func:`qa_games.verify.verdicts.verify`) and links to ``proofs/``; the regions where the
+theories disagree (:func:`qa_games.compare.theories.compare`); the patron's choice
+(:func:`qa_games.solvers.backward_induction.backward_induction`); the historical cases with each
+model's retrodiction, scores and sensitivity (:mod:`qa_games.compare.cases`). It records the
 package versions, the model files' hashes and the seeds. Every table goes through
-:mod:`qa_games.export`; figures of the comparison and of the patron's choice are
-drawn by :mod:`qa_games._report_figures`, the tables about the comparison come from
-:mod:`qa_games._report_tables`.
+:mod:`qa_games.analysis.export`; figures of the comparison and of the patron's choice are
+drawn by :mod:`qa_games.report.figures`, the tables about the comparison come from
+:mod:`qa_games.report.tables`.
 """
 
 from __future__ import annotations
@@ -30,15 +30,16 @@ from typing import Any
 import pandas as pd
 import sympy
 
-from . import _report_figures as figs
-from ._html import to_html
-from ._report_tables import REFERENCE, crossing, effects, reading
-from .cases import corners, load_cases, retrodict, sensitivity
-from .compare import DEFAULT_GRID, compare, compare_grid
-from .export import atomic_write, write_table
-from .expr import parse_expression
-from .model import load_model, models_dir
-from .scenario import VARIABLES, make_scenario
+from ..analysis.export import atomic_write, write_table
+from ..compare.cases import corners, load_cases, retrodict, sensitivity
+from ..compare.theories import DEFAULT_GRID, compare, compare_grid
+from ..games.expressions import parse_expression
+from ..modelfiles.files import models_dir
+from ..modelfiles.loader import load_model
+from ..modelfiles.scenario import VARIABLES, make_scenario
+from . import figures as figs
+from .html import to_html
+from .tables import REFERENCE, crossing, effects, reading
 
 __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
 
@@ -90,7 +91,7 @@ class _Writer:
                                           caption=caption if ext == "tex" else None,
                                           label=f"tab:{name}" if ext == "tex" else None))
         if show:
-            from .export import format_table
+            from ..analysis.export import format_table
             self.add(format_table(df, "markdown"), "")
         self.add(f"*{caption}* Table: [csv](tables/{name}.csv), [md](tables/{name}.md), "
                  f"[tex](tables/{name}.tex).", "")
@@ -120,8 +121,8 @@ def _models_section(w: _Writer, models: list[Any], patron: Any) -> None:
 
 
 def _regions_section(w: _Writer, models: list[Any]) -> None:
-    from .plots import plot
-    from .sweep import sweep
+    from ..analysis.plots import plot
+    from ..analysis.sweep import sweep
 
     w.add("## 2. Equilibrium regions", "")
     n = (21, 20) if w.quick else (41, 40)
@@ -139,7 +140,7 @@ def _regions_section(w: _Writer, models: list[Any]) -> None:
 
 
 def _statics_section(w: _Writer, models: list[Any]) -> None:
-    from .statics import comparative_statics
+    from ..analysis.statics import comparative_statics
 
     w.add("## 3. Comparative statics", "", "Derivatives of each model's closed-form "
           "quantities and their signs on the parameter domains (`proved`: by sympy or z3; "
@@ -167,7 +168,7 @@ def _proof_link(w: _Writer, pid: str) -> str:
 def _propositions_section(w: _Writer, models: list[Any]) -> None:
     w.add("## 4. Propositions and verdicts", "")
     try:
-        from .verify import verify
+        from ..verify.verdicts import verify
     except ImportError:  # pragma: no cover - the verifier is part of the package
         w.add("The verifier is not available in this installation.", "")
         return
@@ -272,8 +273,8 @@ def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
 
 
 def _patron_section(w: _Writer, patron: Any) -> None:
-    from .sequential import backward_induction, simultaneous_form
-    from .solve import solve
+    from ..solvers.backward_induction import backward_induction, simultaneous_form
+    from ..solvers.solve import solve
 
     w.add("## 6. The patron's choice", "", "The patron chooses c in {c_L, c_H}, then A and B "
           "play Cha's game (payoff dominance); every subgame is solved exactly and every "

@@ -18,7 +18,7 @@ from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .plots import save_figure  # noqa: E402
+from ..analysis.plots import save_figure  # noqa: E402
 
 __all__ = ["comparison_figure", "patron_figure"]
 
@@ -84,7 +84,7 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
 
 def patron_figure(patron: Any, path: Path, *, n: int = 31) -> pd.DataFrame:
     """Backward induction on an n x n grid of (t, beta); returns a summary table."""
-    from .sequential import backward_induction
+    from ..solvers.backward_induction import backward_induction
 
     vals = patron.values()
     cl, ch, kappa, lam = (vals[k] for k in ("c_L", "c_H", "kappa", "lam"))

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import sympy
 
-from .scenario import VARIABLES
+from ..modelfiles.scenario import VARIABLES
 
 __all__ = ["REFERENCE", "READING", "reading", "effects", "crossing"]
 

@@ -14,10 +14,10 @@ have their own closed form) and the candidates are kept when they are probabilit
 vectors and best responses, with tolerance ``tol``.
 This finds every equilibrium of a **nondegenerate** game. The same systems screen
 for degeneracy (a strategy with support size ``s`` and more than ``s`` pure best
-responses, see :mod:`qa_games._batch_kernels`); a game is *certified* only when
+responses, see :mod:`qa_games.solvers.batch_support`); a game is *certified* only when
 every test is decided by more than ``tol``. Every other game -- degenerate, or too
 close to tell in floats -- is a *suspect*, solved by the exact solver
-:func:`qa_games.solve.solve` (a Python loop over the suspects only), so the result
+:func:`qa_games.solvers.solve.solve` (a Python loop over the suspects only), so the result
 equals ``solve`` game by game: all equilibria of a nondegenerate game, all extreme
 equilibria of a degenerate one, in ``solve``'s order (decreasing lexicographic in
 the concatenated profile).
@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _batch_2x2 as k2
-from . import _batch_kernels as kern
-from .errors import GameError, ParameterError, UnsupportedGameError
-from .game import Game
+from ..errors import GameError, ParameterError, UnsupportedGameError
+from ..games.normal_form import Game
+from . import batch_2x2 as k2
+from . import batch_support as kern
 
 __all__ = ["BatchSolution", "solve_batch", "MAX_STRATEGIES"]
 
@@ -58,7 +58,7 @@ class BatchSolution:
     """The equilibria of a stack of ``k`` bimatrix games of shape ``(m, n)``.
 
     Per game ``g``: ``n_equilibria[g]``; ``degenerate[g]`` (the exact verdict of
-    :func:`~qa_games.solve.solve` for suspects, False for certified games; without
+    :func:`~qa_games.solvers.solve.solve` for suspects, False for certified games; without
     the exact fallback, True for every suspect);
     ``suspect[g]`` (the float screen could not certify the game nondegenerate, so
     the exact solver was used, or with ``exact_fallback=False`` the set may be
@@ -99,7 +99,7 @@ class BatchSolution:
                 strategies: tuple[list[str], list[str]] | None = None,
                 max_equilibria: int | None = None) -> dict[str, np.ndarray]:
         """Table columns (each of length ``k``), e.g. for ``pandas.DataFrame(...)``,
-        named as in a sweep's tables (:mod:`qa_games.outcomes`).
+        named as in a sweep's tables (:mod:`qa_games.analysis.outcomes`).
 
         ``n_equilibria``, ``degenerate``, ``eq_<r>_<c>`` (is the pure profile an
         equilibrium), and per equilibrium ``e``: ``e<e>_p_<player>_<strategy>`` (its
@@ -165,7 +165,7 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
         raise UnsupportedGameError(
             f"solve_batch supports games up to {MAX_STRATEGIES}x{MAX_STRATEGIES} (support "
             f"enumeration grows like C(m+n, m)); got {m}x{n}: solve such games one by one "
-            f"with qa_games.solve.solve")
+            f"with qa_games.solvers.solve")
     exact = all(arr.dtype.kind in "iuO" for arr in arrays)
     out = []
     for name, arr in (("A", a), ("B", b)):
@@ -207,7 +207,7 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     with ``chunk_size`` times the number of support pairs of one size, in blocks of
     at most a few million floats). ``tol``: probabilities within ``tol`` of 0 and
     payoff differences within ``tol`` times the game's payoff range make the game a
-    suspect. Suspects are solved by :func:`qa_games.solve.solve` when
+    suspect. Suspects are solved by :func:`qa_games.solvers.solve.solve` when
     ``exact_fallback`` (the default); otherwise they keep what float support
     enumeration found (possibly not all), flagged ``suspect``, ``degenerate`` and
     ``complete=False``, for the caller to handle (no warning is issued: the caller
@@ -253,7 +253,7 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
     method = "support enumeration (vectorised, closed form for 2x2)"
     if exact_fallback:
-        method += " + qa_games.solve for suspects"
+        method += " + qa_games.solvers.solve for suspects"
     result = BatchSolution(counts, degenerate, suspect, complete, pure_eq, row, col,
                            pay_r, pay_c, method)
     for arr in (counts, degenerate, suspect, complete, pure_eq, row, col, pay_r, pay_c):

@@ -1,4 +1,4 @@
-"""Private 2x2 kernels of :mod:`qa_games.batch`: closed forms, column by column.
+"""Private 2x2 kernels of :mod:`qa_games.solvers.batch`: closed forms, column by column.
 
 A 2x2 bimatrix game ``(A, B)`` is decided by four differences,
 ``a_j = A[0, j] - A[1, j]`` (row player's gain from row 0 against column ``j``) and
@@ -26,8 +26,8 @@ def flags_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, np.
     game (raw payoffs) are equilibria, ``(5, K) bool``, and ``suspect (K,)``.
 
     In decreasing lexicographic order of ``(x, y)`` (the order of
-    :func:`qa_games.solve.solve`) the equilibria of a 2x2 game always come in this
-    fixed order. The tests are those of :mod:`qa_games._batch_kernels` (best
+    :func:`qa_games.solvers.solve.solve`) the equilibria of a 2x2 game always come in this
+    fixed order. The tests are those of :mod:`qa_games.solvers.batch_support` (best
     responses and ties within ``tol`` times the game's payoff range, probabilities
     within ``tol`` of 0), on the differences of the module docstring.
     """

@@ -1,4 +1,4 @@
-"""Private kernels of :mod:`qa_games.batch`: support enumeration on stacks of games.
+"""Private kernels of :mod:`qa_games.solvers.batch`: support enumeration on stacks of games.
 
 The cranky layer: every function takes plain float64 arrays of shape ``(K, m, n)``
 that the caller has checked (finite, normalised so that each game's payoffs span

@@ -1,4 +1,4 @@
-"""Signs of expressions on a parameter box: the private kernel of :mod:`qa_games.eqmap`.
+"""Signs of expressions on a parameter box: the private kernel of :mod:`qa_games.solvers.eqmap`.
 
 An equilibrium condition ``num / den >= 0`` may be multiplied through by ``den`` only
 where the sign of ``den`` is known. The parameters' domains form a box (plus the
@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 
 import sympy
 
-from .game import SymbolicGame
+from ..games.normal_form import SymbolicGame
 
 __all__: list[str] = []  # private module
 

@@ -33,9 +33,9 @@ results that shares no solver code with it.
 Supported: 2 players, ``min(m, n) <= max_support`` (default 3, at most 4) and at most
 :data:`MAX_SUPPORT_PAIRS` support pairs; other games raise
 :class:`~qa_games.errors.UnsupportedGameError` (solve them point by point with
-:func:`qa_games.solve.solve` or :func:`qa_games.batch.solve_batch`).
+:func:`qa_games.solvers.solve.solve` or :func:`qa_games.solvers.batch.solve_batch`).
 
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
 >>> emap = equilibrium_map(m)
 >>> for region in emap.regions:
@@ -72,10 +72,10 @@ from typing import Any, TypeAlias
 import numpy as np
 import sympy
 
-from ._eqmap_eval import MapEvaluation
-from ._eqmap_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
-from .errors import GameError, ParameterError, UnsupportedGameError
-from .game import SymbolicGame
+from ..errors import GameError, ParameterError, UnsupportedGameError
+from ..games.normal_form import SymbolicGame
+from .box_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
+from .eqmap_evaluation import MapEvaluation
 from .solve import Equilibrium, Solution
 
 __all__ = ["Region", "EquilibriumMap", "MapEvaluation", "equilibrium_map",
@@ -223,8 +223,8 @@ def _support_pairs(m: int, n: int) -> list[tuple[tuple[int, ...], tuple[int, ...
 
 
 def equilibrium_map(model_or_symbolic_game: Any, *, max_support: int = 3) -> EquilibriumMap:
-    """The :class:`EquilibriumMap` of a 2-player :class:`~qa_games.model.Model` or
-    :class:`~qa_games.game.SymbolicGame` (see the module docstring for the method).
+    """The :class:`EquilibriumMap` of a 2-player :class:`~qa_games.modelfiles.normal_form.Model` or
+    :class:`~qa_games.games.normal_form.SymbolicGame` (see the module docstring for the method).
 
     ``max_support``: the largest support size the map may need, i.e. the largest
     ``min(m, n)`` accepted (1 to :data:`MAX_SUPPORT_LIMIT`). Raises
@@ -246,14 +246,14 @@ def equilibrium_map(model_or_symbolic_game: Any, *, max_support: int = 3) -> Equ
         raise UnsupportedGameError(
             f"equilibrium_map needs a 2-player game (support enumeration of a bimatrix "
             f"game); {game.title or 'this game'} has {game.n_players} players: solve it "
-            f"point by point with qa_games.solve.solve")
+            f"point by point with qa_games.solvers.solve")
     m, n = game.shape
     pairs = _support_pairs(m, n)
     if min(m, n) > max_support or len(pairs) > MAX_SUPPORT_PAIRS:
         raise UnsupportedGameError(
             f"equilibrium_map: a {m}x{n} game needs supports up to size {min(m, n)} and "
             f"{len(pairs)} support pairs; the limits are max_support={max_support} and "
-            f"{MAX_SUPPORT_PAIRS} pairs: use qa_games.batch.solve_batch on a grid instead")
+            f"{MAX_SUPPORT_PAIRS} pairs: use qa_games.solvers.batch.solve_batch on a grid instead")
     A, B = (sympy.Matrix(m, n, [sympy.sympify(e) for e in arr.flat]) for arr in game.payoffs)
     box = _box(game)
     regions, skipped = [], []
@@ -337,7 +337,7 @@ class EquilibriumMap:
 
         ``degenerate`` (and ``complete=False``) when some region holds with equality
         or a singular system has solutions there: the equal-support equilibria found
-        may then miss extreme equilibria that :func:`qa_games.solve.solve` lists.
+        may then miss extreme equilibria that :func:`qa_games.solvers.solve.solve` lists.
         """
         vals = self.game.values(values, **kw)
         subs = {self.game.parameter(k).symbol: _rat(v) for k, v in vals.items()}
@@ -415,7 +415,7 @@ class EquilibriumMap:
         within ``tol`` of 0, or whose system is singular (a factor of ``nonzero`` within
         ``tol`` of 0) where its numerators hold, flags the point ``degenerate``.
         """
-        from .vectorize import broadcast_values
+        from ..games.vectorize import broadcast_values
 
         if not isinstance(tol, (int, float)) or not math.isfinite(tol) or not 0 <= tol < 1e-3:
             raise ParameterError(f"tol={tol!r} must be a number with 0 <= tol < 1e-3")

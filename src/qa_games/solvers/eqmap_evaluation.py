@@ -1,15 +1,15 @@
 """A symbolic equilibrium map evaluated at many points: sweep-like outcome arrays.
 
-The vectorised half of :mod:`qa_games.eqmap`: :meth:`EquilibriumMap.evaluate` returns a
+The vectorised half of :mod:`qa_games.solvers.eqmap`: :meth:`EquilibriumMap.evaluate` returns a
 :class:`MapEvaluation` holding, for every region and point, whether the region's
 condition holds and its probabilities and payoffs; from these, the number of distinct
 equilibria, the pure-equilibrium flags and the selected equilibrium follow without a
-Python loop over points. Selection follows :func:`qa_games.selection.select`
+Python loop over points. Selection follows :func:`qa_games.solvers.selection.select`
 (Harsanyi and Selten 1988): a unique equilibrium; else the payoff-dominant one; else,
 in 2x2 games, the risk-dominant one of two pure equilibria; else none.
 
->>> from qa_games.eqmap import equilibrium_map
->>> from qa_games.model import load_model
+>>> from qa_games.solvers.eqmap import equilibrium_map
+>>> from qa_games import load_model
 >>> ev = equilibrium_map(load_model("cha_quasi_alliance")).evaluate({"c": [0.1, 0.9]})
 >>> ev.n_equilibria.tolist(), [ev.regions[k].label for k in ev.selected()]
 ([3, 1], ['(cooperate, cooperate)', '(distance, distance)'])
@@ -33,7 +33,7 @@ class MapEvaluation:
 
     ``holds[r, g]``: region r gives an equilibrium at point g, with probabilities
     ``row[r, g]``, ``col[r, g]`` and payoffs ``payoff_row[r, g]``, ``payoff_col[r, g]``
-    (as :class:`~qa_games.batch.BatchSolution` names them; meaningless where it
+    (as :class:`~qa_games.solvers.batch.BatchSolution` names them; meaningless where it
     does not hold); ``degenerate[g]``: regions touch at g (see :meth:`EquilibriumMap.at`).
     """
 
@@ -83,7 +83,7 @@ class MapEvaluation:
 
     def selected(self, rule: str = "payoff_dominance") -> np.ndarray:
         """Index of the selected region at each point, -1 for none, as
-        :func:`qa_games.selection.select` decides: a unique equilibrium; else (unless
+        :func:`qa_games.solvers.selection.select` decides: a unique equilibrium; else (unless
         ``rule == "all"``) the payoff-dominant one (``"payoff_dominance"``); else, in
         2x2 games, the risk-dominant one of exactly two pure equilibria; else none."""
         return self._selection(rule)[0]
@@ -125,7 +125,7 @@ class MapEvaluation:
         return out, by
 
     def columns(self, *, rule: str | None = None) -> dict[str, np.ndarray]:
-        """The outcome columns of a sweep's ``"points"`` table (:mod:`qa_games.outcomes`),
+        """The outcome columns of a sweep's ``"points"`` table (:mod:`qa_games.analysis.outcomes`),
         so the symbolic route can be compared with :func:`qa_games.sweep.sweep` column
         by column: ``n_equilibria``, ``degenerate`` (here: regions touch), ``eq_<name>``
         per named profile of the model (``eq_<row>_<col>`` per pure profile without a

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._pure import bimatrix_regret
+from .pure import bimatrix_regret
 
 __all__ = ["nashpy_candidates", "exactify", "NASHPY_METHODS"]
 

@@ -33,7 +33,7 @@ RULES = ("all", "payoff_dominance", "risk_dominance")
 def check_rule(rule: str) -> str:
     """Return ``rule`` if known, else raise ValueError naming the known rules."""
     if rule not in RULES:
-        from .errors import ParameterError
+        from ..errors import ParameterError
 
         raise ParameterError(f"selection={rule!r} is not a rule (known: {', '.join(RULES)})")
     return rule

@@ -1,11 +1,11 @@
 """Nash equilibria of a numeric game: every extreme equilibrium of a 2-player game, exactly.
 
-A mixed profile ``sigma`` is a Nash equilibrium when every player's regret
-``max_t u_i(t, sigma_-i) - u_i(sigma)`` is zero (Nash 1951). For two players the
-equilibria are the completely labelled vertex pairs of the best-response polytopes
-(von Stengel 2002; Nisan et al. 2007, sec. 3.5); :mod:`qa_games._exact` enumerates them
-in rational arithmetic. For a **nondegenerate** game these are all the equilibria; for
-a **degenerate** one (a mixed strategy with support size k has more than k pure best
+A mixed profile ``sigma`` is a Nash equilibrium when every player's regret ``max_t
+u_i(t, sigma_-i) - u_i(sigma)`` is zero (Nash 1951). For two players the equilibria are
+the completely labelled vertex pairs of the best-response polytopes (von Stengel 2002;
+Nisan et al. 2007, sec. 3.5); :mod:`qa_games.solvers.vertex_enumeration` enumerates them
+in rational arithmetic. For a **nondegenerate** game these are all the equilibria; for a
+**degenerate** one (a mixed strategy with support size k has more than k pure best
 responses) the equilibria form polytopes whose *vertices* are returned: exactly the set
 Gambit's ``enummixed_solve(game, rational=True)`` reports, each equilibrium once.
 
@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from ._exact import extreme_equilibria
-from ._peers import NASHPY_METHODS, exactify, nashpy_candidates
-from ._pure import bimatrix_regret, pure_equilibria
-from .errors import GameError, ParameterError, SolverError, UnsupportedGameError
-from .game import Game
+from ..errors import GameError, ParameterError, SolverError, UnsupportedGameError
+from ..games.normal_form import Game
+from .nashpy_bridge import NASHPY_METHODS, exactify, nashpy_candidates
+from .pure import bimatrix_regret, pure_equilibria
+from .vertex_enumeration import extreme_equilibria
 
 __all__ = ["Equilibrium", "Solution", "solve", "METHODS"]
 

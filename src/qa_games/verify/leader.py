@@ -1,8 +1,10 @@
-"""Propositions about a sequential model: which action the leader chooses.
+"""Prove propositions about a sequential model: which action the leader chooses.
 
 A leader (the patron) picks an action, then the followers play a normal-form subgame
-(:mod:`qa_games.sequential`). The statement ``choice(a) iff K`` on a region says that
-``a`` is the leader's action in some subgame-perfect equilibrium exactly when ``K``.
+(:mod:`qa_games.modelfiles.sequential`; the statements are parsed by
+:mod:`qa_games.modelfiles.leader_propositions`). The statement ``choice(a) iff K`` on a
+region says that ``a`` is the leader's action in some subgame-perfect equilibrium exactly
+when ``K``.
 
 **Reduction.** The leader's payoff is an expression in the parameters and in
 ``pr_<profile>``, the probability of a named pure profile in the followers' selected
@@ -15,86 +17,28 @@ facts on the whole region, with mixed equilibria ``sigma`` quantified:
 * *P is excluded*: no equilibrium plays ``P`` with positive probability: ``pr_P = 0``.
 
 The leader's payoffs then are polynomials, ``choice(a)`` is ``U_a >= U_b`` for all
-``b``, and the threshold is decided as in :mod:`qa_games._prover`. When neither fact
+``b``, and the threshold is decided as in :mod:`qa_games.verify.prover`. When neither fact
 holds on the whole region, z3 finds where: the statement is then checked there by
-backward induction (:func:`qa_games.sequential.backward_induction`) and refuted when
+backward induction (:func:`qa_games.solvers.backward_induction.backward_induction`) and refuted when
 it fails.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from ._symbolic import Reduction, Unsupported, decide, fmt
-from .errors import ModelError
+from ..analysis.decide import Reduction, Unsupported, decide, fmt
 
-__all__ = ["parse_leader_propositions", "leader_names", "choice_at", "prove_choice"]
-
-_CHOICE = re.compile(r"^\s*choice\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")
-
-
-def leader_names(model: Any) -> dict[str, Any]:
-    """Names a statement may use: the model's parameters and the subgame's derived
-    quantities that no action changes (e.g. Cha's ``c_star``)."""
-    names: dict[str, Any] = {p.name: p.symbol for p in model.parameters}
-    own = set(names)
-    for name, expr in model.subgame.derived.items():
-        if {str(s) for s in expr.free_symbols} <= own:
-            names.setdefault(name, expr)
-    return names
-
-
-def parse_leader_propositions(raw_list: Any, model: Any, *, where: str) -> list[Any]:
-    """Parse ``[[propositions]]`` of a sequential model: ``threshold`` statements whose
-    outcome is ``choice(action)``."""
-    from .expr import parse_condition
-    from .propositions import Outcome, Proposition, Statement, _check_header
-
-    names = leader_names(model)
-    actions = [a.name for a in model.actions]
-    out = []
-    for _k, raw, pid, at, items in _check_header(raw_list, where):
-        statements = []
-        for j, s in enumerate(items):
-            sat = at if len(items) == 1 and "statements" not in raw else f"{at}.statements[{j}]"
-            if not isinstance(s, Mapping):
-                raise ModelError(f"{sat}: expected a table, got {s!r}")
-            extra = set(s) - {"kind", "outcome", "condition", "region", "selection"}
-            if extra:
-                raise ModelError(f"{sat}: unknown keys {sorted(extra)} for a sequential model")
-            if s.get("kind") != "threshold":
-                raise ModelError(f"{sat}.kind: a sequential model's statements are "
-                                 f"thresholds on choice(action), got {s.get('kind')!r}")
-            m = _CHOICE.match(str(s.get("outcome", "")))
-            if m is None or m.group(1) not in actions:
-                raise ModelError(f"{sat}.outcome: expected choice(action) with an action of "
-                                 f"{model.name} ({', '.join(actions)}), got {s.get('outcome')!r}")
-            selection = s.get("selection", model.selection)
-            if selection != model.selection:
-                raise ModelError(f"{sat}.selection: the subgames use {model.selection!r}")
-            region = s.get("region", "True")
-            cond = s.get("condition")
-            if not isinstance(cond, str) or not isinstance(region, str):
-                raise ModelError(f"{sat}: 'condition' and 'region' must be condition strings")
-            statements.append(Statement(
-                "threshold", s["outcome"], region=region, condition=cond,
-                selection=selection, parsed=Outcome(s["outcome"], "choice", name=m.group(1)),
-                region_expr=parse_condition(region, names, where=f"{sat}.region"),
-                condition_expr=parse_condition(cond, names, where=f"{sat}.condition")))
-        out.append(Proposition(pid, str(raw["claim"]).strip(), str(raw.get("source", "")).strip(),
-                               tuple(statements), raw.get("expected", "true"),
-                               str(raw.get("note", "")).strip()))
-    return out
+__all__ = ["choice_at", "prove_choice"]
 
 
 def choice_at(model: Any, action: str, values: Mapping[str, Fraction]) -> bool:
     """Whether ``action`` is the leader's choice in some SPE at ``values``."""
-    from .sequential import backward_induction
+    from ..solvers.backward_induction import backward_induction
 
     return action in backward_induction(model, dict(values)).choices
 

@@ -1,6 +1,6 @@
-"""The symbolic half of :func:`qa_games.verify.verify`: one statement -> proved / refuted.
+"""The symbolic half of :func:`qa_games.verify.verdicts.verify`: one statement -> proved / refuted.
 
-See :mod:`qa_games._symbolic` for the reduction; this module writes the derivation
+See :mod:`qa_games.analysis.decide` for the reduction; this module writes the derivation
 steps a reader follows in ``proofs/`` and decides each step exactly.
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import sympy
 
-from ._symbolic import (
+from ..analysis.decide import (
     Reduction,
     Unsupported,
     decide,
@@ -234,7 +234,7 @@ def _finish(red: Reduction, status: str, witness: Any, *,
 
 
 def prove(model: Any, st: Any) -> Reduction:
-    """Decide one statement of ``model`` symbolically (see :mod:`qa_games._symbolic`)."""
+    """Decide one statement of ``model`` symbolically (see :mod:`qa_games.analysis.decide`)."""
     red = Reduction("unknown")
     try:
         return _prove(model, st, red)
@@ -275,7 +275,7 @@ def _prove(model: Any, st: Any, red: Reduction) -> Reduction:
 
 
 def _uniqueness(model: Any, st: Any, red: Reduction, base: list[Any]) -> Reduction:
-    from .propositions import parse_outcome
+    from ..modelfiles.propositions import parse_outcome
 
     names = _names(model)
     game = model.game

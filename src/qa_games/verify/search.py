@@ -1,8 +1,8 @@
-"""The numeric half of :func:`qa_games.verify.verify`: statements checked at points.
+"""The numeric half of :func:`qa_games.verify.verdicts.verify`: statements checked at points.
 
 Each outcome is computed from the numeric game at the point, independently of the
-symbolic reduction: equilibria come from :func:`qa_games.solve.solve` (exact
-vertex enumeration), labels from :func:`qa_games.selection.select`, derived
+symbolic reduction: equilibria come from :func:`qa_games.solvers.solve.solve` (exact
+vertex enumeration), labels from :func:`qa_games.solvers.selection.select`, derived
 quantities by exact substitution. :func:`search` runs a seeded Hypothesis search
 for a point (or a pair of points) where a statement fails and returns the shrunk
 counterexample; :func:`check_point` confirms a counterexample found by z3.
@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from .game import Game
-from .selection import select
-from .solve import solve
-from .testing import (
+from ..games.normal_form import Game
+from ..solvers.selection import select
+from ..solvers.solve import solve
+from .strategies import (
     _random_value,
     _valid,
     exact_function,
@@ -127,7 +127,7 @@ def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
     pt = point if isinstance(point, _Point) else _Point(model, dict(point))
     form = outcome.form
     if form == "choice":
-        from ._leader import choice_at
+        from .leader import choice_at
 
         return choice_at(model, outcome.name, pt.values)
     if form == "expression":

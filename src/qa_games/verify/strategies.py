@@ -9,7 +9,7 @@ Equality constraints that fix a sum (``w_1 + w_2 + ... == 1``) are met by drawin
 a point of the simplex. :func:`games` draws the numeric games of a model.
 
 >>> from hypothesis import given, settings
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
 >>> @settings(max_examples=20, database=None)
 ... @given(parameter_values(m, region="Delta_A > 0", fixed={"phi": "0.2"}))
@@ -286,7 +286,7 @@ def games(model: Any, *, fixed: Mapping[str, Any] | None = None,
           region: Any = None) -> st.SearchStrategy[Any]:
     """A strategy of numeric games ``model.at(values)`` for values drawn as above.
 
-    >>> from qa_games.model import load_model
+    >>> from qa_games import load_model
     >>> games(load_model("cha_quasi_alliance")).example().shape  # doctest: +SKIP
     (2, 2)
     """

@@ -1,10 +1,10 @@
 """Verify a model's propositions two independent ways: counterexample search and proof.
 
-For every statement of every proposition (:mod:`qa_games.propositions`):
+For every statement of every proposition (:mod:`qa_games.modelfiles.propositions`):
 
 1. **Search.** A seeded Hypothesis search draws parameter points inside the domain,
    the model's constraints and the statement's region, computes the outcome from the
-   numeric game (:func:`qa_games.solve.solve`, :func:`qa_games.selection.select`)
+   numeric game (:func:`qa_games.solvers.solve.solve`, :func:`qa_games.solvers.selection.select`)
    and looks for a point where the statement fails; a failure is shrunk to a
    simple counterexample.
 2. **Proof.** The statement is reduced to polynomial (in)equalities over the domain
@@ -16,7 +16,7 @@ A :class:`Verdict` claims no more than was shown: ``proved`` (every statement pr
 ``refuted`` (a counterexample that the numeric game confirms), or ``held`` (held on
 ``samples`` points, not proved).
 
->>> from qa_games.model import load_model
+>>> from qa_games import load_model
 >>> v = verify(load_model("cha_quasi_alliance"), only=["cha-7"], max_examples=10)[0]
 >>> v.proposition, v.status, v.counterexample
 ('cha-7', 'proved', None)
@@ -31,11 +31,11 @@ from typing import Any
 
 from hypothesis.errors import Unsatisfiable
 
-from ._prover import prove as prove_statement
-from ._search import SearchResult, check_point, search
-from ._symbolic import Reduction, Unsupported
-from .errors import ParameterError, QAGamesError
-from .testing import model_constraints
+from ..analysis.decide import Reduction, Unsupported
+from ..errors import ParameterError, QAGamesError
+from .prover import prove as prove_statement
+from .search import SearchResult, check_point, search
+from .strategies import model_constraints
 
 __all__ = ["Verdict", "StatementVerdict", "verify", "STATUSES"]
 
@@ -141,7 +141,7 @@ def _prove(model: Any, st: Any) -> Reduction:
     where the reduction does not apply."""
     if getattr(model, "kind", "normal") != "sequential":
         return prove_statement(model, st)
-    from ._leader import prove_choice
+    from .leader import prove_choice
 
     try:
         red, suspects = prove_choice(model, st)

@@ -1,0 +1,48 @@
+"""Load a model file of any kind: the dispatcher above the normal-form and sequential readers.
+
+A model file's ``[model] kind`` says which reader builds it: ``"normal"`` (the default)
+gives a :class:`~qa_games.modelfiles.normal_form.Model`, ``"sequential"`` a
+:class:`~qa_games.modelfiles.sequential.SequentialModel`. This module sits above both
+readers, so neither imports the other through it.
+
+>>> load_model("cha_quasi_alliance").name
+'cha_quasi_alliance'
+>>> type(load_model("patron_sequential")).__name__
+'SequentialModel'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from .files import list_models, models_dir, read_toml, resolve
+from .normal_form import parse_model
+from .sequential import parse_sequential_model
+
+__all__ = ["load_model", "list_models"]
+
+KINDS = ("normal", "sequential")
+
+
+def load_model(name_or_path: str | Path) -> Any:
+    """Load a bundled model by name or any model file by path.
+
+    Normal-form models give a :class:`Model`; ``kind = "sequential"`` files give
+    a :class:`~qa_games.modelfiles.sequential.SequentialModel`.
+    """
+    path = resolve(name_or_path)
+    data, raw_bytes = read_toml(path)
+    where = str(path) if path.parent != models_dir() else f"models/{path.name}"
+    meta = data.get("model")
+    if not isinstance(meta, dict):
+        raise ModelError(f"{where}: missing [model] table (is this a model file?)")
+    kind = meta.get("kind", "normal")
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    if kind == "normal":
+        return parse_model(data, where=where, path=path, sha256=sha)
+    if kind == "sequential":
+        return parse_sequential_model(data, where=where, path=path, sha256=sha)
+    raise ModelError(f"{where}: model.kind: unknown kind {kind!r} (known: {', '.join(KINDS)})")
