@@ -1,0 +1,1 @@
+"""The empirical record (placeholder)."""
