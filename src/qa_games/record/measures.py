@@ -483,7 +483,7 @@ def measured_panel(*, rivalry: str = "td", d0: float = D0_KM, offense: str = "mi
 
     >>> m = measured_panel(years=(1990, 1991), region="asia")
     >>> bool(m["tau"].between(0, 1).all()), bool(m["c_index"].between(0, 1).all())
-    True, True
+    (True, True)
     """
     if data is None:
         key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
