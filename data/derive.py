@@ -95,7 +95,8 @@ def mindist(source: Path) -> pd.DataFrame:
     yr = raw["year"].to_numpy().astype(int)
     d = np.round(raw["mindist"].to_numpy(dtype=float), 1)
     new = np.ones(len(raw), dtype=bool)
-    new[1:] = (c1[1:] != c1[:-1]) | (c2[1:] != c2[:-1]) | (yr[1:] != yr[:-1] + 1) | (d[1:] != d[:-1])
+    new[1:] = ((c1[1:] != c1[:-1]) | (c2[1:] != c2[:-1]) | (yr[1:] != yr[:-1] + 1)
+               | (d[1:] != d[:-1]))
     start = np.flatnonzero(new)
     end = np.r_[start[1:], len(raw)] - 1
     out = pd.DataFrame({"ccode1": c1[start], "ccode2": c2[start], "styear": yr[start],

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import sympy
-from record_fixture import CINC, DISTANCE, FRANCE_1951, MILPER, miniature
 
 from qa_games import load_model
 from qa_games.errors import ParameterError
 from qa_games.record import measured_panel, threat_index
 from qa_games.record.measures import proximity
+from record_fixture import CINC, DISTANCE, FRANCE_1951, MILPER, miniature
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from record_fixture import miniature
 
 from qa_games.errors import ParameterError
 from qa_games.record import (
@@ -18,6 +17,7 @@ from qa_games.record import (
     reduced_form,
 )
 from qa_games.record.reduced_form import verdict
+from record_fixture import miniature
 
 ERAS = [("1919-1945", 1919, 1945), ("1946-1991", 1946, 1991), ("1992-2018", 1992, 2018)]
 

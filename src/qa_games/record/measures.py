@@ -36,7 +36,15 @@ import sympy
 
 from ..errors import ParameterError
 from .data import RecordData, load_record_data
-from .panel import RIVALRIES, _cinc_lookup, dyad_distance, quasi_alliance_panel, rivalry_years
+from .panel import (
+    RIVALRIES,
+    _cinc_lookup,
+    _dyad_year_key,
+    _member,
+    dyad_distance,
+    quasi_alliance_panel,
+    rivalry_years,
+)
 
 __all__ = ["threatening_state", "threat_components", "threat_index", "patron_commitment",
            "cha_parameters", "measured_panel", "proximity", "major_power",
@@ -433,19 +441,17 @@ def cha_parameters(panel: pd.DataFrame, threat: pd.DataFrame | None = None,
     # k: rivalry or MID between A and B in [y - k_window, y - 1].
     lo = int(year.min()) - kw if n else 0
     riv = rivalry_years(data, rivalry, (lo, int(year.max()) if n else 0))
-    rk = set(zip(riv["year"].tolist(), riv["ccode1"].tolist(), riv["ccode2"].tolist(),
-                 strict=True))
+    rk = _dyad_year_key(riv["year"], riv["ccode1"], riv["ccode2"])
     mids = data.mids
-    mk = set(zip(mids["year"].tolist(), mids["ccode1"].tolist(), mids["ccode2"].tolist(),
-                 strict=True))
+    mk = _dyad_year_key(mids["year"], np.minimum(mids["ccode1"], mids["ccode2"]),
+                        np.maximum(mids["ccode1"], mids["ccode2"]))
     k_rival = np.zeros(n, dtype=int)
     k_mid = np.zeros(n, dtype=int)
+    lo_ab, hi_ab = np.minimum(a, b), np.maximum(a, b)
     for lag in range(1, kw + 1):
-        ys = (year - lag).tolist()
-        k_rival |= np.fromiter(((y, x, z) in rk for y, x, z in zip(ys, a.tolist(), b.tolist(),
-                                                                    strict=True)), bool, n)
-        k_mid |= np.fromiter(((y, x, z) in mk for y, x, z in zip(ys, a.tolist(), b.tolist(),
-                                                                  strict=True)), bool, n)
+        q = _dyad_year_key(year - lag, lo_ab, hi_ab)
+        k_rival |= _member(q, rk)
+        k_mid |= _member(q, mk)
     out["k_rival"] = k_rival
     out["k_mid"] = k_mid
     out["k"] = k_rival | k_mid

@@ -93,6 +93,15 @@ def _dyad_year_key(year: Any, a: Any, b: Any) -> np.ndarray:
             + np.asarray(a, dtype=np.int64) * 1000 + np.asarray(b, dtype=np.int64))
 
 
+def _member(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether each key is in ``table`` (both int64; ``table`` need not be sorted)."""
+    table = np.sort(table)
+    if len(table) == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    pos = np.clip(np.searchsorted(table, keys), 0, len(table) - 1)
+    return table[pos] == keys
+
+
 def era_of(years: Any) -> np.ndarray:
     """The era label of each year (``""`` outside 1816-2018).
 
@@ -277,9 +286,9 @@ def build_panel(data: RecordData, years: tuple[int, int]) -> pd.DataFrame:
         ty_a = tp_a = ta_a = tb_a = np.zeros(0, dtype=np.int64)
     # ex is sorted within a (year, P) group, so ta < tb.
     # (ii) no pledge of any kind between A and B in y.
-    pledged = np.unique(_dyad_year_key(yr[any_pledge], c1[any_pledge], c2[any_pledge]))
+    pledged = _dyad_year_key(yr[any_pledge], c1[any_pledge], c2[any_pledge])
     tkey = _dyad_year_key(ty_a, ta_a, tb_a)
-    keep = ~np.isin(tkey, pledged)
+    keep = ~_member(tkey, pledged)
     ty_a, tp_a, ta_a, tb_a, tkey = ty_a[keep], tp_a[keep], ta_a[keep], tb_a[keep], tkey[keep]
     # Strongest patron by CINC (ties and missing CINC: the lowest COW code).
     pc = _cinc_lookup(data, ty_a, tp_a)
@@ -291,9 +300,9 @@ def build_panel(data: RecordData, years: tuple[int, int]) -> pd.DataFrame:
     year = ty_a[first]
     a, b = ta_a[first], tb_a[first]
     # Every common patron, sorted by COW code.
-    pat_sorted = np.lexsort((tp_a, tkey))
-    plist = np.split(tp_a[pat_sorted], first[1:]) if len(first) else []
-    patrons = [tuple(int(x) for x in p) for p in plist]
+    pat = tp_a[np.lexsort((tp_a, tkey))].tolist()
+    ends = np.r_[first[1:], len(tkey)].tolist()
+    patrons = [tuple(pat[s:e]) for s, e in zip(first.tolist(), ends, strict=True)]
     out = pd.DataFrame({"ccode_a": a, "ccode_b": b, "year": year})
     out.insert(0, "pair", pair_key(a, b))
     names = _state_names(data)
@@ -311,7 +320,7 @@ def build_panel(data: RecordData, years: tuple[int, int]) -> pd.DataFrame:
         m = np.zeros(len(al), dtype=bool)
         for k in ks:
             m |= kinds[k]
-        out[f"onset_{name}"] = np.isin(next_key, _dyad_year_key(yr[m], c1[m], c2[m])).astype(int)
+        out[f"onset_{name}"] = _member(next_key, _dyad_year_key(yr[m], c1[m], c2[m])).astype(int)
     out["onset"] = out["onset_any"]
     out["mindist"] = dyad_distance(data, year, a, b)
     out["region_a"] = region_of(a)

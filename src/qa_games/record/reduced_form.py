@@ -251,9 +251,12 @@ def reduced_form(panel: pd.DataFrame | None = None, *, terms: Sequence[str] = DE
             term=name, coef=coef, se=se, z=float(res.tvalues[name]), p=p,
             ci_low=float(ci.loc[name, 0]), ci_high=float(ci.loc[name, 1]), cha=cha, walt=walt,
             cha_verdict=verdict(cha, coef, p, alpha), walt_verdict=verdict(walt, coef, p, alpha)))
+    # The intercept-only log-likelihood in closed form (statsmodels' llnull refits it).
+    n1, n = float(y.sum()), float(len(y))
+    llnull = n1 * math.log(n1 / n) + (n - n1) * math.log(1 - n1 / n)
     opts = frame.attrs.get("options", {})
     return ReducedForm(
         estimates=tuple(estimates), terms=terms, n=int(len(y)), n_onsets=int(y.sum()),
         n_pairs=int(groups.nunique()), n_dropped=dropped, loglik=float(res.llf),
-        loglik_null=float(res.llnull), cov=cov, alpha=alpha, reference_era=reference,
+        loglik_null=llnull, cov=cov, alpha=alpha, reference_era=reference,
         options=tuple((k, format_cell(v)) for k, v in opts.items()), notes=tuple(notes))
