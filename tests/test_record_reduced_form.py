@@ -113,6 +113,20 @@ def test_summary_cases_next_to_their_coding():
     assert len(s.proxies) == 4
 
 
+def test_case_years_agree_with_the_panel():
+    from qa_games.record import case_years
+    cy = case_years()
+    p = measured_panel().set_index(["ccode_a", "ccode_b", "year"])
+    jk = cy[(cy["case"] == "jpn_rok_1975_79")]
+    assert jk["year"].tolist() == [1975, 1976, 1977, 1978, 1979]
+    for row in jk.itertuples():
+        assert row.status == "in panel"
+        assert row.tau == pytest.approx(p.loc[(732, 740, row.year), "tau"])
+        assert row.c_index == pytest.approx(p.loc[(732, 740, row.year), "c_index"])
+    gc = cy[(cy["case"] == "gr_isr_cyp_2010_16") & (cy["pair"] == "350-352")]
+    assert gc["status"].str.startswith("allied").all() and gc["tau"].isna().all()
+
+
 def test_miniature_reduced_form_runs_on_hand_made_frames():
     m = measured_panel(data=miniature())
     with pytest.raises(ParameterError, match="constant"):
@@ -143,6 +157,11 @@ def test_bad_reduced_form_options(panel, kw, match):
 def test_panel_and_options_together(panel):
     with pytest.raises(ParameterError, match="not both"):
         reduced_form(panel, years=(1950, 1960))
+
+
+def test_unknown_option_name():
+    with pytest.raises(ParameterError, match="unknown option.*max_dist"):
+        reduced_form(max_dist=950)
 
 
 def test_bad_outcome_through_reduced_form():

@@ -22,7 +22,14 @@ from .measures import (
 )
 from .panel import ERAS, OUTCOMES, REGIONS, RIVALRIES, quasi_alliance_panel
 from .reduced_form import PREDICTIONS, Estimate, ReducedForm, reduced_form
-from .summary import CountsTable, RecordSummary, case_rows, counts_table, record_summary
+from .summary import (
+    CountsTable,
+    RecordSummary,
+    case_rows,
+    case_years,
+    counts_table,
+    record_summary,
+)
 
 __all__ = [
     "RecordData",
@@ -50,6 +57,7 @@ __all__ = [
     "counts_table",
     "CountsTable",
     "case_rows",
+    "case_years",
     "record_summary",
     "RecordSummary",
 ]

@@ -64,6 +64,8 @@ COMMITMENT_PROXIES = ("c_major", "c_cinc_share", "c_dilution", "c_rivalry")
 #: The COW major-power list ends in 2016: a spell ending then is treated as ongoing.
 COW_MAJORS_CODED_THROUGH = 2016
 _WALT = "walt_balance_of_threat"
+#: The options :func:`measured_panel` passes on to the panel.
+PANEL_OPTIONS = ("outcome", "years", "max_distance_km", "common_rival", "region")
 
 
 def _data(data: RecordData | None) -> RecordData:
@@ -491,6 +493,11 @@ def measured_panel(*, rivalry: str = "td", d0: float = D0_KM, offense: str = "mi
     >>> bool(m["tau"].between(0, 1).all()), bool(m["c_index"].between(0, 1).all())
     (True, True)
     """
+    unknown = sorted(set(panel_options) - set(PANEL_OPTIONS))
+    if unknown:
+        raise ParameterError(f"unknown option(s) {', '.join(unknown)} (panel options: "
+                             f"{', '.join(PANEL_OPTIONS)}; measurement options: rivalry, d0, "
+                             "offense, index, mid_window, k_window)")
     if data is None:
         key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                            for k, v in panel_options.items()))

@@ -31,7 +31,8 @@ from .panel import ERAS, OUTCOMES, REGIONS, quasi_alliance_panel
 from .reduced_form import ReducedForm, reduced_form
 from .tables import latex_table, markdown_table
 
-__all__ = ["CountsTable", "counts_table", "case_rows", "CASE_PAIRS", "RecordSummary",
+__all__ = ["CountsTable", "counts_table", "case_rows", "case_years", "CASE_COLUMNS",
+           "CASE_PAIRS", "RecordSummary",
            "record_summary", "FILTERS"]
 
 #: Relevance filters of the counts table: label -> panel options.
@@ -178,6 +179,48 @@ def case_rows(*, data: RecordData | None = None, **options: Any) -> pd.DataFrame
                 "not_in_panel": notes,
             })
     return pd.DataFrame(out)
+
+
+#: The measured columns :func:`case_years` shows for each case-year in the panel.
+CASE_COLUMNS = ("patron_name", "threat_name", "threat_source", "onset", "c_index", "c_major",
+                "c_cinc_share", "c_dilution", "c_rivalry", "tau", "power", "proximity",
+                "offense", "intent", "k", "x_A", "x_B", "y_A", "y_B")
+
+
+def case_years(*, data: RecordData | None = None, **options: Any) -> pd.DataFrame:
+    """Every year of every hand-coded case's period, for each of its pairs: the measured
+    values (:data:`CASE_COLUMNS`) when the pair-year is in the panel, else why not, next
+    to the case's coded ``c`` and ``t`` and its observed outcome.
+    """
+    from .. import load_cases
+
+    src = load_record_data() if data is None else data
+    m = measured_panel(data=data, **options)
+    last = int(m.attrs["options"]["years"][1])
+    index = m.set_index(["ccode_a", "ccode_b", "year"])
+    out = []
+    for case in load_cases():
+        pairs = CASE_PAIRS.get(tuple(sorted(case.states)))  # type: ignore[arg-type]
+        if pairs is None:
+            continue
+        y0, y1 = _period(case.period)
+        for a, b in pairs:
+            for y in range(y0, y1 + 1):
+                row: dict[str, Any] = {"case": case.id, "pair": f"{a}-{b}",
+                                       "names": _pair_names(src, a, b), "year": y}
+                if (a, b, y) in index.index:
+                    hit = index.loc[(a, b, y)]
+                    row["status"] = "in panel"
+                    row.update({c: hit[c] for c in CASE_COLUMNS})
+                else:
+                    row["status"] = _status(src, y, a, b, last)
+                row.update({"coded_c": float(case.values["c"].value),
+                            "coded_t": float(case.values["t"].value),
+                            "observed": case.observed.outcome})
+                out.append(row)
+    cols = ["case", "pair", "names", "year", "status", *CASE_COLUMNS, "coded_c", "coded_t",
+            "observed"]
+    return pd.DataFrame(out).reindex(columns=cols)
 
 
 def _pair_names(data: RecordData, a: int, b: int) -> str:
