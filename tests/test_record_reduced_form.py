@@ -154,6 +154,13 @@ def test_bad_reduced_form_options(panel, kw, match):
         reduced_form(panel, **kw)
 
 
+def test_perfect_separation_is_a_solver_error(panel):
+    from qa_games.errors import SolverError
+    leak = panel.assign(next_year_pledge=panel["onset"].astype(float))
+    with pytest.raises(SolverError, match="did not fit cleanly"):
+        reduced_form(leak, terms=("next_year_pledge",), era_dummies=False)
+
+
 def test_panel_and_options_together(panel):
     with pytest.raises(ParameterError, match="not both"):
         reduced_form(panel, years=(1950, 1960))
