@@ -50,6 +50,8 @@ __all__ = [
     "Chance",
     "Terminal",
     "to_value",
+    "negative_witness",
+    "random_tree",
     "MAX_NODES",
 ]
 
@@ -323,6 +325,8 @@ class Tree:
     def subgame_roots(self) -> tuple[int, ...]:
         """Roots of every subgame (the whole game and each proper subgame), in
         preorder; terminal nodes are not listed."""
+        if self.perfect_information:
+            return tuple(k for k in self._preorder if self.nodes[k].kind != TERMINAL)
         n = len(self.nodes)
         pos = [0] * n
         for p, k in enumerate(self._preorder):
@@ -711,3 +715,60 @@ def _perfect_recall(tree: Tree) -> bool:
             for c in node.children:
                 last[c] = mine
     return True
+
+
+def random_tree(n_nodes: int, players: Sequence[str] = ("1", "2"), *, seed: int = 0,
+                branching: tuple[int, int] = (2, 3), payoffs: tuple[int, int] = (0, 9),
+                chance: float = 0.0, floats: bool = False) -> Tree:
+    """A random perfect-information tree of about ``n_nodes`` nodes (grown breadth
+    first, so its depth is logarithmic): each inner node is a chance node with
+    probability ``chance`` (uniform probabilities), else a decision node of a random
+    player; payoffs are random integers in ``payoffs`` (ties are frequent when the range
+    is small) or, with ``floats``, uniform floats in it. For tests and benchmarks.
+
+    >>> t = random_tree(50, seed=1)
+    >>> len(t.nodes) >= 50, t.perfect_information
+    (True, True)
+    """
+    import random
+    from collections import deque
+
+    if not isinstance(n_nodes, int) or n_nodes < 1 or n_nodes > MAX_NODES:
+        raise ParameterError(f"n_nodes={n_nodes!r} must be an integer in 1..{MAX_NODES}")
+    rng = random.Random(seed)
+    players = tuple(players)
+    kind: list[str] = [TERMINAL]
+    kids: list[list[int]] = [[]]
+    who: list[int] = [-1]
+    queue = deque([0])
+    count = 1
+    while queue and count < n_nodes:
+        k = queue.popleft()
+        b = branching[0] + int(rng.random() * (branching[1] - branching[0] + 1))
+        kind[k] = CHANCE if rng.random() < chance else DECISION
+        who[k] = int(rng.random() * len(players))
+        for _ in range(b):
+            kids[k].append(len(kind))
+            queue.append(len(kind))
+            kind.append(TERMINAL)
+            kids.append([])
+            who.append(-1)
+        count += b
+    nodes: list[Node] = []
+    infosets: list[Infoset] = []
+    lo, hi = payoffs
+    for k in range(len(kind)):
+        ch = tuple(kids[k])
+        acts = tuple(f"a{j}" for j in range(len(ch)))
+        if kind[k] == TERMINAL:
+            if floats:
+                pays = tuple(lo + (hi - lo) * rng.random() for _ in players)
+            else:
+                pays = tuple(Fraction(lo + int(rng.random() * (hi - lo + 1))) for _ in players)
+            nodes.append(Node(TERMINAL, payoffs=pays))
+        elif kind[k] == CHANCE:
+            nodes.append(Node(CHANCE, ch, acts, probs=(Fraction(1, len(ch)),) * len(ch)))
+        else:
+            infosets.append(Infoset(who[k], acts, (k,), f"{players[who[k]]}:{k}"))
+            nodes.append(Node(DECISION, ch, acts, player=who[k], infoset=len(infosets) - 1))
+    return Tree(players, tuple(nodes), tuple(infosets), title=f"random tree (seed {seed})")
