@@ -44,7 +44,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from qa_games.errors import GameError
+from qa_games.errors import GameError, UnsupportedGameError
 
 __all__ = ["read_efg", "write_efg", "MAX_EFG_BYTES"]
 
@@ -203,6 +203,23 @@ def _actions(t: _Tokens, chance: bool, where: str) -> tuple[list[str], list[Frac
     return names, probs
 
 
+def _labels(names: list[str]) -> tuple[str, ...]:
+    """Action labels made usable: empty ones numbered, duplicates suffixed ``_1, _2, ...``
+    among themselves (as pygambit does)."""
+    out = [a if a else str(j + 1) for j, a in enumerate(names)]
+    if len(set(out)) != len(out):
+        seen: dict[str, int] = {}
+        fixed = []
+        for a in out:
+            if out.count(a) > 1:
+                seen[a] = seen.get(a, 0) + 1
+                fixed.append(f"{a}_{seen[a]}")
+            else:
+                fixed.append(a)
+        out = fixed
+    return tuple(out)
+
+
 def read_efg(path_or_text: str | Path) -> Any:
     """The game tree (:class:`qa_games.games.tree.Tree`) of a Gambit .efg file (a path)
     or text (starting with ``EFG``, or holding a newline or a brace).
@@ -346,7 +363,7 @@ def read_efg(path_or_text: str | Path) -> Any:
             if key in infosets:
                 _, first_name, first_acts, first_probs, first_line = infosets[key]
                 if a_names is not None:
-                    fixed = tuple(a if a else str(j + 1) for j, a in enumerate(a_names))
+                    fixed = _labels(a_names)
                     if fixed != first_acts:
                         raise t.fail(f"{where}: information set {num} of "
                                      f"{'chance' if chance else players[pl - 1]} has actions "
@@ -360,7 +377,7 @@ def read_efg(path_or_text: str | Path) -> Any:
                 if a_names is None:
                     raise t.fail(f"{where}: information set {num} appears for the first time "
                                  f"without its action list", line)
-                a_tuple = tuple(a if a else str(j + 1) for j, a in enumerate(a_names))
+                a_tuple = _labels(a_names)
                 if len(set(a_tuple)) != len(a_tuple):
                     raise t.fail(f"{where}: action names must be distinct, got "
                                  f"{list(a_tuple)}", line)
@@ -411,8 +428,8 @@ def read_efg(path_or_text: str | Path) -> Any:
                               infoset=iset_of[k], name=names[k]))
     try:
         return Tree(tuple(players), tuple(nodes), tuple(i for _, i in isets), title=title)
-    except GameError as exc:
-        raise GameError(f"{source}: {exc}") from None
+    except (GameError, UnsupportedGameError) as exc:
+        raise type(exc)(f"{source}: {exc}") from None
 
 
 def _quote(s: str) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 
 import sympy
 
-from qa_games.errors import GameError, ParameterError
+from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 
 __all__ = [
     "Node",
@@ -544,9 +544,10 @@ def _validate(tree: Tree) -> None:
             a = parent[k]
             while a >= 0:
                 if a in members:
-                    raise GameError(f"information set {iset.name or h!r}: node "
-                                    f"{nodes[k].name or k} follows another node of the same "
-                                    f"set (the player would learn nothing and move twice)")
+                    raise UnsupportedGameError(
+                        f"information set {iset.name or h!r}: node {nodes[k].name or k} "
+                        f"follows another node of the same set (absent-mindedness is not "
+                        f"supported)")
                 a = parent[a]
     object.__setattr__(tree, "_parent", tuple(parent))
     object.__setattr__(tree, "_preorder", tuple(order))
