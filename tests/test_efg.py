@@ -101,7 +101,9 @@ def _gambit_equilibria(tree, path):
     return out
 
 
-TWO_PLAYER = [p for p in READABLE if len(read_efg(p).players) == 2 and read_efg(p).perfect_recall]
+SLOW = {"2_player_chance_nonterm_outcomes_and_missing_term_outcomes.efg"}  # = 2_player_chance
+TWO_PLAYER = [p for p in READABLE if len(read_efg(p).players) == 2 and read_efg(p).perfect_recall
+              and p.name not in SLOW]
 
 
 @pytest.mark.parametrize("path", TWO_PLAYER, ids=lambda p: p.name)

@@ -220,6 +220,7 @@ class Tree:
             raise GameError(f"node spec {spec!r} is not a Decision, Chance or Terminal")
         # children were appended in pop order = spec order (we pushed reversed)
         infoset_of: dict[tuple[int, str], int] = {}
+        owner_of: dict[str, int] = {}
         iset_nodes: list[list[int]] = []
         iset_meta: list[tuple[int, tuple[str, ...], str]] = []
         nodes = []
@@ -242,10 +243,10 @@ class Tree:
                 iname = spec.infoset if spec.infoset is not None else f"{spec.player}:{k}"
                 key = (pl, iname)
                 if key not in infoset_of:
-                    clash = [m for m in iset_meta if m[2] == iname]
-                    if clash:
+                    if iname in owner_of:
                         raise GameError(f"information set {iname!r} mixes players "
-                                        f"{players[clash[0][0]]} and {spec.player}")
+                                        f"{players[owner_of[iname]]} and {spec.player}")
+                    owner_of[iname] = pl
                     infoset_of[key] = len(iset_nodes)
                     iset_nodes.append([])
                     iset_meta.append((pl, acts, iname))
