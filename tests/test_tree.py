@@ -204,8 +204,8 @@ def test_bad_values_and_names():
 
 
 def test_random_tree_is_iterative_and_deep_trees_work():
-    t = random_tree(100_000, seed=0, branching=(2, 2))
-    assert len(t.nodes) >= 100_000 and t.perfect_information
+    t = random_tree(20_000, seed=0, branching=(2, 2))
+    assert len(t.nodes) >= 20_000 and t.perfect_information
     # a path of 20000 decisions: no recursion anywhere
     spec = Terminal(1, 1)
     for k in range(20_000):
