@@ -51,6 +51,7 @@ __all__ = [
     "Terminal",
     "to_value",
     "negative_witness",
+    "check_probabilities",
     "random_tree",
     "MAX_NODES",
 ]
@@ -455,6 +456,7 @@ def _validate(tree: Tree) -> None:
         raise GameError("a tree needs at least one node")
     if n > MAX_NODES:
         raise GameError(f"the tree has {n} nodes, more than MAX_NODES={MAX_NODES}")
+    n_pl = len(players)
     parent = [-2] * n
     parent[0] = -1
     order = []
@@ -464,6 +466,9 @@ def _validate(tree: Tree) -> None:
         k = stack.pop()
         order.append(k)
         node = nodes[k]
+        if node.kind == TERMINAL and not node.children and len(node.payoffs) == n_pl \
+                and all(type(u) is Fraction for u in node.payoffs):
+            continue  # the common case, checked without formatting messages
         where = f"node {node.name or k}"
         if node.kind not in (DECISION, CHANCE, TERMINAL):
             raise GameError(f"{where}: unknown kind {node.kind!r}")
@@ -473,10 +478,12 @@ def _validate(tree: Tree) -> None:
             if len(node.payoffs) != len(players):
                 raise GameError(f"{where}: {len(node.payoffs)} payoffs for "
                                 f"{len(players)} players")
-            object.__setattr__(node, "payoffs", tuple(
-                to_value(u, f"{where}: payoff of {players[i]}")
-                for i, u in enumerate(node.payoffs)))
-            _check_symbols(node.payoffs, symbols, where)
+            pays = node.payoffs
+            if not all(type(u) is Fraction for u in pays):
+                pays = tuple(to_value(u, f"{where}: payoff of {players[i]}")
+                             for i, u in enumerate(pays))
+                object.__setattr__(node, "payoffs", pays)
+                _check_symbols(pays, symbols, where)
             continue
         if not node.children:
             raise GameError(f"{where}: a {node.kind} node needs at least one child")
@@ -502,7 +509,7 @@ def _validate(tree: Tree) -> None:
                           for j, p in enumerate(node.probs))
             object.__setattr__(node, "probs", probs)
             _check_symbols(probs, symbols, where)
-            _check_probabilities(probs, node.actions, tree.parameters, where)
+            check_probabilities(probs, node.actions, tree.parameters, where)
         else:
             if not 0 <= node.player < len(players):
                 raise GameError(f"{where}: player index {node.player} is out of range")
@@ -563,7 +570,7 @@ def _check_symbols(values: Sequence[Any], symbols: set[sympy.Symbol], where: str
                                 f"{sorted(str(s) for s in extra)}")
 
 
-def _check_probabilities(probs: Sequence[Any], actions: Sequence[str],
+def check_probabilities(probs: Sequence[Any], actions: Sequence[str],
                          parameters: Sequence[Any], where: str) -> None:
     """Chance probabilities must sum to 1 and be >= 0: exactly when numeric, symbolically
     on the parameters' domains where sympy decides it (else again at instantiation)."""

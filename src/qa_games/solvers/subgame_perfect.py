@@ -177,11 +177,28 @@ def _decision_leaf(st: _State, r: int) -> None:
     i = node.player
     kids = node.children
     vecs = st.vecs
-    lists = [list(vecs[c].items()) for c in kids]
+    lists = [vecs[c] for c in kids]
+    k = len(kids)
+    if all(len(d) == 1 for d in lists):  # the generic case: one payoff vector per child
+        single = [next(iter(d.items())) for d in lists]
+        m = max(v[i] for v, _ in single)
+        le = ("le", i, m)
+        out = []
+        for j, (v, cnt) in enumerate(single):
+            if v[i] != m:
+                continue
+            total = cnt
+            for j2, (v2, c2n) in enumerate(single):
+                if j2 != j:
+                    total *= c2n  # every other child pays the mover at most m
+            cons = tuple((c, ("eq", v)) if j2 == j else (c, le) for j2, c in enumerate(kids))
+            out.append(_Local(v, ((node.infoset, _onehot(j, k)),), cons, total))
+        st.locals[r] = out
+        return
+    items = [list(d.items()) for d in lists]
     out = []
-    onehots = [_onehot(j, len(kids)) for j in range(len(kids))]
     for j, c in enumerate(kids):
-        for v, cnt in lists[j]:
+        for v, cnt in items[j]:
             m = v[i]
             total = cnt
             cons = []
@@ -190,7 +207,7 @@ def _decision_leaf(st: _State, r: int) -> None:
                     cons.append((c2, ("eq", v)))
                     continue
                 n2 = 0
-                for v2, c2n in lists[k2]:
+                for v2, c2n in items[k2]:
                     if v2[i] <= m:
                         n2 += c2n
                 total *= n2
@@ -198,7 +215,7 @@ def _decision_leaf(st: _State, r: int) -> None:
                     break
                 cons.append((c2, ("le", i, m)))
             if total:
-                out.append(_Local(v, ((node.infoset, onehots[j]),), tuple(cons), total))
+                out.append(_Local(v, ((node.infoset, _onehot(j, k)),), tuple(cons), total))
     st.locals[r] = out
 
 
@@ -336,9 +353,10 @@ def subgame_perfect(tree: Any, *, selection: str = "all", limit: int = 100,
             st.vecs[k] = {tuple(u if scale is None else u.numerator * (scale // u.denominator)
                                 for u in node.payoffs): 1}
     nodes = tree.nodes
+    every = tree.perfect_information  # then every inner node starts a subgame
     for r in reversed(roots):
         node = nodes[r]
-        leaf = all(c in is_root or nodes[c].kind == "terminal" for c in node.children)
+        leaf = every or all(c in is_root or nodes[c].kind == "terminal" for c in node.children)
         if leaf and node.kind == "decision":
             _decision_leaf(st, r)
         elif leaf:
@@ -346,9 +364,13 @@ def subgame_perfect(tree: Any, *, selection: str = "all", limit: int = 100,
         else:
             own, frontier = _own_part(tree, r, is_root)
             _general(st, r, own, frontier, selection, method)
-        vc: dict[tuple[Any, ...], int] = {}
-        for loc in st.locals[r]:
-            vc[loc.vec] = vc.get(loc.vec, 0) + loc.count
+        locs = st.locals[r]
+        if len(locs) == 1:
+            vc = {locs[0].vec: locs[0].count}
+        else:
+            vc = {}
+            for loc in locs:
+                vc[loc.vec] = vc.get(loc.vec, 0) + loc.count
         st.vecs[r] = vc
         if not vc:
             raise SolverError(f"subgame at node {tree.label(r)} has no equilibrium among "
