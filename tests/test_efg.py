@@ -101,7 +101,8 @@ def _gambit_equilibria(tree, path):
     return out
 
 
-SLOW = {"2_player_chance_nonterm_outcomes_and_missing_term_outcomes.efg"}  # = 2_player_chance
+# pygambit needs 20-30 s on each of these (a degenerate 9 x 8 strategic form, rational)
+SLOW = {"2_player_chance.efg", "2_player_chance_nonterm_outcomes_and_missing_term_outcomes.efg"}
 TWO_PLAYER = [p for p in READABLE if len(read_efg(p).players) == 2 and read_efg(p).perfect_recall
               and p.name not in SLOW]
 
