@@ -77,7 +77,7 @@ def _brute_force_pbe(tree):
                      for c in tree.nodes[0].children)
         resp = []
         ok = True
-        for j, m in enumerate(g.messages):
+        for j in range(len(g.messages)):
             h = tree.nodes[tree.nodes[tree.nodes[0].children[0]].children[j]].infoset
             a = beh[h].index(1) if beh[h] is not None else None
             resp.append(a)
@@ -144,7 +144,7 @@ def test_pbe_are_subgame_perfect_and_nash():
         for t, c in enumerate(tree.nodes[0].children):
             h = tree.nodes[c].infoset
             beh[h] = tuple(Fraction(int(m == e.messages[t])) for m in g.messages)
-        for j, m in enumerate(g.messages):
+        for j in range(len(g.messages)):
             rnode = tree.nodes[tree.nodes[tree.nodes[0].children[0]].children[j]]
             beh[rnode.infoset] = tuple(Fraction(int(a == e.responses[j]))
                                        for a in g.responses[j])

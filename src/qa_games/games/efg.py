@@ -224,10 +224,11 @@ def read_efg(path_or_text: str | Path) -> Any:
     """The game tree (:class:`qa_games.games.tree.Tree`) of a Gambit .efg file (a path)
     or text (starting with ``EFG``, or holding a newline or a brace).
 
-    >>> read_efg('EFG 2 R "" { "A" } "" p "" 1 1 "" { "x" "y" } 0 t "" 0')
-    Traceback (most recent call last):
-    ...
-    qa_games.errors.GameError: <efg text>: line 1: file ends where the node type (p, c or t) of the 2nd child of node 1 was expected
+    >>> try:
+    ...     read_efg('EFG 2 R "" { "A" } "" p "" 1 1 "" { "x" "y" } 0 t "" 0')
+    ... except GameError as exc:
+    ...     print(str(exc).replace("the node type (p, c or t) of ", ""))
+    <efg text>: line 1: file ends where the 2nd child of node 1 was expected
     """
     from qa_games.games.tree import CHANCE, DECISION, MAX_NODES, TERMINAL, Infoset, Node, Tree
 
@@ -273,7 +274,8 @@ def read_efg(path_or_text: str | Path) -> Any:
     zero = (Fraction(0),) * n
 
     def ordinal(k: int) -> str:
-        return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
+        suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+        return f"{k}{suffix}"
 
     def read_outcome(where: str, inherited: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
         num = t.count(f"the outcome number of {where}")
@@ -313,7 +315,7 @@ def read_efg(path_or_text: str | Path) -> Any:
 
     while True:
         if stack:
-            par, left = stack[-1][0], stack[-1][1]
+            par = stack[-1][0]
             k_child = len(children[par]) + 1
             what = f"the node type (p, c or t) of the {ordinal(k_child)} child of node {par + 1}"
         else:

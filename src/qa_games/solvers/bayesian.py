@@ -27,8 +27,12 @@ tests check against the tree.
 ...         "normal,wavering": {"stand,defend": [2, -1], "stand,abandon": [-2, 1],
 ...                             "yield,defend": [0, 0], "yield,abandon": [0, 0]}}},
 ...     where="doubt")
->>> [e.pure for e in bayesian_equilibria(m).equilibria if e.pure]
-[{'A|normal': 'stand', 'P|committed': 'defend', 'P|wavering': 'abandon'}, {'A|normal': 'yield', 'P|committed': 'abandon', 'P|wavering': 'defend'}, {'A|normal': 'yield', 'P|committed': 'abandon', 'P|wavering': 'abandon'}]
+>>> for e in bayesian_equilibria(m).equilibria:
+...     if e.pure:
+...         print(e.pure["A|normal"], e.pure["P|committed"], e.pure["P|wavering"])
+stand defend abandon
+yield abandon defend
+yield abandon abandon
 """
 
 from __future__ import annotations

@@ -26,8 +26,10 @@ fails the criterion.
 
 >>> from qa_games.solvers.signalling import beer_quiche, signalling_equilibria
 >>> sol = signalling_equilibria(beer_quiche())
->>> [(e.kind, e.messages, e.responses, e.intuitive) for e in sol.equilibria]
-[('pooling', ('beer', 'beer'), ('not', 'duel'), True), ('pooling', ('quiche', 'quiche'), ('duel', 'not'), False)]
+>>> for e in sol.equilibria:
+...     print(e.kind, e.messages, e.responses, e.intuitive)
+pooling ('beer', 'beer') ('not', 'duel') True
+pooling ('quiche', 'quiche') ('duel', 'not') False
 >>> str(sol.equilibria[1].beliefs[0].interval)   # mu(weak | beer) off the path
 '[0.5, 1]'
 

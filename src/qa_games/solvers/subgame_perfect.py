@@ -188,7 +188,7 @@ def _decision_leaf(st: _State, r: int) -> None:
             if v[i] != m:
                 continue
             total = cnt
-            for j2, (v2, c2n) in enumerate(single):
+            for j2, (_, c2n) in enumerate(single):
                 if j2 != j:
                     total *= c2n  # every other child pays the mover at most m
             cons = tuple((c, ("eq", v)) if j2 == j else (c, le) for j2, c in enumerate(kids))
@@ -197,7 +197,7 @@ def _decision_leaf(st: _State, r: int) -> None:
         return
     items = [list(d.items()) for d in lists]
     out = []
-    for j, c in enumerate(kids):
+    for j in range(k):
         for v, cnt in items[j]:
             m = v[i]
             total = cnt
