@@ -290,7 +290,7 @@ def read_efg(path_or_text: str | Path) -> Any:
         if t.is_string():
             oname = t.string("the outcome name")
             t.expect("{", f"the payoffs of outcome {num}")
-            pays = []
+            pays: list[Fraction] = []
             while not t.is_punct("}"):
                 if len(pays) >= n:
                     raise t.fail(f"{where}: outcome {num} has more than {n} payoffs "
@@ -403,11 +403,10 @@ def read_efg(path_or_text: str | Path) -> Any:
             stack.append([k, len(a_tuple)])
         if not stack:
             break
-    if t.peek() is not None:
-        tok = t.peek()
-        assert tok is not None
-        raise t.fail(f"unexpected {tok[1]!r} after the last node (the tree is complete: "
-                     f"{len(kinds)} nodes)", tok[2])
+    last = t.peek()
+    if last is not None:
+        raise t.fail(f"unexpected {last[1]!r} after the last node (the tree is complete: "
+                     f"{len(kinds)} nodes)", last[2])
     members: dict[int, list[int]] = {}
     for k, h in enumerate(iset_of):
         if h >= 0:

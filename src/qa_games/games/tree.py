@@ -770,6 +770,7 @@ def random_tree(n_nodes: int, players: Sequence[str] = ("1", "2"), *, seed: int 
         ch = tuple(kids[k])
         acts = tuple(f"a{j}" for j in range(len(ch)))
         if kind[k] == TERMINAL:
+            pays: tuple[Any, ...]
             if floats:
                 pays = tuple(lo + (hi - lo) * rng.random() for _ in players)
             else:

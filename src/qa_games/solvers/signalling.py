@@ -136,8 +136,8 @@ def as_signalling_game(tree: Any) -> SignallingGame:
         raise UnsupportedGameError("not a signalling game: every type has the same messages")
     receiver = -1
     responses = []
-    u_s = [[None] * len(messages) for _ in types]
-    u_r = [[None] * len(messages) for _ in types]
+    u_s: list[list[Any]] = [[None] * len(messages) for _ in types]
+    u_r: list[list[Any]] = [[None] * len(messages) for _ in types]
     for j, m in enumerate(messages):
         rnodes = [nodes[n.children[j]] for n in sender_nodes]
         if any(r.kind != "decision" for r in rnodes):
@@ -243,12 +243,12 @@ def signalling_equilibria(tree_or_game: Any) -> SignallingSolution:
         as_signalling_game(tree_or_game)
     k, n_m = len(g.types), len(g.messages)
     total = n_m ** k
-    for r in g.responses:
-        total *= len(r)
+    for opts in g.responses:
+        total *= len(opts)
     if total > MAX_PROFILES:
         raise UnsupportedGameError(f"{total} pure strategy profiles, more than "
                                    f"MAX_PROFILES={MAX_PROFILES}")
-    found = []
+    found: list[PerfectBayesianEquilibrium] = []
     for s in itertools.product(range(n_m), repeat=k):
         for r in itertools.product(*(range(len(x)) for x in g.responses)):
             pays = [g.u_s[t][s[t]][r[s[t]]] for t in range(k)]

@@ -112,9 +112,9 @@ class _Local(NamedTuple):
     (``("eq", v)``: pay ``v``; ``("le", i, m)``: pay player i at most m)."""
 
     vec: tuple[Any, ...]
-    assign: tuple[tuple[int, tuple[Any, ...]], ...]
+    assign: tuple[tuple[int, Any], ...]
     child: tuple[tuple[int, tuple[Any, ...]], ...]
-    count: int
+    n: int  # the number of SPE of the subgame played this way
 
 
 def _matches(vec: tuple[Any, ...], cons: tuple[Any, ...] | None) -> bool:
@@ -191,8 +191,8 @@ def _decision_leaf(st: _State, r: int) -> None:
             for j2, (_, c2n) in enumerate(single):
                 if j2 != j:
                     total *= c2n  # every other child pays the mover at most m
-            cons = tuple((c, ("eq", v)) if j2 == j else (c, le) for j2, c in enumerate(kids))
-            out.append(_Local(v, ((node.infoset, _onehot(j, k)),), cons, total))
+            fixed = tuple((c, ("eq", v)) if j2 == j else (c, le) for j2, c in enumerate(kids))
+            out.append(_Local(v, ((node.infoset, _onehot(j, k)),), fixed, total))
         st.locals[r] = out
         return
     items = [list(d.items()) for d in lists]
@@ -201,7 +201,7 @@ def _decision_leaf(st: _State, r: int) -> None:
         for v, cnt in items[j]:
             m = v[i]
             total = cnt
-            cons = []
+            cons: list[tuple[int, tuple[Any, ...]]] = []
             for k2, c2 in enumerate(kids):
                 if k2 == j:
                     cons.append((c2, ("eq", v)))
@@ -366,11 +366,11 @@ def subgame_perfect(tree: Any, *, selection: str = "all", limit: int = 100,
             _general(st, r, own, frontier, selection, method)
         locs = st.locals[r]
         if len(locs) == 1:
-            vc = {locs[0].vec: locs[0].count}
+            vc = {locs[0].vec: locs[0].n}
         else:
             vc = {}
             for loc in locs:
-                vc[loc.vec] = vc.get(loc.vec, 0) + loc.count
+                vc[loc.vec] = vc.get(loc.vec, 0) + loc.n
         st.vecs[r] = vc
         if not vc:
             raise SolverError(f"subgame at node {tree.label(r)} has no equilibrium among "
@@ -413,8 +413,7 @@ def _enumerate(st: _State, limit: int) -> list[SubgamePerfectEquilibrium]:
     tree = st.tree
     n_isets = len(tree.infosets)
     out: list[SubgamePerfectEquilibrium] = []
-    Cons = Any
-    stack: list[tuple[Cons, Cons, tuple[Any, ...] | None]] = [(((0, None), None), None, None)]
+    stack: list[tuple[Any, Any, tuple[Any, ...] | None]] = [(((0, None), None), None, None)]
     while stack and len(out) < limit:
         pending, assigned, vec = stack.pop()
         while pending is not None and tree.nodes[pending[0][0]].kind == "terminal":
