@@ -69,33 +69,68 @@ def _node_of_history(tree, history):
     return k
 
 
+def _gambit_plans(tree, g):
+    """For each player, pygambit's strategies as our plans ((infoset, action) pairs).
+
+    pygambit 16 names a strategy's action at each information set (``Strategy.action``);
+    17 exposes ``get_behavior`` keyed by histories. Both are mapped through the nodes:
+    our reader numbers them in file (pre)order, as pygambit does."""
+    out = []
+    if hasattr(g, "get_strategies"):  # pygambit 17
+        for pl in g.players:
+            row = []
+            for label in g.get_strategies(pl):
+                plan = []
+                for hist, action in g.get_behavior(pl, label).items():
+                    node = tree.nodes[_node_of_history(tree, hist)]
+                    plan.append((node.infoset, node.actions.index(str(action))))
+                row.append((label, pl, tuple(sorted(plan))))
+            out.append(row)
+        return out
+    gnodes = list(g.nodes)
+    for pl in g.players:
+        where = {}
+        for iset in pl.infosets:
+            first = list(iset.members)[0]
+            k = next(k for k, n in enumerate(gnodes) if n == first)
+            where[k] = iset
+        row = []
+        for strat in pl.strategies:
+            plan = []
+            for k, iset in where.items():
+                try:
+                    act = strat.action(iset)
+                except Exception:  # an information set the strategy does not reach
+                    act = None
+                if act is None:
+                    continue
+                j = next(j for j, a in enumerate(iset.actions) if a == act)
+                plan.append((tree.nodes[k].infoset, j))
+            row.append((strat, pl, tuple(sorted(plan))))
+        out.append(row)
+    return out
+
+
 def _gambit_equilibria(tree, path):
     """pygambit's enummixed equilibria, mapped onto our reduced form's plans."""
     g = gbt.read_efg(str(path))
     result = gbt.nash.enummixed_solve(g, rational=True)
     rf = reduced_form(tree)
-    players = list(g.players)
-    # gambit strategy label -> our plan index, via the actions it prescribes
     maps = []
-    for i, pl in enumerate(players):
+    for i, row in enumerate(_gambit_plans(tree, g)):
         ours = {plan: s for s, plan in enumerate(rf.plans[i])}
-        m = {}
-        for label in g.get_strategies(pl):
-            beh = g.get_behavior(pl, label)
-            plan = []
-            for hist, action in beh.items():
-                node = tree.nodes[_node_of_history(tree, hist)]
-                plan.append((node.infoset, node.actions.index(str(action))))
-            m[label] = ours[tuple(sorted(plan))]
-        assert sorted(m.values()) == list(range(len(rf.plans[i])))
+        # our plans list only the sets a plan reaches; so do pygambit's reduced strategies
+        m = [(key, pl, ours[plan]) for key, pl, plan in row]
+        assert sorted(s for _, _, s in m) == list(range(len(rf.plans[i])))
         maps.append(m)
     out = set()
     for eq in result.equilibria:
         prof = []
-        for i, pl in enumerate(players):
+        for i, m in enumerate(maps):
             vec = [Fraction(0)] * len(rf.plans[i])
-            for label, s in maps[i].items():
-                vec[s] = Fraction(str(eq[pl][label]))
+            for key, pl, s in m:
+                val = eq[pl][key] if hasattr(g, "get_strategies") else eq[key]
+                vec[s] = Fraction(str(val))
             prof.append(tuple(vec))
         out.add(tuple(prof))
     return out
@@ -125,7 +160,7 @@ def test_reduced_form_size_equals_pygambit():
             continue
         g = gbt.read_efg(str(path))
         rf = reduced_form(tree)
-        assert [len(p) for p in rf.plans] == [len(g.get_strategies(p)) for p in g.players]
+        assert [len(p) for p in rf.plans] == [len(row) for row in _gambit_plans(tree, g)]
 
 
 def test_absent_minded_file_is_refused_clearly():

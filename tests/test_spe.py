@@ -272,3 +272,15 @@ def test_large_perfect_information_tree_counts_without_recursion():
     assert sol.count > 3 and len(sol.equilibria) == 3
     for e in sol.equilibria:
         assert e.payoffs == _value(t, 0, tuple(b.index(1) for b in e.behaviour))
+
+
+def test_json_summaries():
+    import json
+
+    t = outside_option([[(3, 1), (0, 0)], [(0, 0), (1, 3)]])
+    d = json.loads(json.dumps(subgame_perfect(t).to_json_dict()))
+    assert d["count"] == "3" and len(d["equilibria"]) == 3
+    assert [i["name"] for i in d["infosets"]] == [i.name for i in t.infosets]
+    n = json.loads(json.dumps(tree_equilibria(t).to_json_dict()))
+    assert len(n["equilibria"]) == len(tree_equilibria(t).equilibria)
+    assert n["strategies"][0][0] == "out/*"

@@ -93,6 +93,25 @@ class TreeSolution:
     complete: bool
     note: str
 
+    def to_json_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: the reduced form's strategies, each equilibrium's mixed
+        strategies and behaviour strategies (numbers as strings)."""
+        from qa_games.solvers.subgame_perfect import infosets_json
+
+        def probs(xs: Any) -> Any:
+            return None if xs is None else [str(p) for p in xs]
+
+        return {
+            "players": list(self.tree.players),
+            "infosets": infosets_json(self.tree),
+            "strategies": [list(s) for s in self.reduced.game.strategies],
+            "complete": self.complete,
+            "equilibria": [{"mixed": [probs(s) for s in (e.mixed.exact or e.mixed.profile)],
+                            "behaviour": [probs(b) for b in e.behaviour],
+                            "payoffs": [str(u) for u in e.payoffs]} for e in self.equilibria],
+            "note": self.note,
+        }
+
 
 def _requirements(tree: Any) -> list[tuple[tuple[int, int], ...]]:
     """For each node, the ``(infoset, action)`` moves of the players on its path."""

@@ -52,6 +52,7 @@ __all__ = [
     "SubgamePerfectEquilibrium",
     "SPESolution",
     "subgame_perfect",
+    "infosets_json",
     "RULES",
     "MAX_COMBINATIONS",
 ]
@@ -104,6 +105,28 @@ class SPESolution:
 
     def __len__(self) -> int:
         return len(self.equilibria)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (numbers as strings, exact where the tree is)."""
+        return {
+            "players": list(self.tree.players),
+            "infosets": infosets_json(self.tree),
+            "selection": self.selection,
+            "count": str(self.count),
+            "complete": self.complete,
+            "truncated": self.truncated,
+            "equilibria": [{"behaviour": [None if b is None else [str(p) for p in b]
+                                          for b in e.behaviour],
+                            "payoffs": [str(u) for u in e.payoffs]}
+                           for e in self.equilibria],
+            "note": self.note,
+        }
+
+
+def infosets_json(tree: Any) -> list[dict[str, Any]]:
+    """Each information set's name, player and actions (for JSON output)."""
+    return [{"name": i.name, "player": tree.players[i.player], "actions": list(i.actions)}
+            for i in tree.infosets]
 
 
 class _Local(NamedTuple):
