@@ -253,3 +253,42 @@ def test_deep_tree_reads_without_recursion():
     t = read_efg(text)
     assert len(t.nodes) == 2 * depth + 1
     assert read_efg(write_efg(t)).nodes[depth].payoffs == (1, 1)
+
+
+def _play(tree, beh, i=None, plan=None):
+    """Expected payoffs when everyone follows ``beh``, except player ``i`` playing the
+    reduced ``plan`` ({infoset: action})."""
+    total = [Fraction(0)] * tree.n_players
+    stack = [(0, Fraction(1))]
+    while stack:
+        k, w = stack.pop()
+        node = tree.nodes[k]
+        if node.kind == "terminal":
+            for j, u in enumerate(node.payoffs):
+                total[j] += w * u
+        elif node.kind == "chance":
+            stack.extend((c, w * p) for c, p in zip(node.children, node.probs, strict=True)
+                         if p)
+        elif i is not None and node.player == i:
+            stack.append((node.children[plan[node.infoset]], w))
+        else:
+            b = beh[node.infoset]
+            assert b is not None, "a free information set was reached"
+            stack.extend((c, w * p) for c, p in zip(node.children, b, strict=True) if p)
+    return total
+
+
+@pytest.mark.parametrize("path", [p for p in READABLE if read_efg(p).perfect_recall],
+                         ids=lambda p: p.name)
+def test_spe_of_gambit_games_are_nash(path):
+    from qa_games.solvers.subgame_perfect import subgame_perfect
+
+    tree = read_efg(path)
+    sol = subgame_perfect(tree, limit=50)
+    assert sol.count >= 1 and sol.equilibria
+    rf = reduced_form(tree)
+    for e in sol.equilibria:
+        assert list(e.payoffs) == _play(tree, e.behaviour)
+        for i in range(tree.n_players):
+            for plan in rf.plans[i]:
+                assert _play(tree, e.behaviour, i, dict(plan))[i] <= e.payoffs[i]
