@@ -1,0 +1,302 @@
+"""The polynomial system of one support profile, solved exactly (kernel of
+:mod:`qa_games.solvers.nplayer`, whose docstring states the theory).
+
+Input: integer payoff arrays (one per player) and a support profile; output: every
+equilibrium with exactly that support (rational or algebraic, as plain data), or the
+verdict that the support's equations are positive-dimensional and what z3 found there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+
+from qa_games.errors import SolverError
+from qa_games.solvers._algebraic import RealAlgebraic, to_fraction, to_rational
+
+__all__ = ["RawRational", "RawAlgebraic", "SupportResult", "payoff", "solve_support", "T"]
+
+T = sympy.Symbol("t")
+_QQ = sympy.QQ
+Support = tuple[tuple[int, ...], ...]
+
+
+def payoff(arr: np.ndarray, i: int, own: int, coords: Sequence[Sequence[Any]],
+           supports: Sequence[Sequence[int]], zero: Any) -> Any:
+    """``u_i(own, x_-i) = sum_{s_-i} arr[own, s_-i] prod_k coords[k][s_k]`` over the
+    other players' ``supports`` (``coords`` entries of any ring: Fractions, floats,
+    sympy polynomials, z3 terms)."""
+    others = [k for k in range(len(supports)) if k != i]
+    total = zero
+    for prof in itertools.product(*(supports[k] for k in others)):
+        idx = list(prof)
+        idx.insert(i, own)
+        a = arr[tuple(idx)]
+        if a == 0:
+            continue
+        term = a
+        for k, s in zip(others, prof, strict=True):
+            term = term * coords[k][s]
+        total = total + term
+    return total
+
+
+@dataclass(frozen=True)
+class RawRational:
+    profile: tuple[tuple[Fraction, ...], ...]
+
+
+@dataclass(frozen=True)
+class RawAlgebraic:
+    polynomial: tuple[int, ...]
+    interval: tuple[Fraction, Fraction]
+    coordinates: tuple[tuple[tuple[Fraction, ...], ...], ...]
+    profile: tuple[tuple[float, ...], ...]
+    payoffs: tuple[float, ...]
+
+
+@dataclass
+class SupportResult:
+    """``status``: "empty" (no equilibrium with this support), "finite" (``solutions``),
+    "proved-empty" (positive-dimensional, z3: no equilibrium), "continuum" (z3 found
+    ``sample``), "undecided" (z3 timed out) or "unsolved" (no shape position)."""
+
+    status: str
+    solutions: list[RawRational | RawAlgebraic] = field(default_factory=list)
+    sample: tuple[tuple[float, ...], ...] | None = None
+    algebra: bool = False  # a Groebner basis was computed
+
+
+def _poly(expr: Any, gens: Sequence[sympy.Symbol]) -> sympy.Poly:
+    return sympy.Poly(expr, *gens, domain=_QQ)
+
+
+def _uni(coeffs_by_degree: dict[int, Any]) -> sympy.Poly:
+    top = max(coeffs_by_degree, default=0)
+    return sympy.Poly([coeffs_by_degree.get(d, 0) for d in range(top, -1, -1)] or [0], T,
+                      domain=_QQ)
+
+
+def _shape(polys: Sequence[sympy.Poly], n_gens: int
+           ) -> tuple[sympy.Poly, list[sympy.Poly]] | None:
+    """``(h(t), [r_1(t), ...])`` when the reduced lex basis is ``{x_j - r_j(t), h(t)}``
+    (t the last generator), else None."""
+    if len(polys) != n_gens:
+        return None
+    rs: list[sympy.Poly | None] = [None] * (n_gens - 1)
+    h = None
+    for p in polys:
+        terms = p.terms(order="lex")
+        lead, lc = terms[0]
+        if all(e == 0 for e in lead[:-1]):
+            if h is not None:
+                return None
+            h = _uni({m[-1]: c for m, c in terms})
+            continue
+        j = next(q for q, e in enumerate(lead) if e)
+        if lead[j] != 1 or any(lead[q] for q in range(n_gens) if q != j) or lc != 1:
+            return None
+        rest = terms[1:]
+        if any(any(m[:-1]) for m, _ in rest) or rs[j] is not None:
+            return None
+        rs[j] = _uni({m[-1]: -c for m, c in rest})
+    if h is None or any(r is None for r in rs):
+        return None
+    return h, [r for r in rs if r is not None]
+
+
+def _lex_shape(eqs: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol], rng: random.Random
+               ) -> tuple[sympy.Poly, list[sympy.Poly]] | None:
+    """A shape-position representation of the zero-dimensional ideal: every solution is
+    ``x_j = r_j(t)`` at a root ``t`` of ``h``, with ``t`` a coordinate or a random linear
+    form (``r_j`` for every generator)."""
+    exprs = [e.as_expr() for e in eqs]
+    g_lex = sympy.groebner(exprs, *gens, order="grevlex", domain=_QQ).fglm("lex")
+    got = _shape(g_lex.polys, len(gens))
+    if got is not None:
+        h, rs = got
+        return h, [*rs, sympy.Poly(T, T, domain=_QQ)]
+    tvar = sympy.Dummy("t")
+    for _ in range(4):
+        form = sum(rng.randint(1, 12) * g for g in gens)
+        g_lex = sympy.groebner([*exprs, tvar - form], *gens, tvar, order="grevlex",
+                               domain=_QQ).fglm("lex")
+        got = _shape(g_lex.polys, len(gens) + 1)
+        if got is not None:
+            return got
+    return None
+
+
+def _radical(eqs: list[sympy.Poly], gens: Sequence[sympy.Symbol]) -> list[sympy.Poly]:
+    """Seidenberg's lemma: adding the square-free part of each variable's eliminant makes
+    a zero-dimensional ideal radical."""
+    exprs = [e.as_expr() for e in eqs]
+    extra = []
+    for j, g in enumerate(gens):
+        order = [*gens[:j], *gens[j + 1:], g]
+        basis = sympy.groebner(exprs, *order, order="grevlex", domain=_QQ).fglm("lex")
+        last = basis.exprs[-1]
+        extra.append(_poly(sympy.sqf_part(sympy.Poly(last, g, domain=_QQ)).as_expr(), gens))
+    return [*eqs, *extra]
+
+
+def _z3_check(pay: Sequence[np.ndarray], sp: Support, timeout_ms: int) -> SupportResult:
+    import z3
+
+    x = [[z3.Real(f"x{i}_{s}") if s in sup else z3.RealVal(0) for s in range(arr.shape[i])]
+         for i, (sup, arr) in enumerate(zip(sp, pay, strict=True))]
+    solver = z3.SolverFor("QF_NRA")
+    solver.set(timeout=timeout_ms)
+    zero = z3.RealVal(0)
+    for i, sup in enumerate(sp):
+        solver.add(z3.Sum([x[i][s] for s in sup]) == 1)
+        solver.add(*[x[i][s] > 0 for s in sup])
+        u = [payoff(pay[i], i, k, x, sp, zero) for k in range(pay[i].shape[i])]
+        ref = u[sup[0]]
+        for k in range(pay[i].shape[i]):
+            solver.add(u[k] == ref if k in sup else u[k] <= ref)
+    verdict = solver.check()
+    if verdict == z3.unsat:
+        return SupportResult("proved-empty")
+    if verdict != z3.sat:
+        return SupportResult("undecided")
+    model = solver.model()
+
+    def num(v: Any) -> float:
+        val = model.eval(v, model_completion=True)
+        if z3.is_algebraic_value(val):
+            val = val.approx(20)
+        return float(Fraction(val.as_fraction()))
+
+    return SupportResult("continuum", sample=tuple(tuple(num(v) for v in s) for s in x))
+
+
+def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
+                  rng: random.Random) -> SupportResult:
+    """Every equilibrium whose support is exactly ``sp`` (see the module docstring)."""
+    n = len(sp)
+    shape = tuple(a.shape[i] for i, a in enumerate(pay))
+    names = [(i, s) for i, sup in enumerate(sp) for s in sup[:-1]]
+    if not names:  # a pure profile
+        prof = tuple(tuple(Fraction(int(k == sup[0])) for k in range(m))
+                     for sup, m in zip(sp, shape, strict=True))
+        return SupportResult("finite", _check_rational(pay, sp, prof))
+    gens = [sympy.Symbol(f"x{i}_{s}") for i, s in names]
+    index = {name: g for name, g in zip(names, gens, strict=True)}
+    coords = []
+    for i, sup in enumerate(sp):
+        row = [_poly(0, gens) for _ in range(shape[i])]
+        for s in sup[:-1]:
+            row[s] = _poly(index[i, s], gens)
+        row[sup[-1]] = _poly(1 - sum(index[i, s] for s in sup[:-1]), gens)
+        coords.append(row)
+    zero = _poly(0, gens)
+    eqs = []
+    for i, sup in enumerate(sp):
+        if len(sup) < 2:
+            continue
+        u0 = payoff(pay[i], i, sup[0], coords, sp, zero)
+        for s in sup[1:]:
+            e = payoff(pay[i], i, s, coords, sp, zero) - u0
+            if e.is_zero:
+                continue
+            if e.is_ground:
+                return SupportResult("empty")
+            eqs.append(e)
+    if not eqs:
+        return _z3_check(pay, sp, z3_timeout_ms)
+    basis = sympy.groebner([e.as_expr() for e in eqs], *gens, order="grevlex", domain=_QQ)
+    if basis.exprs == [1]:
+        return SupportResult("empty", algebra=True)
+    if not basis.is_zero_dimensional:
+        res = _z3_check(pay, sp, z3_timeout_ms)
+        res.algebra = True
+        return res
+    got = _lex_shape(eqs, gens, rng)
+    if got is None:
+        got = _lex_shape(_radical(eqs, gens), gens, rng)
+    if got is None:
+        return SupportResult("unsolved", algebra=True)
+    h, rs = got
+    by_gen = dict(zip(names, rs, strict=True))
+    one = sympy.Poly(1, T, domain=_QQ)
+    tzero = sympy.Poly(0, T, domain=_QQ)
+    ucoords = []
+    for i, sup in enumerate(sp):
+        row = [tzero] * shape[i]
+        for s in sup[:-1]:
+            row[s] = by_gen[i, s]
+        row[sup[-1]] = one - sum((by_gen[i, s] for s in sup[:-1]), tzero)
+        ucoords.append(row)
+    out: list[RawRational | RawAlgebraic] = []
+    for f, _mult in sympy.Poly(h, T, domain=_QQ).factor_list()[1]:
+        if f.degree() == 1:
+            c1, c0 = (to_fraction(c) for c in f.all_coeffs())
+            t0 = -c0 / c1
+            prof = tuple(tuple(_at(c, t0) for c in row) for row in ucoords)
+            out.extend(_check_rational(pay, sp, prof))
+        else:
+            for (a, b), _m in f.intervals():
+                got_alg = _check_algebraic(pay, sp, f, Fraction(to_fraction(a)),
+                                           Fraction(to_fraction(b)), ucoords)
+                if got_alg is not None:
+                    out.append(got_alg)
+    return SupportResult("finite", out, algebra=True)
+
+
+def _at(g: sympy.Poly, x: Fraction) -> Fraction:
+    acc = Fraction(0)
+    for c in g.all_coeffs():
+        acc = acc * x + to_fraction(c)
+    return acc
+
+
+def _check_rational(pay: Sequence[np.ndarray], sp: Support,
+                    prof: tuple[tuple[Fraction, ...], ...]) -> list[RawRational]:
+    if any(prof[i][s] <= 0 for i, sup in enumerate(sp) for s in sup):
+        return []
+    full = [tuple(range(len(s))) for s in prof]
+    for i, arr in enumerate(pay):
+        u = [payoff(arr, i, k, prof, full, Fraction(0)) for k in range(len(prof[i]))]
+        ref = u[sp[i][0]]
+        if any(u[s] != ref for s in sp[i]):
+            raise SolverError(f"support {sp}: the exact solution {prof} is not indifferent")
+        if max(u) > ref:
+            return []
+    return [RawRational(prof)]
+
+
+def _check_algebraic(pay: Sequence[np.ndarray], sp: Support, f: sympy.Poly, lo: Fraction,
+                     hi: Fraction, ucoords: list[list[sympy.Poly]]) -> RawAlgebraic | None:
+    alpha = RealAlgebraic(f, lo, hi)
+    coords = [[alpha.reduce(c) for c in row] for row in ucoords]
+    # cheap float screen first, exact signs decide
+    if any(alpha.sign(coords[i][s]) <= 0 for i, sup in enumerate(sp) for s in sup):
+        return None
+    tzero = sympy.Poly(0, T, domain=_QQ)
+    values = []
+    for i, arr in enumerate(pay):
+        u = [alpha.reduce(payoff(arr, i, k, coords, sp, tzero)) for k in range(arr.shape[i])]
+        ref = u[sp[i][0]]
+        if any(not (u[s] - ref).is_zero for s in sp[i]):
+            raise SolverError(f"support {sp}: an algebraic solution is not indifferent")
+        if any(alpha.sign(u[k] - ref) > 0 for k in range(arr.shape[i]) if k not in sp[i]):
+            return None
+        values.append(ref)
+    _, fz = f.clear_denoms(convert=True)
+    fz = fz.primitive()[1]
+    if fz.LC() < 0:
+        fz = -fz
+    return RawAlgebraic(
+        tuple(int(c) for c in fz.all_coeffs()), (alpha.lo, alpha.hi),
+        tuple(tuple(tuple(to_fraction(c) for c in p.all_coeffs()) if not p.is_zero else ()
+                    for p in row) for row in coords),
+        tuple(tuple(alpha.value(p) if not p.is_zero else 0.0 for p in row) for row in coords),
+        tuple(alpha.value(v) for v in values))
