@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
+from mpmath import iv
 import sympy
 
 from qa_games.errors import SolverError
@@ -91,14 +93,40 @@ class RealAlgebraic:
     def reduce(self, g: sympy.Poly) -> sympy.Poly:
         return g.rem(self.poly)
 
+    def enclosure(self, g: sympy.Poly, prec: int) -> Any:
+        """A rigorous interval containing ``g(alpha)``: ``g`` evaluated by Horner in
+        outward-rounded interval arithmetic (mpmath.iv) over the isolating interval."""
+        old = iv.prec
+        iv.prec = prec
+        try:
+            lo = iv.mpf(self.lo.numerator) / self.lo.denominator
+            hi = iv.mpf(self.hi.numerator) / self.hi.denominator
+            x = iv.mpf([lo.a, hi.b])
+            acc = iv.mpf(0)
+            for c in g.all_coeffs():
+                c = sympy.Rational(c)
+                acc = acc * x + iv.mpf(int(c.p)) / int(c.q)
+            return acc
+        finally:
+            iv.prec = old
+
     def sign(self, g: sympy.Poly) -> int:
-        """The exact sign (-1, 0, 1) of ``g(alpha)``."""
+        """The exact sign (-1, 0, 1) of ``g(alpha)``: 0 iff ``g`` reduces to 0 modulo the
+        minimal polynomial; otherwise the first interval enclosure (of a shrinking
+        isolating interval) that excludes 0, or Sturm counts as a last resort."""
         g = self.reduce(g)
         if g.is_zero:
             return 0
         if self.poly.degree() == 1:
             v = _eval(g, self.lo)
             return (v > 0) - (v < 0)
+        for bits in (53, 106, 212, 424):
+            self.refine(Fraction(1, 2 ** (bits // 2)) * max(1, abs(self.lo)))
+            box = self.enclosure(g, bits + 20)
+            if box.a > 0:
+                return 1
+            if box.b < 0:
+                return -1
         for _ in range(10_000):
             v_lo, v_hi = _eval(g, self.lo), _eval(g, self.hi)
             if v_lo != 0 and v_hi != 0 and (v_lo > 0) == (v_hi > 0) and \

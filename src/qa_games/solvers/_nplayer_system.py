@@ -9,14 +9,19 @@ verdict that the support's equations are positive-dimensional and what z3 found 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
 import sympy
+from sympy.polys.fglmtools import matrix_fglm
+from sympy.polys.orderings import grevlex, lex
+from sympy.polys.rings import ring
 
 from qa_games.errors import SolverError
 from qa_games.solvers._algebraic import RealAlgebraic, to_fraction, to_rational
@@ -93,7 +98,7 @@ def _shape(polys: Sequence[sympy.Poly], n_gens: int
     rs: list[sympy.Poly | None] = [None] * (n_gens - 1)
     h = None
     for p in polys:
-        terms = p.terms(order="lex")
+        terms = p.terms(lex)
         lead, lc = terms[0]
         if all(e == 0 for e in lead[:-1]):
             if h is not None:
@@ -112,23 +117,62 @@ def _shape(polys: Sequence[sympy.Poly], n_gens: int
     return h, [r for r in rs if r is not None]
 
 
-def _lex_shape(eqs: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol], rng: random.Random
-               ) -> tuple[sympy.Poly, list[sympy.Poly]] | None:
+class _Basis:
+    """The reduced grevlex Groebner basis of an ideal, computed by python-flint's
+    Buchberger (FLINT, in C) over the integers, then held as sympy ring elements."""
+
+    def __init__(self, polys: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol]) -> None:
+        names = tuple(str(g) for g in gens)
+        self.ring = ring(names, _QQ, grevlex)[0]
+        ctx = flint.fmpz_mpoly_ctx.get(names, "degrevlex")
+        ints = []
+        for p in polys:
+            den = 1
+            for c in p.coeffs():
+                den = den * int(sympy.Rational(c).q) // math.gcd(den, int(sympy.Rational(c).q))
+            ints.append(ctx.from_dict({m: int(sympy.Rational(c) * den) for m, c in p.terms()}))
+        vec = flint.fmpz_mpoly_vec(ints, ctx).buchberger_naive().autoreduction()
+        self.basis = [self.ring.from_dict({m: _QQ(int(c)) for m, c in q.to_dict().items()})
+                      .monic() for q in vec if not q.is_zero()]
+        self.n = len(names)
+
+    @property
+    def is_one(self) -> bool:
+        return any(p.is_ground for p in self.basis)
+
+    @property
+    def is_zero_dimensional(self) -> bool:
+        """Every variable has a pure power among the leading monomials."""
+        leads = [p.LM for p in self.basis]
+        return all(any(m[j] > 0 and sum(m) == m[j] for m in leads) for j in range(self.n))
+
+    def lex(self) -> list[Any]:
+        """The reduced lex basis (FGLM; Faugere, Gianni, Lazard & Mora 1993)."""
+        return [p.set_ring(self.ring.clone(order=lex)) if hasattr(p, "set_ring") else p
+                for p in matrix_fglm(self.basis, self.ring, lex)]
+
+
+def _groebner(polys: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol]) -> _Basis:
+    return _Basis(polys, gens)
+
+
+def _lex_shape(eqs: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol], rng: random.Random,
+               basis: Any = None) -> tuple[sympy.Poly, list[sympy.Poly]] | None:
     """A shape-position representation of the zero-dimensional ideal: every solution is
     ``x_j = r_j(t)`` at a root ``t`` of ``h``, with ``t`` a coordinate or a random linear
-    form (``r_j`` for every generator)."""
-    exprs = [e.as_expr() for e in eqs]
-    g_lex = sympy.groebner(exprs, *gens, order="grevlex", domain=_QQ).fglm("lex")
-    got = _shape(g_lex.polys, len(gens))
+    form (``r_j`` for every generator). ``basis``: the ideal's grevlex basis if known."""
+    g_lex = (basis if basis is not None else _groebner(eqs, gens)).lex()
+    got = _shape(g_lex, len(gens))
     if got is not None:
         h, rs = got
         return h, [*rs, sympy.Poly(T, T, domain=_QQ)]
-    tvar = sympy.Dummy("t")
+    tvar = sympy.Symbol("t_sep")
+    ext = [*gens, tvar]
     for _ in range(4):
         form = sum(rng.randint(1, 12) * g for g in gens)
-        g_lex = sympy.groebner([*exprs, tvar - form], *gens, tvar, order="grevlex",
-                               domain=_QQ).fglm("lex")
-        got = _shape(g_lex.polys, len(gens) + 1)
+        g_lex = _groebner([*(sympy.Poly(e.as_expr(), *ext, domain=_QQ) for e in eqs),
+                           sympy.Poly(tvar - form, *ext, domain=_QQ)], ext).lex()
+        got = _shape(g_lex, len(gens) + 1)
         if got is not None:
             return got
     return None
@@ -137,12 +181,12 @@ def _lex_shape(eqs: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol], rng: ran
 def _radical(eqs: list[sympy.Poly], gens: Sequence[sympy.Symbol]) -> list[sympy.Poly]:
     """Seidenberg's lemma: adding the square-free part of each variable's eliminant makes
     a zero-dimensional ideal radical."""
-    exprs = [e.as_expr() for e in eqs]
     extra = []
     for j, g in enumerate(gens):
         order = [*gens[:j], *gens[j + 1:], g]
-        basis = sympy.groebner(exprs, *order, order="grevlex", domain=_QQ).fglm("lex")
-        last = basis.exprs[-1]
+        basis = _groebner([sympy.Poly(e.as_expr(), *order, domain=_QQ) for e in eqs],
+                          order).lex()
+        last = sympy.Poly(basis[-1].as_expr(), *order, domain=_QQ).as_expr()
         extra.append(_poly(sympy.sqf_part(sympy.Poly(last, g, domain=_QQ)).as_expr(), gens))
     return [*eqs, *extra]
 
@@ -212,14 +256,16 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
             eqs.append(e)
     if not eqs:
         return _z3_check(pay, sp, z3_timeout_ms)
-    basis = sympy.groebner([e.as_expr() for e in eqs], *gens, order="grevlex", domain=_QQ)
-    if basis.exprs == [1]:
+    if all(e.total_degree() <= 1 for e in eqs):
+        return _linear(pay, sp, eqs, gens, names, shape, z3_timeout_ms)
+    basis = _groebner(eqs, gens)
+    if basis.is_one:
         return SupportResult("empty", algebra=True)
     if not basis.is_zero_dimensional:
         res = _z3_check(pay, sp, z3_timeout_ms)
         res.algebra = True
         return res
-    got = _lex_shape(eqs, gens, rng)
+    got = _lex_shape(eqs, gens, rng, basis)
     if got is None:
         got = _lex_shape(_radical(eqs, gens), gens, rng)
     if got is None:
@@ -249,6 +295,54 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
                 if got_alg is not None:
                     out.append(got_alg)
     return SupportResult("finite", out, algebra=True)
+
+
+def _linear(pay: Sequence[np.ndarray], sp: Support, eqs: Sequence[sympy.Poly],
+            gens: Sequence[sympy.Symbol], names: Sequence[tuple[int, int]],
+            shape: tuple[int, ...], z3_timeout_ms: int) -> SupportResult:
+    """Linear equations: exact Gauss-Jordan elimination in Fractions."""
+    k = len(gens)
+    rows = []
+    for e in eqs:
+        row = [Fraction(0)] * (k + 1)
+        for m, c in e.terms():
+            j = next((q for q, d in enumerate(m) if d), None)
+            if j is None:
+                row[k] = -to_fraction(c)
+            else:
+                row[j] = to_fraction(c)
+        rows.append(row)
+    rank, col, piv = 0, 0, []
+    while rank < len(rows) and col < k:
+        p = next((r for r in range(rank, len(rows)) if rows[r][col] != 0), None)
+        if p is None:
+            col += 1
+            continue
+        rows[rank], rows[p] = rows[p], rows[rank]
+        lead = rows[rank][col]
+        rows[rank] = [v / lead for v in rows[rank]]
+        for r in range(len(rows)):
+            if r != rank and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank], strict=True)]
+        piv.append(col)
+        rank += 1
+        col += 1
+    if any(all(v == 0 for v in row[:k]) and row[k] != 0 for row in rows):
+        return SupportResult("empty", algebra=True)
+    if rank < k:
+        res = _z3_check(pay, sp, z3_timeout_ms)
+        res.algebra = True
+        return res
+    value = {names[c]: rows[r][k] for r, c in enumerate(piv)}
+    prof = []
+    for i, sup in enumerate(sp):
+        row = [Fraction(0)] * shape[i]
+        for s in sup[:-1]:
+            row[s] = value[i, s]
+        row[sup[-1]] = 1 - sum((value[i, s] for s in sup[:-1]), Fraction(0))
+        prof.append(tuple(row))
+    return SupportResult("finite", _check_rational(pay, sp, tuple(prof)), algebra=True)
 
 
 def _at(g: sympy.Poly, x: Fraction) -> Fraction:
