@@ -27,8 +27,8 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
-from mpmath import iv
 import sympy
+from mpmath import iv
 
 from qa_games.errors import SolverError
 

@@ -24,7 +24,7 @@ from sympy.polys.orderings import grevlex, lex
 from sympy.polys.rings import ring
 
 from qa_games.errors import SolverError
-from qa_games.solvers._algebraic import RealAlgebraic, to_fraction, to_rational
+from qa_games.solvers._algebraic import RealAlgebraic, to_fraction
 
 __all__ = ["RawRational", "RawAlgebraic", "SupportResult", "payoff", "solve_support", "T"]
 
@@ -225,7 +225,6 @@ def _z3_check(pay: Sequence[np.ndarray], sp: Support, timeout_ms: int) -> Suppor
 def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
                   rng: random.Random) -> SupportResult:
     """Every equilibrium whose support is exactly ``sp`` (see the module docstring)."""
-    n = len(sp)
     shape = tuple(a.shape[i] for i, a in enumerate(pay))
     names = [(i, s) for i, sup in enumerate(sp) for s in sup[:-1]]
     if not names:  # a pure profile

@@ -37,8 +37,8 @@ finitely many, hence isolated, and ``complete`` is True.
 
 >>> from qa_games import Game
 >>> import numpy as np
->>> g = Game.from_arrays(*(np.array(a).reshape(2, 2, 2) for a in (
-...     [9, 0, 0, 3, 0, 9, 3, 0], [8, 0, 0, 4, 0, 8, 4, 0], [12, 0, 0, 6, 0, 2, 6, 0])))
+>>> g = Game.from_arrays(*(np.array(a).reshape(2, 2, 2, order="F") for a in (  # Gambit's 2x2x2
+...     [9, 0, 0, 9, 0, 3, 3, 0], [8, 0, 0, 8, 0, 4, 4, 0], [12, 0, 0, 2, 0, 6, 6, 0])))
 >>> sol = solve_nplayer(g)
 >>> len(sol.equilibria), sol.complete
 (9, True)
@@ -61,10 +61,9 @@ import sympy
 
 from qa_games import Equilibrium, Game, Solution
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
-
 from qa_games.solvers._algebraic import RealAlgebraic, to_rational
-from qa_games.solvers._nplayer_system import T as _T
 from qa_games.solvers._nplayer_system import RawAlgebraic, RawRational, payoff, solve_support
+from qa_games.solvers._nplayer_system import T as _T
 
 __all__ = [
     "AlgebraicEquilibrium",
@@ -254,10 +253,12 @@ def solve_nplayer(game: Game, *, tol: float = 1e-9,
 
     >>> from qa_games import Game
     >>> import numpy as np
-    >>> mp = np.array([[[1, 0], [0, 1]], [[0, 1], [1, 0]]])   # 3-player matching pennies
-    >>> sol = solve_nplayer(Game.from_arrays(mp, 1 - mp, mp.transpose(2, 0, 1)))
-    >>> [eq.exact for eq in sol.equilibria], sol.complete
-    ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], True)
+    >>> u = np.zeros((2, 2, 2), dtype=int)
+    >>> u1, u2, u3 = u.copy(), u.copy(), u.copy()
+    >>> u1[0], u2[:, 0], u3[:, :, 1] = 1, 1, 1      # each player has a dominant strategy
+    >>> sol = solve_nplayer(Game.from_arrays(u1, u2, u3))
+    >>> [eq.pure_profile for eq in sol.equilibria], sol.complete, sol.degenerate
+    ([(0, 0, 1)], True, False)
     """
     if not isinstance(game, Game):
         raise GameError(f"game={game!r} must be a qa_games Game (use SymbolicGame.at())")
