@@ -50,7 +50,7 @@ def hand_equilibria(values: dict[str, F]) -> set:
              "C": (r["A"] + r["B"] - r["C"]) / 2}
         if all(0 < p[s] < 1 for s in "ABC"):
             out.add(tuple((p[s], 1 - p[s]) for s in "ABC"))
-        for k, third in enumerate("ABC"):  # the others mix, `third` plays pure
+        for third in "ABC":  # the others mix, `third` plays pure
             i, j = (s for s in "ABC" if s != third)
             for pure in (0, 1):
                 pi, pj = r[j] - pure, r[i] - pure

@@ -9,7 +9,6 @@ verdict that the support's equations are positive-dimensional and what z3 found 
 from __future__ import annotations
 
 import itertools
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,10 +78,6 @@ class SupportResult:
     algebra: bool = False  # a Groebner basis was computed
 
 
-def _poly(expr: Any, gens: Sequence[sympy.Symbol]) -> sympy.Poly:
-    return sympy.Poly(expr, *gens, domain=_QQ)
-
-
 def _uni(coeffs_by_degree: dict[int, Any]) -> sympy.Poly:
     top = max(coeffs_by_degree, default=0)
     return sympy.Poly([coeffs_by_degree.get(d, 0) for d in range(top, -1, -1)] or [0], T,
@@ -119,19 +114,13 @@ def _shape(polys: Sequence[sympy.Poly], n_gens: int
 
 class _Basis:
     """The reduced grevlex Groebner basis of an ideal, computed by python-flint's
-    Buchberger (FLINT, in C) over the integers, then held as sympy ring elements."""
+    Buchberger (FLINT, in C) over the integers, then held as sympy ring elements (for
+    FGLM)."""
 
-    def __init__(self, polys: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol]) -> None:
-        names = tuple(str(g) for g in gens)
-        self.ring = ring(names, _QQ, grevlex)[0]
-        ctx = flint.fmpz_mpoly_ctx.get(names, "degrevlex")
-        ints = []
-        for p in polys:
-            den = 1
-            for c in p.coeffs():
-                den = den * int(sympy.Rational(c).q) // math.gcd(den, int(sympy.Rational(c).q))
-            ints.append(ctx.from_dict({m: int(sympy.Rational(c) * den) for m, c in p.terms()}))
-        vec = flint.fmpz_mpoly_vec(ints, ctx).buchberger_naive().autoreduction()
+    def __init__(self, polys: Sequence[Any], names: Sequence[str]) -> None:
+        self.ring = ring(tuple(names), _QQ, grevlex)[0]
+        ctx = _ctx(names)
+        vec = flint.fmpz_mpoly_vec(list(polys), ctx).buchberger_naive().autoreduction()
         self.basis = [self.ring.from_dict({m: _QQ(int(c)) for m, c in q.to_dict().items()})
                       .monic() for q in vec if not q.is_zero()]
         self.n = len(names)
@@ -148,46 +137,66 @@ class _Basis:
 
     def lex(self) -> list[Any]:
         """The reduced lex basis (FGLM; Faugere, Gianni, Lazard & Mora 1993)."""
-        return [p.set_ring(self.ring.clone(order=lex)) if hasattr(p, "set_ring") else p
-                for p in matrix_fglm(self.basis, self.ring, lex)]
+        return list(matrix_fglm(self.basis, self.ring, lex))
 
 
-def _groebner(polys: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol]) -> _Basis:
-    return _Basis(polys, gens)
+def _ctx(names: Sequence[str]) -> Any:
+    return flint.fmpz_mpoly_ctx.get(tuple(names), "degrevlex")
 
 
-def _lex_shape(eqs: Sequence[sympy.Poly], gens: Sequence[sympy.Symbol], rng: random.Random,
+def _move(p: Any, names: Sequence[str], perm: Sequence[int]) -> Any:
+    """``p`` in the context of ``names``, variable ``q`` of ``p`` becoming ``perm[q]``
+    (positions beyond p's variables are 0)."""
+    out = {}
+    for m, c in p.to_dict().items():
+        new = [0] * len(names)
+        for q, d in enumerate(m):
+            new[perm[q]] = d
+        out[tuple(new)] = c
+    return _ctx(names).from_dict(out)
+
+
+def _lex_shape(eqs: Sequence[Any], names: Sequence[str], rng: random.Random,
                basis: Any = None) -> tuple[sympy.Poly, list[sympy.Poly]] | None:
     """A shape-position representation of the zero-dimensional ideal: every solution is
     ``x_j = r_j(t)`` at a root ``t`` of ``h``, with ``t`` a coordinate or a random linear
     form (``r_j`` for every generator). ``basis``: the ideal's grevlex basis if known."""
-    g_lex = (basis if basis is not None else _groebner(eqs, gens)).lex()
-    got = _shape(g_lex, len(gens))
+    k = len(names)
+    g_lex = (basis if basis is not None else _Basis(eqs, names)).lex()
+    got = _shape(g_lex, k)
     if got is not None:
         h, rs = got
         return h, [*rs, sympy.Poly(T, T, domain=_QQ)]
-    tvar = sympy.Symbol("t_sep")
-    ext = [*gens, tvar]
+    ext = [*names, "t_sep"]
+    moved = [_move(e, ext, range(k)) for e in eqs]
+    xs = _ctx(ext).gens()
     for _ in range(4):
-        form = sum(rng.randint(1, 12) * g for g in gens)
-        g_lex = _groebner([*(sympy.Poly(e.as_expr(), *ext, domain=_QQ) for e in eqs),
-                           sympy.Poly(tvar - form, *ext, domain=_QQ)], ext).lex()
-        got = _shape(g_lex, len(gens) + 1)
+        form = sum((rng.randint(1, 12) * x for x in xs[:-1]), _ctx(ext).from_dict({}))
+        got = _shape(_Basis([*moved, xs[-1] - form], ext).lex(), k + 1)
         if got is not None:
             return got
     return None
 
 
-def _radical(eqs: list[sympy.Poly], gens: Sequence[sympy.Symbol]) -> list[sympy.Poly]:
+def _radical(eqs: list[Any], names: Sequence[str]) -> list[Any]:
     """Seidenberg's lemma: adding the square-free part of each variable's eliminant makes
     a zero-dimensional ideal radical."""
+    k = len(names)
     extra = []
-    for j, g in enumerate(gens):
-        order = [*gens[:j], *gens[j + 1:], g]
-        basis = _groebner([sympy.Poly(e.as_expr(), *order, domain=_QQ) for e in eqs],
-                          order).lex()
-        last = sympy.Poly(basis[-1].as_expr(), *order, domain=_QQ).as_expr()
-        extra.append(_poly(sympy.sqf_part(sympy.Poly(last, g, domain=_QQ)).as_expr(), gens))
+    for j in range(k):
+        order = [*range(j), *range(j + 1, k), j]           # variable j last
+        perm = [order.index(q) for q in range(k)]          # old position -> new position
+        basis = _Basis([_move(e, [names[q] for q in order], perm) for e in eqs],
+                       [names[q] for q in order]).lex()
+        last = _uni({m[-1]: c for m, c in basis[-1].terms()})
+        sqf = sympy.Poly(sympy.sqf_part(last), T, domain=_QQ)
+        _, zz = sqf.clear_denoms(convert=True)
+        exps = [0] * k
+        terms = {}
+        for (d,), c in zz.terms():
+            exps[j] = d
+            terms[tuple(exps)] = int(c)
+        extra.append(_ctx(names).from_dict(terms))
     return [*eqs, *extra]
 
 
@@ -231,16 +240,17 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
         prof = tuple(tuple(Fraction(int(k == sup[0])) for k in range(m))
                      for sup, m in zip(sp, shape, strict=True))
         return SupportResult("finite", _check_rational(pay, sp, prof))
-    gens = [sympy.Symbol(f"x{i}_{s}") for i, s in names]
-    index = {name: g for name, g in zip(names, gens, strict=True)}
+    vnames = [f"x{i}_{s}" for i, s in names]
+    ctx = _ctx(vnames)
+    index = dict(zip(names, ctx.gens(), strict=True))
+    zero = ctx.from_dict({})
     coords = []
     for i, sup in enumerate(sp):
-        row = [_poly(0, gens) for _ in range(shape[i])]
+        row = [zero] * shape[i]
         for s in sup[:-1]:
-            row[s] = _poly(index[i, s], gens)
-        row[sup[-1]] = _poly(1 - sum(index[i, s] for s in sup[:-1]), gens)
+            row[s] = index[i, s]
+        row[sup[-1]] = 1 - sum((index[i, s] for s in sup[:-1]), zero)
         coords.append(row)
-    zero = _poly(0, gens)
     eqs = []
     for i, sup in enumerate(sp):
         if len(sup) < 2:
@@ -248,25 +258,25 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
         u0 = payoff(pay[i], i, sup[0], coords, sp, zero)
         for s in sup[1:]:
             e = payoff(pay[i], i, s, coords, sp, zero) - u0
-            if e.is_zero:
+            if e.is_zero():
                 continue
-            if e.is_ground:
+            if e.is_constant():
                 return SupportResult("empty")
             eqs.append(e)
     if not eqs:
         return _z3_check(pay, sp, z3_timeout_ms)
-    if all(e.total_degree() <= 1 for e in eqs):
-        return _linear(pay, sp, eqs, gens, names, shape, z3_timeout_ms)
-    basis = _groebner(eqs, gens)
+    if all(int(e.total_degree()) <= 1 for e in eqs):
+        return _linear(pay, sp, eqs, names, shape, z3_timeout_ms)
+    basis = _Basis(eqs, vnames)
     if basis.is_one:
         return SupportResult("empty", algebra=True)
     if not basis.is_zero_dimensional:
         res = _z3_check(pay, sp, z3_timeout_ms)
         res.algebra = True
         return res
-    got = _lex_shape(eqs, gens, rng, basis)
+    got = _lex_shape(eqs, vnames, rng, basis)
     if got is None:
-        got = _lex_shape(_radical(eqs, gens), gens, rng)
+        got = _lex_shape(_radical(eqs, vnames), vnames, rng)
     if got is None:
         return SupportResult("unsolved", algebra=True)
     h, rs = got
@@ -296,20 +306,20 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
     return SupportResult("finite", out, algebra=True)
 
 
-def _linear(pay: Sequence[np.ndarray], sp: Support, eqs: Sequence[sympy.Poly],
-            gens: Sequence[sympy.Symbol], names: Sequence[tuple[int, int]],
-            shape: tuple[int, ...], z3_timeout_ms: int) -> SupportResult:
+def _linear(pay: Sequence[np.ndarray], sp: Support, eqs: Sequence[Any],
+            names: Sequence[tuple[int, int]], shape: tuple[int, ...],
+            z3_timeout_ms: int) -> SupportResult:
     """Linear equations: exact Gauss-Jordan elimination in Fractions."""
-    k = len(gens)
+    k = len(names)
     rows = []
     for e in eqs:
         row = [Fraction(0)] * (k + 1)
-        for m, c in e.terms():
+        for m, c in e.to_dict().items():
             j = next((q for q, d in enumerate(m) if d), None)
             if j is None:
-                row[k] = -to_fraction(c)
+                row[k] = -Fraction(int(c))
             else:
-                row[j] = to_fraction(c)
+                row[j] = Fraction(int(c))
         rows.append(row)
     rank, col, piv = 0, 0, []
     while rank < len(rows) and col < k:
