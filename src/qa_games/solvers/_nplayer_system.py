@@ -9,6 +9,7 @@ verdict that the support's equations are positive-dimensional and what z3 found 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,13 @@ from sympy.polys.orderings import grevlex, lex
 from sympy.polys.rings import ring
 
 from qa_games.errors import SolverError
-from qa_games.solvers._algebraic import RealAlgebraic, to_fraction
+from qa_games.solvers._algebraic import (
+    RealAlgebraic,
+    coeffs_high_first,
+    fpoly,
+    to_fraction,
+    to_rational,
+)
 
 __all__ = ["RawRational", "RawAlgebraic", "SupportResult", "payoff", "solve_support", "T"]
 
@@ -280,9 +287,9 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
     if got is None:
         return SupportResult("unsolved", algebra=True)
     h, rs = got
-    by_gen = dict(zip(names, rs, strict=True))
-    one = sympy.Poly(1, T, domain=_QQ)
-    tzero = sympy.Poly(0, T, domain=_QQ)
+    by_gen = {name: fpoly([to_fraction(c) for c in r.all_coeffs()])
+              for name, r in zip(names, rs, strict=True)}
+    one, tzero = flint.fmpq_poly([1]), flint.fmpq_poly([])
     ucoords = []
     for i, sup in enumerate(sp):
         row = [tzero] * shape[i]
@@ -291,16 +298,16 @@ def solve_support(pay: Sequence[np.ndarray], sp: Support, *, z3_timeout_ms: int,
         row[sup[-1]] = one - sum((by_gen[i, s] for s in sup[:-1]), tzero)
         ucoords.append(row)
     out: list[RawRational | RawAlgebraic] = []
-    for f, _mult in sympy.Poly(h, T, domain=_QQ).factor_list()[1]:
+    for f, _mult in fpoly([to_fraction(c) for c in h.all_coeffs()]).factor()[1]:
         if f.degree() == 1:
-            c1, c0 = (to_fraction(c) for c in f.all_coeffs())
-            t0 = -c0 / c1
-            prof = tuple(tuple(_at(c, t0) for c in row) for row in ucoords)
+            c0, c1 = (to_fraction(c) for c in f.coeffs())
+            t0 = flint.fmpq((-c0 / c1).numerator, (-c0 / c1).denominator)
+            prof = tuple(tuple(to_fraction(c(t0)) for c in row) for row in ucoords)
             out.extend(_check_rational(pay, sp, prof))
         else:
-            for (a, b), _m in f.intervals():
-                got_alg = _check_algebraic(pay, sp, f, Fraction(to_fraction(a)),
-                                           Fraction(to_fraction(b)), ucoords)
+            sf = sympy.Poly([to_rational(c) for c in coeffs_high_first(f)], T, domain=_QQ)
+            for (a, b), _m in sf.intervals():
+                got_alg = _check_algebraic(pay, sp, f, to_fraction(a), to_fraction(b), ucoords)
                 if got_alg is not None:
                     out.append(got_alg)
     return SupportResult("finite", out, algebra=True)
@@ -376,30 +383,31 @@ def _check_rational(pay: Sequence[np.ndarray], sp: Support,
     return [RawRational(prof)]
 
 
-def _check_algebraic(pay: Sequence[np.ndarray], sp: Support, f: sympy.Poly, lo: Fraction,
-                     hi: Fraction, ucoords: list[list[sympy.Poly]]) -> RawAlgebraic | None:
+def _check_algebraic(pay: Sequence[np.ndarray], sp: Support, f: Any, lo: Fraction,
+                     hi: Fraction, ucoords: list[list[Any]]) -> RawAlgebraic | None:
+    """The solution at the root of ``f`` in [lo, hi], if it is an equilibrium."""
     alpha = RealAlgebraic(f, lo, hi)
     coords = [[alpha.reduce(c) for c in row] for row in ucoords]
-    # cheap float screen first, exact signs decide
     if any(alpha.sign(coords[i][s]) <= 0 for i, sup in enumerate(sp) for s in sup):
         return None
-    tzero = sympy.Poly(0, T, domain=_QQ)
+    tzero = flint.fmpq_poly([])
     values = []
     for i, arr in enumerate(pay):
         u = [alpha.reduce(payoff(arr, i, k, coords, sp, tzero)) for k in range(arr.shape[i])]
         ref = u[sp[i][0]]
-        if any(not (u[s] - ref).is_zero for s in sp[i]):
+        if any(not (u[s] - ref).is_zero() for s in sp[i]):
             raise SolverError(f"support {sp}: an algebraic solution is not indifferent")
         if any(alpha.sign(u[k] - ref) > 0 for k in range(arr.shape[i]) if k not in sp[i]):
             return None
         values.append(ref)
-    _, fz = f.clear_denoms(convert=True)
-    fz = fz.primitive()[1]
-    if fz.LC() < 0:
-        fz = -fz
+    zz = [int(c) for c in reversed(f.numer().coeffs())]
+    g = math.gcd(*zz)
+    zz = [c // g for c in zz]
+    if zz[0] < 0:
+        zz = [-c for c in zz]
     return RawAlgebraic(
-        tuple(int(c) for c in fz.all_coeffs()), (alpha.lo, alpha.hi),
-        tuple(tuple(tuple(to_fraction(c) for c in p.all_coeffs()) if not p.is_zero else ()
-                    for p in row) for row in coords),
-        tuple(tuple(alpha.value(p) if not p.is_zero else 0.0 for p in row) for row in coords),
+        tuple(zz), (alpha.lo, alpha.hi),
+        tuple(tuple(coeffs_high_first(p) if not p.is_zero() else () for p in row)
+              for row in coords),
+        tuple(tuple(alpha.value(p) if not p.is_zero() else 0.0 for p in row) for row in coords),
         tuple(alpha.value(v) for v in values))

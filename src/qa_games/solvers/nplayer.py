@@ -56,12 +56,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
 import sympy
 
 from qa_games import Equilibrium, Game, Solution
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
-from qa_games.solvers._algebraic import RealAlgebraic, to_rational
+from qa_games.solvers._algebraic import RealAlgebraic, fpoly, to_rational
 from qa_games.solvers._nplayer_system import RawAlgebraic, RawRational, payoff, solve_support
 from qa_games.solvers._nplayer_system import T as _T
 
@@ -102,7 +103,7 @@ class AlgebraicEquilibrium(Equilibrium):
 
     def number(self) -> RealAlgebraic:
         """``alpha`` (a fresh copy: refining it does not change this record)."""
-        return RealAlgebraic(sympy.Poly(list(self.polynomial), _T, domain="QQ"), *self.interval)
+        return RealAlgebraic(fpoly(self.polynomial), *self.interval)
 
     def sympy_profile(self) -> tuple[tuple[sympy.Expr, ...], ...]:
         """Each probability as a sympy expression in ``CRootOf(polynomial, index)``."""
@@ -188,16 +189,17 @@ def certify(game: Game, eq: Equilibrium) -> None:
 
 
 def _certify_algebraic(pay: Sequence[np.ndarray], eq: AlgebraicEquilibrium) -> None:
-    alpha = RealAlgebraic.from_interval(
-        sympy.Poly(list(eq.polynomial), _T, domain="QQ"), *eq.interval)
-    coords = [[alpha.reduce(sympy.Poly([to_rational(c) for c in r] or [0], _T, domain="QQ"))
-               for r in s] for s in eq.coordinates]
-    zero = sympy.Poly(0, _T, domain="QQ")
+    to_q = np.vectorize(lambda v: flint.fmpq(Fraction(v).numerator, Fraction(v).denominator),
+                        otypes=[object])
+    pay = [to_q(a) for a in pay]
+    alpha = RealAlgebraic.from_interval(fpoly(eq.polynomial), *eq.interval)
+    coords = [[alpha.reduce(fpoly(r)) for r in s] for s in eq.coordinates]
+    zero = flint.fmpq_poly([])
     supports = eq.support
     if tuple(len(s) for s in coords) != pay[0].shape:
         raise SolverError("algebraic equilibrium has the wrong number of strategies")
     for i, s in enumerate(coords):
-        if not alpha.reduce(sum(s, zero) - 1).is_zero:
+        if not alpha.reduce(sum(s, zero) - 1).is_zero():
             raise SolverError(f"probabilities of player {i + 1} do not sum to 1")
         if any(alpha.sign(c) < 0 for c in s):
             raise SolverError(f"a probability of player {i + 1} is negative")
@@ -346,13 +348,12 @@ def _has_tie(pay: Sequence[np.ndarray], eq: Equilibrium) -> bool:
         return False
     assert isinstance(eq, AlgebraicEquilibrium)
     alpha = eq.number()
-    coords = [[sympy.Poly([to_rational(c) for c in r] or [0], _T, domain="QQ") for r in s]
-              for s in eq.coordinates]
-    zero = sympy.Poly(0, _T, domain="QQ")
+    coords = [[fpoly(r) for r in s] for s in eq.coordinates]
+    zero = flint.fmpq_poly([])
     for i, arr in enumerate(pay):
         u = [payoff(arr, i, k, coords, eq.support, zero) for k in range(arr.shape[i])]
         ref = u[eq.support[i][0]]
-        if any(k not in eq.support[i] and alpha.reduce(u[k] - ref).is_zero
+        if any(k not in eq.support[i] and alpha.reduce(u[k] - ref).is_zero()
                for k in range(arr.shape[i])):
             return True
     return False
