@@ -1,7 +1,7 @@
 """solve_nplayer (exact support enumeration) against pygambit's enumpoly_solve.
 
 For each size (2x2x2, 3x3x2, 3x3x3, 2x2x2x2), draw ``--games`` random games with
-integer payoffs in [-50, 50] (generic with high probability) and, per game, time
+integer payoffs in [-1000, 1000] (generic with high probability) and, per game, time
 ``qa_games.solvers.nplayer.solve_nplayer`` and ``pygambit.nash.enumpoly_solve``
 (interleaved, so both see the same machine load). It prints the median time per game
 of each, the median over games of the ratio (ours / enumpoly), and agreement: games
@@ -69,7 +69,7 @@ def run_size(shape, games: int, rng: np.random.Generator) -> None:
     verdicts: dict[str, int] = {}
     flagged = 0
     for _ in range(games):
-        game = Game.from_arrays(*[rng.integers(-50, 51, size=shape) for _ in shape])
+        game = Game.from_arrays(*[rng.integers(-1000, 1001, size=shape) for _ in shape])
         t0 = time.perf_counter()
         sol = solve_nplayer(game)
         t1 = time.perf_counter()
@@ -93,7 +93,7 @@ def run_size(shape, games: int, rng: np.random.Generator) -> None:
 
 def _ladder_one(shape, seed, queue) -> None:
     rng = np.random.default_rng(seed)
-    game = Game.from_arrays(*[rng.integers(-50, 51, size=shape) for _ in shape])
+    game = Game.from_arrays(*[rng.integers(-1000, 1001, size=shape) for _ in shape])
     t0 = time.perf_counter()
     try:
         sol = solve_nplayer(game)
@@ -128,7 +128,7 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=60.0, help="ladder time limit (s)")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
-    print(f"pygambit {gbt.__version__}; integer payoffs in [-50, 50]; seed {args.seed}")
+    print(f"pygambit {gbt.__version__}; integer payoffs in [-1000, 1000]; seed {args.seed}")
     for shape in SIZES:
         run_size(shape, args.games if shape != (3, 3, 3) else max(3, args.games // 2), rng)
     if args.ladder:

@@ -98,8 +98,8 @@ def test_gambit_games_equal_enumpoly(name, count):
 @pytest.mark.slow
 def test_gambit_3x3x3_contains_enumpoly_and_the_title_count():
     """The file's title says five equilibria (two pure); ours are five, certified, and
-    include every one of enumpoly's (pygambit 17.0.0b2 finds four: it misses the
-    irrational one)."""
+    include every one of enumpoly's (pygambit 16.7.0 and 17.0.0b2 find four: they miss
+    the irrational one)."""
     game = gambit_game("3x3x3.nfg")
     sol = solve_nplayer(game)
     assert sol.complete and len(sol.equilibria) == 5
@@ -150,8 +150,8 @@ def test_random_games_against_enumpoly(shape, kind):
         else:
             assert all(e.exact is None for e in sol.equilibria)
         if sol.complete and not sol.degenerate:
-            # pygambit 17.0.0b2's enumpoly misses some equilibria of generic games (no
-            # event says so); ours are proved by certify above, so: a superset of its set
+            # pygambit's enumpoly (16.7.0, 17.0.0b2) misses some equilibria of generic
+            # games, silently; ours are proved by certify above, so: a superset of its set
             ours = [e.profile for e in sol.equilibria]
             for p in gambit_profiles(game):
                 assert any(same_sets([q], [p]) for q in ours), p
