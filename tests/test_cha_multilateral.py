@@ -128,7 +128,7 @@ def test_against_pygambit():
 # ---------------------------------------------------------------- the patron's game
 
 def simultaneous(values=None):
-    from qa_games.sequential import simultaneous_form  # lazy: the layer above solvers
+    from qa_games.solvers.backward_induction import simultaneous_form
 
     return simultaneous_form(load_model("patron_sequential"), values)
 

@@ -124,9 +124,9 @@ def _profile(key: str, sets: tuple[tuple[str, ...], ...], what: str, at: str) ->
 def parse_bayesian_model(data: Mapping[str, Any], *, where: str, path: Path | None = None,
                          sha256: str = "") -> BayesianModel:
     """Build a :class:`BayesianModel` from a parsed ``kind = "bayesian"`` model file."""
-    from qa_games.expr import parse_condition, parse_expression
-    from qa_games.games.tree import check_probabilities
-    from qa_games.model import parse_parameters
+    from ..games.expressions import parse_condition, parse_expression
+    from ..games.tree import check_probabilities
+    from .normal_form import parse_parameters
 
     known = {"model", "parameters", "types", "prior", "actions", "payoffs"}
     unknown = set(data) - known

@@ -137,9 +137,9 @@ def _child(ref: Any, nodes: Mapping[str, Any], at: str) -> str:
 def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None = None,
                      sha256: str = "") -> TreeModel:
     """Build a :class:`TreeModel` from a parsed ``kind = "tree"`` model file (a dict)."""
-    from qa_games.expr import check_name, parse_condition, parse_expression
-    from qa_games.games.tree import CHANCE, DECISION, TERMINAL, Infoset, Node, Tree
-    from qa_games.model import parse_parameters
+    from ..games.expressions import check_name, parse_condition, parse_expression
+    from ..games.tree import CHANCE, DECISION, TERMINAL, Infoset, Node, Tree
+    from .normal_form import parse_parameters
 
     known = {"model", "parameters", "nodes", "outcomes"}
     unknown = set(data) - known

@@ -131,7 +131,7 @@ def agent_form(model: Any, values: Mapping[str, Any] | None = None) -> tuple[Any
     """The agent form: a :class:`qa_games.Game` with one player per type of positive
     probability (named ``"<player>|<type>"``), its payoff the expected payoff given its
     type. Returns the game and the agent names."""
-    from qa_games import Game
+    from ..games.normal_form import Game
 
     _, prior, pays = _numeric(model, values)
     n = len(model.players)

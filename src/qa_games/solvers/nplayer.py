@@ -60,11 +60,13 @@ import flint
 import numpy as np
 import sympy
 
-from qa_games import Equilibrium, Game, Solution
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
 from qa_games.solvers._algebraic import RealAlgebraic, fpoly, to_rational
 from qa_games.solvers._nplayer_system import RawAlgebraic, RawRational, payoff, solve_support
 from qa_games.solvers._nplayer_system import T as _T
+
+from ..games.normal_form import Game
+from .solve import Equilibrium, Solution
 
 __all__ = [
     "AlgebraicEquilibrium",

@@ -96,7 +96,6 @@ class TreeSolution:
     def to_json_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: the reduced form's strategies, each equilibrium's mixed
         strategies and behaviour strategies (numbers as strings)."""
-        from qa_games.solvers.subgame_perfect import infosets_json
 
         def probs(xs: Any) -> Any:
             return None if xs is None else [str(p) for p in xs]
@@ -253,7 +252,7 @@ def reduced_form(tree: Any) -> ReducedForm:
         if len(set(nm)) != len(nm):
             nm = [f"s{k + 1}" for k in range(len(nm))]
         names.append(nm)
-    from qa_games import Game
+    from ..games.normal_form import Game
 
     game = Game.from_arrays(*arrays, players=tree.players, strategies=names,
                             title=tree.title)
@@ -284,7 +283,7 @@ def behaviour_of(rf: ReducedForm, mixed: Sequence[Sequence[Any]]
 def tree_equilibria(tree: Any, *, method: str = "auto") -> TreeSolution:
     """Every Nash equilibrium :func:`qa_games.solve` finds on the reduced form of
     ``tree`` (all extreme ones for two players), with behaviour strategies."""
-    from qa_games import solve
+    from .solve import solve
 
     rf = reduced_form(tree)
     sol = solve(rf.game, method=method)
@@ -298,3 +297,9 @@ def tree_equilibria(tree: Any, *, method: str = "auto") -> TreeSolution:
         note += "; the tree lacks perfect recall: behaviour strategies need not be " \
                 "realization-equivalent to the mixed ones"
     return TreeSolution(tree, rf, sol, tuple(eqs), sol.complete, note)
+
+
+def infosets_json(tree: Any) -> list[dict[str, Any]]:
+    """Each information set's name, player and actions (for JSON output)."""
+    return [{"name": i.name, "player": tree.players[i.player], "actions": list(i.actions)}
+            for i in tree.infosets]

@@ -237,7 +237,7 @@ def _intuitive(g: SignallingGame, sent: set[int], eq_pay: Sequence[Any]) -> bool
 def signalling_equilibria(tree_or_game: Any) -> SignallingSolution:
     """Every pure-strategy perfect Bayesian equilibrium of a signalling game (a tree of
     that shape, or a :class:`SignallingGame`), with beliefs and the intuitive criterion."""
-    from qa_games import Interval
+    from ..games.parameter import Interval
 
     g = tree_or_game if isinstance(tree_or_game, SignallingGame) else \
         as_signalling_game(tree_or_game)

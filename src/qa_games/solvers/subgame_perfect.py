@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from qa_games.errors import GameError, ParameterError, SolverError
+from qa_games.solvers.reduced_form import infosets_json
 
 __all__ = [
     "SubgamePerfectEquilibrium",
@@ -121,12 +122,6 @@ class SPESolution:
                            for e in self.equilibria],
             "note": self.note,
         }
-
-
-def infosets_json(tree: Any) -> list[dict[str, Any]]:
-    """Each information set's name, player and actions (for JSON output)."""
-    return [{"name": i.name, "player": tree.players[i.player], "actions": list(i.actions)}
-            for i in tree.infosets]
 
 
 class _Local(NamedTuple):
@@ -282,9 +277,12 @@ def _expected(arr: np.ndarray, probs: Sequence[Sequence[Any]]) -> Any:
 
 def _general(st: _State, r: int, own: list[int], frontier: list[int], rule: str,
              method: str) -> None:
-    from qa_games import Game, select, solve
     from qa_games.games.tree import CHANCE, DECISION, TERMINAL, Infoset, Node, Tree
     from qa_games.solvers.reduced_form import behaviour_of, reduced_form
+
+    from ..games.normal_form import Game
+    from .selection import select
+    from .solve import solve
 
     tree = st.tree
     own_set = set(own)
