@@ -2,8 +2,10 @@
 
 A model file's ``[model] kind`` says which reader builds it: ``"normal"`` (the default)
 gives a :class:`~qa_games.modelfiles.normal_form.Model`, ``"sequential"`` a
-:class:`~qa_games.modelfiles.sequential.SequentialModel`. This module sits above both
-readers, so neither imports the other through it.
+:class:`~qa_games.modelfiles.sequential.SequentialModel`, ``"tree"`` a
+:class:`~qa_games.modelfiles.tree_model.TreeModel` and ``"bayesian"`` a
+:class:`~qa_games.modelfiles.bayesian_model.BayesianModel`. This module sits above every
+reader, so none imports another through it.
 
 >>> load_model("cha_quasi_alliance").name
 'cha_quasi_alliance'
@@ -18,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from .bayesian_model import parse_bayesian_model
 from .files import list_models, models_dir, read_toml, resolve
 from .normal_form import parse_model
 from .sequential import parse_sequential_model
+from .tree_model import parse_tree_model
 
 __all__ = ["load_model", "list_models"]
 
-KINDS = ("normal", "sequential")
+KINDS = ("normal", "sequential", "tree", "bayesian")
 
 
 def load_model(name_or_path: str | Path) -> Any:
@@ -45,4 +49,8 @@ def load_model(name_or_path: str | Path) -> Any:
         return parse_model(data, where=where, path=path, sha256=sha)
     if kind == "sequential":
         return parse_sequential_model(data, where=where, path=path, sha256=sha)
+    if kind == "tree":
+        return parse_tree_model(data, where=where, path=path, sha256=sha)
+    if kind == "bayesian":
+        return parse_bayesian_model(data, where=where, path=path, sha256=sha)
     raise ModelError(f"{where}: model.kind: unknown kind {kind!r} (known: {', '.join(KINDS)})")

@@ -184,8 +184,10 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
     method's float candidates are exactified (supports, exact indifference system,
     exact zero-regret check); non-equilibria and non-extreme points are dropped, and
     the exact enumeration completes the set, so the result equals ``"auto"``'s;
-    ``missed_by_method`` and ``note`` say what nashpy missed. For n > 2 players only
-    pure equilibria are computed (``complete=False``); other methods raise
+    ``missed_by_method`` and ``note`` say what nashpy missed. For n > 2 players
+    ``"auto"`` returns every isolated equilibrium, certified (support enumeration,
+    :func:`qa_games.solvers.nplayer.solve_nplayer`; ``complete=False`` with a note when a
+    continuum is found), ``"pure"`` the pure ones only; other methods raise
     :class:`UnsupportedGameError`. A 1-player game's equilibria are its maximisers.
     ``tol`` is the absolute float tolerance (times the payoff scale for checks).
 
@@ -196,6 +198,10 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
     n = game.n_players
     if n == 1:
         return _solve_one(game, method, tol)
+    if n > 2 and method == "auto":  # every isolated equilibrium, certified
+        from .nplayer import solve_nplayer
+
+        return solve_nplayer(game, tol=tol)
     if n > 2 or method == "pure":
         if method not in ("auto", "pure"):
             raise UnsupportedGameError(
