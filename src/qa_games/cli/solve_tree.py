@@ -57,8 +57,8 @@ def run_tree(args: argparse.Namespace, model: Any, tree: Any) -> int:
                           "nash": nash.to_json_dict()}))
         return 0
     print(getattr(model, "title", "") or getattr(tree, "title", "") or args.game)
-    print(f"subgame-perfect equilibria (selection {rule}): {spe.count}"
-          f"{' (listing the first %d)' % len(spe) if spe.truncated else ''}")
+    listing = f" (listing the first {len(spe)})" if spe.truncated else ""
+    print(f"subgame-perfect equilibria (selection {rule}): {spe.count}{listing}")
     for k, e in enumerate(spe.equilibria, 1):
         pays = ", ".join(f"u_{p}={u}" for p, u in zip(tree.players, e.payoffs, strict=False))
         print(f"  {k}. {_behaviour(tree, e.behaviour)}  [{pays}]")
