@@ -301,7 +301,8 @@ class SymbolicGame(_StrategicForm):
             if ok is not sympy.true:
                 shown = ", ".join(
                     f"{s}={out[str(s)]}" for s in sorted(rel.free_symbols, key=str))
-                raise ParameterError(f"constraint {rel} fails at {shown}")
+                verb = "is undefined" if ok is None else "fails"
+                raise ParameterError(f"constraint {rel} {verb} at {shown}")
         return out
 
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Game:
