@@ -289,15 +289,44 @@ class TestHangsAndMemory:
         line = assert_one_line(run_cli(["solve", str(f)]), "30x30", "lemke-howson")
         assert "--max-seconds" in line
 
-    def test_30x30_with_lemke_howson_runs(self, tmp_path):
+    def test_large_game_with_lemke_howson_gives_verified_equilibria(self):
+        from qa_games import Game
         from qa_games.solvers.solve import solve
 
         rng = np.random.default_rng(1)
-        a, b = rng.integers(-9, 9, (2, 12, 12))
-        from qa_games import Game
+        a, b = rng.integers(-9, 9, (2, 30, 30))
+        game = Game.from_arrays(a.tolist(), b.tolist())
+        sol = solve(game, method="lemke-howson")
+        assert len(sol.equilibria) >= 1 and not sol.complete
+        for eq in sol.equilibria:  # zero regret, checked here independently in Fractions
+            x, y = (np.array(s, dtype=object) for s in eq.exact)
+            ea, eb = (np.array(p, dtype=object) for p in game.payoffs)
+            assert max(ea.dot(y)) == x.dot(ea).dot(y)
+            assert max(x.dot(eb)) == x.dot(eb).dot(y)
 
-        sol = solve(Game.from_arrays(a.tolist(), b.tolist()), method="lemke-howson")
-        assert len(sol.equilibria) >= 1
+    def test_max_seconds_lets_a_large_enumeration_run_or_stops_it(self):
+        from qa_games import Game
+        from qa_games.solvers.solve import solve
+
+        rng = np.random.default_rng(3)
+        a, b = rng.integers(-9, 9, (2, 12, 12))
+        game = Game.from_arrays(a.tolist(), b.tolist())
+        with pytest.raises(QAGamesError, match="12x12"):
+            solve(game)
+        with pytest.raises(QAGamesError, match="did not finish within max_seconds=0.01"):
+            solve(game, max_seconds=0.01)
+        full = solve(game, max_seconds=600)
+        lh = solve(game, method="lemke-howson")
+        assert full.complete and {e.exact for e in lh.equilibria} <= {
+            e.exact for e in full.equilibria}
+
+    def test_max_seconds_on_the_cli(self, tmp_path):
+        rng = np.random.default_rng(1)
+        pays = " ".join(str(int(x)) for x in rng.integers(-99, 99, 2 * 900))
+        f = tmp_path / "g.nfg"
+        f.write_text(f'NFG 1 R "" {{ "A" "B" }} {{ 30 30 }} {pays}')
+        assert_one_line(run_cli(["solve", str(f), "--max-seconds", "0.5"]),
+                        "did not finish within")
 
     def test_enumeration_estimate_is_a_solver_error(self):
         from qa_games import Game
@@ -539,6 +568,16 @@ class TestOutputs:
         assert_one_line(out, "--out")
         if where == "file":
             assert Path(target).read_text() == "keep"
+
+    @pytest.mark.parametrize("where", ["/proc/x.csv", "folder", "missing/t.csv"])
+    def test_sweep_out_unwritable_refused_before_work(self, tmp_path, where):
+        target = {"folder": str(tmp_path), "missing/t.csv": str(tmp_path / "missing" / "t.csv")
+                  }.get(where, where)
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out", target,
+                       "--no-progress"])
+        assert_one_line(out, {"folder": "it is a folder", "missing/t.csv": "does not exist"
+                              }.get(where, "--out"))
+        assert list(tmp_path.iterdir()) == []
 
     def test_prove_on_a_full_disk_leaves_nothing(self, tmp_path):
         out = run_cli(["prove", "--out", str(tmp_path / "p")], cpu_s=60, fsize=100)

@@ -9,7 +9,25 @@ from typing import Any
 
 from ..errors import ParameterError
 
-__all__ = ["parse_sets", "add_set_option", "output_folder"]
+__all__ = ["parse_sets", "add_set_option", "output_folder", "probe_file"]
+
+
+def probe_file(path: str | Path, *, option: str) -> None:
+    """Refuse, before any work, an output file that cannot be created: its folder is
+    missing, read-only or a pseudo-filesystem (/proc), or it is an existing folder.
+    Probes by creating and removing a temporary file next to it."""
+    from ..analysis.export import OutputError, check_writable
+
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    check_writable(target)  # names a missing folder or a folder in the way
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".qa-games-probe.", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{option} {str(target)!r}: cannot write there: "
+                          f"{exc.strerror or exc}") from None
 
 
 def output_folder(path: str | Path, *, option: str = "--out") -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, QAGamesError
-from .common import add_set_option, parse_sets
+from .common import add_set_option, parse_sets, probe_file
 
 
 def register(sub: Any) -> None:
@@ -122,6 +122,8 @@ def _check_options(args: argparse.Namespace) -> None:
                           ("--checkpoint", args.checkpoint)):
         if value is not None:
             _check_name_length(option, Path(value))
+            if option != "--checkpoint":
+                probe_file(value, option=option)
 
 
 def _check_name_length(option: str, path: Path) -> None:

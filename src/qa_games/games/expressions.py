@@ -45,6 +45,7 @@ MAX_LENGTH = 4000
 MAX_NODES = 2000  # nodes of the text's syntax tree (after substitution: limits.MAX_NODES)
 MAX_CONSTANT_EXPONENT = limits.MAX_POWER
 _DIGIT_RUN = re.compile(r"[0-9]{%d,}" % (limits.MAX_DIGITS + 1))
+_FLOAT_MAX = 2**1024
 #: Characters the grammar never uses (beyond non-ASCII and control characters).
 _NOT_GRAMMAR = set("#\\`$?;")
 
@@ -170,6 +171,9 @@ class _Builder:
                 f = limits.parse_decimal(literal)
             except limits.LimitError as exc:
                 raise self.fail(str(exc)) from None
+            if abs(f) >= _FLOAT_MAX:
+                raise self.fail(f"number {literal[:40]!r} is beyond the range of floats "
+                                "(about 1.8e308)")
             return sympy.Rational(f.numerator, f.denominator)
         if isinstance(node, ast.Name):
             if node.id in self.names:

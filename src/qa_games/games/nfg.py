@@ -135,7 +135,7 @@ class _Tokens:
             else:
                 value = None
         except limits.LimitError as exc:
-            raise self.fail(f"{what}: {exc}", line) from None
+            raise self.fail(f"{what} is out of range: {exc}", line) from None
         if value is not None:
             if abs(value) >= _FLOAT_MAX:
                 raise self.fail(f"{what} {text[:40]!r} is beyond the range of floats "
@@ -150,8 +150,6 @@ class _Tokens:
             raise self.fail(f"expected {what} (a non-negative integer), found {text!r}", line)
         return int(text)
 
-    def remaining(self) -> int:
-        return len(self.items) - self.pos
 
     def skip_commas(self) -> None:
         while (tok := self.peek()) is not None and tok[1] == "," and tok[0] == "punct":
@@ -218,13 +216,9 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
     shape = tuple(len(s) for s in strategies)
     size = math.prod(shape)
     n = len(players)
-    dims = "x".join(map(str, shape))
     if (tok := t.peek()) is not None and tok[:2] == ("punct", "{"):
         flat = _read_outcomes(t, n, size)
     else:
-        if t.remaining() < size * n:
-            raise t.fail(f"the strategy counts ({dims}) ask for {size * n} payoffs, but the "
-                         f"file holds only {t.remaining()} more items")
         flat = [[t.number(f"payoff {k * n + i + 1} of {size * n}") for i in range(n)]
                 for k in range(size)]
     if (tok := t.peek()) is not None:
@@ -288,9 +282,6 @@ def _read_outcomes(t: _Tokens, n: int, size: int) -> list[list[Fraction]]:
         t.expect("}", f"the end of outcome {len(outcomes) + 1} ({n} payoffs)")
         outcomes.append(pays)
     t.expect("}", "the end of the outcome list")
-    if t.remaining() < size:
-        raise t.fail(f"the strategy counts ask for {size} outcome indices, but the file "
-                     f"holds only {t.remaining()} more items")
     flat = []
     for k in range(size):
         idx = t.count(f"outcome index {k + 1} of {size}")
