@@ -193,8 +193,22 @@ def mutated(draw: st.DrawFn, base: st.SearchStrategy) -> str:
 # -- the properties ----------------------------------------------------------------------------
 
 
+LOG = os.environ.get("FUZZ_LOG")  # a file: one line per example run, failures in full
+
+
+def _log(line: str) -> None:
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as fh:
+            fh.write(line.replace("\n", "\\n")[:20000] + "\n")
+
+
 def assert_clean(out, *, must_succeed: bool = False) -> None:
     """Exit 0, or exit 2 with one stderr line and no traceback; in the caps."""
+    ok = (not out.timed_out and out.signal is None and "Traceback" not in out.stderr
+          and out.code in (0, 2) and (out.code == 0 or len(out.lines) == 1)
+          and (out.code == 0 or not must_succeed))
+    _log(f"example code={out.code} cpu={out.cpu:.2f}" if ok else
+         f"FAILURE {out.describe()}")
     assert not out.timed_out and out.signal is None, out.describe()
     assert "Traceback" not in out.stderr, out.describe()
     if must_succeed:
@@ -216,6 +230,7 @@ def test_valid_polynomial_models_solve(tmp_path_factory, kind, data):
     text, params = data
     path = tmp_path_factory.mktemp("m") / "m.toml"
     path.write_text(text, encoding="utf-8")
+    _log(f"input {text[:3000]!r}")
     if kind == "solve":
         assert_clean(run_cli(["solve", str(path)]), must_succeed=True)
     else:  # 0:1:3 may leave a domain: then one clear line
@@ -228,6 +243,7 @@ def test_any_grammar_model_ends_cleanly(tmp_path_factory, data):
     text, params = data
     path = tmp_path_factory.mktemp("m") / "m.toml"
     path.write_text(text, encoding="utf-8")
+    _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path)]))
     assert_clean(run_cli(_sweep_args(path, params)))
     assert not list(path.parent.glob("*.chunks")), "a checkpoint was left behind"
@@ -238,6 +254,7 @@ def test_any_grammar_model_ends_cleanly(tmp_path_factory, data):
 def test_mutated_models_end_cleanly(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("m") / "m.toml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path)]))
     assert_clean(run_cli(["sweep", str(path), "--vary", "c=0:1:3", "--no-progress"]))
 
@@ -247,6 +264,7 @@ def test_mutated_models_end_cleanly(tmp_path_factory, text):
 def test_valid_nfg_solves(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("g") / "g.nfg"
     path.write_text(text, encoding="utf-8")
+    _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path), "--json"]), must_succeed=True)
 
 
@@ -255,4 +273,5 @@ def test_valid_nfg_solves(tmp_path_factory, text):
 def test_mutated_nfg_ends_cleanly(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("g") / "g.nfg"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path)]))

@@ -24,7 +24,7 @@ import qa_games.cli.report  # noqa: F401
 import qa_games.cli.solve  # noqa: F401
 import qa_games.cli.sweep  # noqa: F401
 from capped import run_capped, run_cli
-from qa_games.errors import GameError, ModelError, ParameterError, QAGamesError
+from qa_games.errors import GameError, ModelError, QAGamesError
 from qa_games.games.expressions import parse_expression
 from qa_games.games.nfg import read_nfg
 from qa_games.modelfiles.loader import load_model

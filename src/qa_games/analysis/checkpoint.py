@@ -291,14 +291,14 @@ class Checkpoint:
         unreadable, or differs from its manifest entry (checksum, row range, row count,
         columns) or fails ``check`` (which returns a reason, or "")."""
         f = self._file(index)
-        entry = self.entries.get(f.name)
+        entry: dict = self.entries.get(f.name) or {}
         reason = ""
         table = None
         try:
             data = f.read_bytes()
         except OSError as exc:
             data, reason = b"", f"unreadable ({exc.strerror or exc})"
-        if not reason and entry is None:
+        if not reason and not entry:
             reason = "not listed in the manifest"
         elif not reason and entry.get("sha256") != _digest(data):
             reason = "its checksum differs from the manifest's"
@@ -318,7 +318,7 @@ class Checkpoint:
             elif check is not None:
                 reason = check(table)
         if reason:
-            if f.exists() or entry is not None:
+            if f.exists() or entry:
                 self.note(f"chunk {index} ({f.name}) is {reason}: recomputed"
                           if reason.startswith("unreadable") else
                           f"chunk {index} ({f.name}): {reason}: recomputed")

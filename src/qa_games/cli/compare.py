@@ -9,8 +9,8 @@ from typing import Any
 from ..analysis.export import format_table
 from ..compare.cases import load_cases, retrodict
 from ..compare.theories import DEFAULT_GRID, compare
-from ..modelfiles.scenario import make_scenario
 from ..errors import ParameterError
+from ..modelfiles.scenario import make_scenario
 from .common import parse_sets
 
 

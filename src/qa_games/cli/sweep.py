@@ -135,9 +135,10 @@ def _check_name_length(option: str, path: Path) -> None:
         limit = 255
     longest = len(path.name) + max(len(".chunks"), 10 + len(path.suffix))
     if longest > limit:
+        room = limit - longest + len(path.name)
         raise ParameterError(f"{option} {str(path)[:60]!r}...: the file name is too long "
-                             f"({len(path.name)} characters; at most {limit - longest + len(path.name)} "
-                             "here, leaving room for its temporary and checkpoint names)")
+                             f"({len(path.name)} characters; at most {room} here, leaving "
+                             "room for its temporary and checkpoint names)")
 
 
 def _remove_stale_temporaries(path: Path, say: Any) -> None:

@@ -44,7 +44,7 @@ __all__ = ["FUNCTIONS", "parse_expression", "parse_condition", "check_name"]
 MAX_LENGTH = 4000
 MAX_NODES = 2000  # nodes of the text's syntax tree (after substitution: limits.MAX_NODES)
 MAX_CONSTANT_EXPONENT = limits.MAX_POWER
-_DIGIT_RUN = re.compile(r"[0-9]{%d,}" % (limits.MAX_DIGITS + 1))
+_DIGIT_RUN = re.compile("[0-9]{" + str(limits.MAX_DIGITS + 1) + ",}")
 _FLOAT_MAX = 2**1024
 #: Characters the grammar never uses (beyond non-ASCII and control characters).
 _NOT_GRAMMAR = set("#\\`$?;")

@@ -165,12 +165,19 @@ def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None
     for name, text in sorted(files.items()):
         path = out / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            atomic_write(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+            atomic_write(path, _text_writer(text))
         written.append(path)
     for old in out.glob("*.md"):
         if old.name not in files:
             old.unlink()
     return written
+
+
+def _text_writer(text: str) -> Any:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write
 
 
 def stale_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None
