@@ -11,6 +11,7 @@ would, so a stray RuntimeWarning shows up as extra stderr lines.
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import signal
@@ -68,7 +69,10 @@ def run_capped(fn: Callable[[], int | None], *, mem_mb: int = 500, cpu_s: int = 
         out_path, err_path = Path(d) / "out", Path(d) / "err"
         sys.stdout.flush()
         sys.stderr.flush()
+        gc.freeze()  # the child's collector then skips the parent's (large) heap
         pid = os.fork()
+        if pid:
+            gc.unfreeze()
         if pid == 0:  # the child
             code = 1
             try:

@@ -431,8 +431,9 @@ class TestNames:
         from qa_games.solvers.solve import solve
 
         f = model_file(tmp_path, params=f'{name} = {{ domain = "[0, 1]", default = 0.5 }}',
-                       payoffs={"C,C": [f"2 - c + {name}", "2 - c"], "C,D": ["0", "t"],
-                                "D,C": ["t", "0"], "D,D": ["1", "1"]})
+                       payoffs={"C,C": [f"2 - c + {name}", f"2 - min(c, {name})"],
+                                "C,D": ["0", f"max(t, {name})"], "D,C": ["t", "abs(t - 1)"],
+                                "D,D": ["1", "1"]})
         try:
             m = load_model(f)
         except ModelError as exc:  # refused clearly, naming the parameter
