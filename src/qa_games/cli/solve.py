@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
@@ -33,6 +34,9 @@ def register(sub: Any) -> None:
                    help="algorithm (default: auto, exact vertex enumeration)")
     p.add_argument("--selection", choices=RULES, default=None,
                    help="equilibrium selection for the model's label (default: the model's)")
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S",
+                   help="let an exact enumeration larger than the size limit run for at "
+                        "most S seconds (default: refuse it before it starts)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -44,7 +48,7 @@ def load_game(target: str, sets: dict[str, str]) -> tuple[Any, Any]:
 
         if sets:
             raise ParameterError(f"--set: {target} is a .nfg game and has no parameters")
-        return None, read_nfg(target)
+        return None, read_nfg(Path(target))
     from ..modelfiles.loader import load_model
     from ..modelfiles.normal_form import Model
 
@@ -74,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
     model, game = load_game(args.game, sets)
     if isinstance(model, TreeModel):
         return run_tree(args, *load_tree(args.game, sets, model))
-    solution = solve(game, method=args.method)
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise ParameterError(f"--max-seconds {args.max_seconds:g} must be a positive number")
+    solution = solve(game, method=args.method, max_seconds=args.max_seconds)
     rule = args.selection or (model.selection if model is not None else "payoff_dominance")
     chosen = select(solution, rule)
     if args.json:

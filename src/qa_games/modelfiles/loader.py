@@ -31,6 +31,14 @@ __all__ = ["load_model", "list_models"]
 KINDS = ("normal", "sequential", "tree", "bayesian")
 
 
+def _is_bundled(path: Path) -> bool:
+    """Whether ``path`` is a bundled model file (False when none are installed)."""
+    try:
+        return path.parent == models_dir()
+    except ModelError:
+        return False
+
+
 def load_model(name_or_path: str | Path) -> Any:
     """Load a bundled model by name or any model file by path.
 
@@ -39,7 +47,7 @@ def load_model(name_or_path: str | Path) -> Any:
     """
     path = resolve(name_or_path)
     data, raw_bytes = read_toml(path)
-    where = str(path) if path.parent != models_dir() else f"models/{path.name}"
+    where = f"models/{path.name}" if _is_bundled(path) else str(path)
     meta = data.get("model")
     if not isinstance(meta, dict):
         raise ModelError(f"{where}: missing [model] table (is this a model file?)")

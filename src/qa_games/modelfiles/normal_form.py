@@ -31,6 +31,7 @@ import sympy
 
 from ..errors import ModelError, ParameterError
 from ..games.expressions import check_name, parse_condition, parse_expression
+from ..games.limits import MAX_PLAYERS, LimitError, check_shape
 from ..games.normal_form import Game, SymbolicGame
 from ..games.parameter import Interval, Parameter, to_fraction
 
@@ -206,10 +207,18 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     meta = _need(data, "model", dict, where)
     name = _need(meta, "name", str, f"{where}: model")
     players = _str_list(_need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
+    if len(players) > MAX_PLAYERS:
+        raise ModelError(f"{where}: model.players: {len(players)} players (at most "
+                         f"{MAX_PLAYERS})")
     strategies_raw = _need(meta, "strategies", list, f"{where}: model")
     if len(strategies_raw) != len(players):
         raise ModelError(f"{where}: model.strategies: expected one list per player "
                          f"({len(players)}), got {len(strategies_raw)}")
+    try:
+        check_shape([len(s) if isinstance(s, list) else 1 for s in strategies_raw],
+                    players=len(players))
+    except LimitError as exc:
+        raise ModelError(f"{where}: model.strategies: {exc}") from None
     strategies = tuple(_str_list(s, f"{where}: model.strategies[{k}]")
                        for k, s in enumerate(strategies_raw))
     for k, s in enumerate(strategies):
@@ -268,7 +277,10 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                         str(meta.get("title", name)))
 
     profiles: dict[str, tuple[int, ...]] = {}
-    for pname, prof in data.get("profiles", {}).items():
+    ptable_named = data.get("profiles", {})
+    if not isinstance(ptable_named, dict):
+        raise ModelError(f"{where}: profiles: expected a table name = [strategies]")
+    for pname, prof in ptable_named.items():
         at = f"{where}: profiles.{pname}"
         check_name(pname, where=at)
         prof = _str_list(prof, at)
@@ -289,7 +301,14 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
         raise ModelError(f"{where}: outcomes.selection: unknown rule {selection!r} "
                          f"(known: {', '.join(SELECTIONS)})")
     labels = []
-    for label, pname in outcomes.get("labels", {}).items():
+    ltable = outcomes.get("labels", {})
+    if not isinstance(ltable, dict):
+        raise ModelError(f"{where}: outcomes.labels: expected a table label = \"profile name\", "
+                         f"got {type(ltable).__name__}")
+    for label, pname in ltable.items():
+        if not isinstance(pname, str):
+            raise ModelError(f"{where}: outcomes.labels.{label}: expected a profile name "
+                             f"(a string), got {type(pname).__name__}")
         if pname not in profiles:
             raise ModelError(f"{where}: outcomes.labels.{label}: unknown profile {pname!r} "
                              f"(known: {', '.join(profiles) or 'none'})")

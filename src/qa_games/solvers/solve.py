@@ -26,7 +26,10 @@ therefore broken in the result too: pass exact payoffs when ties matter.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -34,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import GameError, ParameterError, SolverError, UnsupportedGameError
+from ..games.limits import MAX_ENUMERATION, enumeration_cost
 from ..games.normal_form import Game
 from .nashpy_bridge import NASHPY_METHODS, exactify, nashpy_candidates
 from .pure import bimatrix_regret, pure_equilibria
@@ -175,7 +179,42 @@ def _check_args(game: Any, method: str, tol: float) -> None:
         raise ParameterError(f"tol={tol!r} must be a finite number >= 0")
 
 
-def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
+class _OutOfTime(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise _OutOfTime in the block after ``seconds`` of wall time (main thread only)."""
+    if seconds is None:
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        raise ParameterError("max_seconds needs the main thread (it uses a timer signal)")
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_large(game: Game, cost: int) -> UnsupportedGameError:
+    dims = "x".join(map(str, game.shape))
+    return UnsupportedGameError(
+        f"a {dims} game is too large to enumerate every equilibrium exactly (estimated "
+        f"cost {cost:.3g}, limit {MAX_ENUMERATION:.3g}): use method=\"lemke-howson\" for "
+        f"equilibria found by Lemke-Howson paths (--method lemke-howson), or give the "
+        f"enumeration a time budget with max_seconds (--max-seconds)")
+
+
+def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
+          max_seconds: float | None = None) -> Solution:
     """Nash equilibria of ``game``; see the module docstring for the guarantees.
 
     Methods: ``"auto"`` / ``"vertex-exact"`` (exact vertex enumeration, the reference);
@@ -190,6 +229,14 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
     continuum is found), ``"pure"`` the pure ones only; other methods raise
     :class:`UnsupportedGameError`. A 1-player game's equilibria are its maximisers.
     ``tol`` is the absolute float tolerance (times the payoff scale for checks).
+
+    Before an exact enumeration starts its cost is estimated
+    (:func:`~qa_games.games.limits.enumeration_cost`); beyond
+    :data:`~qa_games.games.limits.MAX_ENUMERATION` it is refused with an
+    :class:`UnsupportedGameError` naming the size, unless ``max_seconds`` gives it a
+    time budget (then it stops with that error when the budget is spent).
+    ``method="lemke-howson"`` on such a game returns the equilibria its paths reach
+    (exactified and verified), with ``complete=False``.
 
     >>> solve(Game.from_arrays([[0, 0], [0, 0]], [[0, 0], [0, 0]])).degenerate
     True
@@ -208,8 +255,24 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
                 f"method={method!r} does not support {n}-player games; use 'pure' or "
                 f"'auto' (pure equilibria only)")
         return _solve_pure(game, method, tol)
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(
+            max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0):
+        raise ParameterError(f"max_seconds={max_seconds!r} must be a positive number")
     a, b = ([list(r) for r in arr] for arr in game.as_exact().payoffs)
-    found, degenerate = extreme_equilibria(a, b)
+    cost = enumeration_cost(*game.shape)
+    if cost > MAX_ENUMERATION and max_seconds is None:
+        if method == "lemke-howson":
+            return _lemke_howson_only(game, a, b, tol)
+        raise _too_large(game, cost)
+    try:
+        with _deadline(max_seconds):
+            found, degenerate = extreme_equilibria(a, b)
+    except _OutOfTime:
+        dims = "x".join(map(str, game.shape))
+        raise UnsupportedGameError(
+            f"the exact enumeration of the {dims} game did not finish within "
+            f"max_seconds={max_seconds:g}; use method=\"lemke-howson\" for equilibria "
+            "found by Lemke-Howson paths") from None
     profiles = _order(found)
     note = ("all extreme equilibria (vertices of the equilibrium components); "
             "the game is degenerate" if degenerate else "all equilibria (nondegenerate game)")
@@ -221,6 +284,30 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
         note += "; solved exactly as the binary-float game, reported as floats"
     equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
     return Solution(game, method, game.exact, degenerate, equilibria, True, note, missed)
+
+
+def _lemke_howson_only(game: Game, a: list, b: list, tol: float) -> Solution:
+    """The equilibria the Lemke-Howson paths reach (one per starting label), exactified
+    and verified: for games too large to enumerate."""
+    af, bf = (np.asarray(arr, dtype=float) for arr in game.payoffs)
+    cands, n_warn, error = nashpy_candidates(af, bf, "lemke-howson")
+    found = []
+    for x, y in cands:
+        exact = exactify(a, b, x, y, tol=max(tol, 1e-12))
+        if exact is not None:
+            found.append(exact)
+    profiles = _order(found)
+    dims = "x".join(map(str, game.shape))
+    note = (f"Lemke-Howson from each of the {sum(game.shape)} labels: {len(profiles)} "
+            f"distinct equilibria (not all: the {dims} game is too large to enumerate); "
+            "degeneracy not checked")
+    if error:
+        note += f"; {error}"
+    if not profiles:
+        raise SolverError(f"Lemke-Howson found no equilibrium of the {dims} game that "
+                          f"verifies exactly ({error or f'{len(cands)} candidates'})")
+    equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
+    return Solution(game, "lemke-howson", game.exact, False, equilibria, False, note)
 
 
 def _cross_check(game: Game, a: list, b: list, profiles: list[ExactProfile], method: str,

@@ -151,19 +151,33 @@ def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None
                  ) -> list[Path]:
     """Write every proof (and ``README.md``) into ``out_dir``; remove proofs of
     propositions that no longer exist. Returns the files written."""
+    from ..analysis.export import OutputError
+
     out = Path(out_dir) if out_dir is not None else proofs_dir()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
     files, _ = _all(bundled_models_with_propositions() if models is None else models)
     written = []
+    from ..analysis.export import atomic_write
+
     for name, text in sorted(files.items()):
         path = out / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            atomic_write(path, _text_writer(text))
         written.append(path)
     for old in out.glob("*.md"):
         if old.name not in files:
             old.unlink()
     return written
+
+
+def _text_writer(text: str) -> Any:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write
 
 
 def stale_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None
