@@ -382,3 +382,15 @@ def test_2x2_float_ties_and_near_ties_are_exact():
     noise = rng.choice([0.0, 1e-13, -1e-300, 0.1, 5e-324], size=(400, 2, 2))
     A, B = base + noise, np.swapaxes(base, 1, 2) - noise
     assert_equals_solve(A, B, solve_batch(A, B))
+
+
+@pytest.mark.parametrize("shape,noise", [((150, 3, 3), 1e-8), ((150, 3, 3), 1e-7),
+                                         ((80, 4, 4), 1e-8), ((80, 4, 4), 1e-7)])
+def test_near_degenerate_floats_within_tol_of_solve_in_its_order(shape, noise):
+    """Issue 13: tied integer games plus noise of 1e-8..1e-7 used to be certified with
+    profiles up to 1.2e-8 from solve's (beyond tol=1e-9), or in another order."""
+    rng = np.random.default_rng(int(noise * 1e9) + shape[1])
+    A = rng.integers(0, 3, size=shape) + noise * rng.uniform(-1, 1, size=shape)
+    B = rng.integers(0, 3, size=shape) + noise * rng.uniform(-1, 1, size=shape)
+    sol = solve_batch(A, B)
+    assert_equals_solve(A, B, sol)  # counts, order, every probability within TOL

@@ -200,11 +200,30 @@ def _check_options(chunk_size: Any, tol: Any) -> None:
         raise ParameterError(f"tol={tol!r} must be a number with 0 < tol < 1e-3")
 
 
-def _order(found: kern.Found) -> np.ndarray:
-    """Permutation sorting records by game, then decreasing lexicographic profile (as solve)."""
-    profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
+def _order(found: kern.Found, *, rounded: bool = True) -> np.ndarray:
+    """Permutation sorting records by game, then decreasing lexicographic profile (as solve).
+
+    ``rounded``: on profiles rounded to 9 digits (suspects' repeats sort together);
+    otherwise on the floats themselves (see :func:`_order_ambiguous`)."""
+    profile = np.concatenate([found.row, found.col], axis=1)
+    if rounded:
+        profile = np.round(profile, 9)
     keys = [-profile[:, c] for c in reversed(range(profile.shape[1]))] + [found.game]
     return np.lexsort(keys)
+
+
+def _order_ambiguous(found: kern.Found, tol: float) -> np.ndarray:
+    """Games (sorted records) where two consecutive equilibria first differ by at most
+    ``tol``: their float order need not be the exact order, so they go to the exact
+    path (issue 13: the order must be ``solve``'s)."""
+    if len(found.game) < 2:
+        return np.zeros(0, dtype=found.game.dtype)
+    profile = np.concatenate([found.row, found.col], axis=1)
+    diff = profile[1:] - profile[:-1]
+    first = np.argmax(diff != 0, axis=1)
+    gap = np.abs(diff[np.arange(len(diff)), first])
+    same = found.game[1:] == found.game[:-1]
+    return np.unique(found.game[1:][same & (gap <= tol)])
 
 
 def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
@@ -341,8 +360,14 @@ def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
         suspect[start:stop] = sus
         parts.append(found._replace(game=found.game + start))
     found = kern._concat(parts, m, n)
-    order = _order(found)
+    order = _order(found, rounded=not drop_suspects)
     found = kern.Found(*(a[order] for a in found))
+    if drop_suspects:
+        unsure = _order_ambiguous(found, tol)
+        if len(unsure):
+            suspect[unsure] = True
+            keep = ~suspect[found.game]
+            found = kern.Found(*(a[keep] for a in found))
     if not drop_suspects and len(found.game) > 1:  # a suspect may repeat an equilibrium
         profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
         repeat = np.zeros(len(found.game), dtype=bool)
