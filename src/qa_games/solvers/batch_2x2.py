@@ -77,48 +77,46 @@ def fill_2x2(A: np.ndarray, B: np.ndarray, flags: np.ndarray, row: np.ndarray,
     contiguous) output arrays ``row (K, E, 2)``, ``col``, ``pay_r (K, E)``,
     ``pay_c``, in the flags' order, NaN beyond each game's count.
 
-    Each slot gets a code (0 empty, ``c + 1`` for candidate ``c``); the pure
-    profiles are looked up in small tables by code, and only the mixed equilibria
-    are computed and scattered.
+    Slot ``e`` of a game holds candidate ``code_e = #{c : cum_c <= e}`` (``cum`` the
+    running count of its flags; 5 means empty); every output is then a short chain of
+    elementwise selections per slot, with no fancy indexing.
     """
     K, E = row.shape[:2]
     a = A.reshape(K, 4)
     b = B.reshape(K, 4)
-    code = np.zeros((K, E), dtype=np.intp)
-    before = np.zeros(K, dtype=np.intp)  # equilibria of earlier candidates
-    for c in range(5):
-        g = np.flatnonzero(flags[c])
-        e = before[g]
-        code[g, e] = c + 1
-        if c == 2:
-            mg, me = g, e
-        if c < 4:
-            before += flags[c]
-    np.take(_LUT_ROW, code, axis=0, out=row)
-    np.take(_LUT_COL, code, axis=0, out=col)
-    ag, bg = a[mg], b[mg]
-    a0, a1 = ag[:, 0] - ag[:, 2], ag[:, 1] - ag[:, 3]
-    b0, b1 = bg[:, 0] - bg[:, 1], bg[:, 2] - bg[:, 3]
-    da, db = a1 - a0, b1 - b0
-    x0, x1 = b1 / db, -b0 / db
-    y0, y1 = a1 / da, -a0 / da
-    row[mg, me] = np.stack([x0, x1], axis=1)
-    col[mg, me] = np.stack([y0, y1], axis=1)
-    for pay, p, mixed_pay in ((pay_r, a, ag[:, 0] * y0 + ag[:, 1] * y1),
-                              (pay_c, b, x0 * bg[:, 0] + x1 * bg[:, 2])):
-        table = np.empty((K, 6))  # per code: NaN, the four pure payoffs, the mixed one
-        table[:, 0] = np.nan
-        table[:, 1:3] = p[:, 0:2]
-        table[:, 4:6] = p[:, 2:4]
-        table[mg, 3] = mixed_pay
-        pay[:] = np.take_along_axis(table, code, axis=1)
-
-
-_NAN2 = [np.nan, np.nan]
-#: Row / column mixes of the codes 0 (empty), 1..5 (candidates; the mixed one, 3,
-#: is overwritten).
-_LUT_ROW = np.array([_NAN2, [1, 0], [1, 0], _NAN2, [0, 1], [0, 1]], dtype=float)
-_LUT_COL = np.array([_NAN2, [1, 0], [0, 1], _NAN2, [1, 0], [0, 1]], dtype=float)
+    cum = np.cumsum(flags, axis=0, dtype=np.int8)  # (5, K)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a0, a1 = a[:, 0] - a[:, 2], a[:, 1] - a[:, 3]
+        b0, b1 = b[:, 0] - b[:, 1], b[:, 2] - b[:, 3]
+        da, db = a1 - a0, b1 - b0
+        x0, x1 = b1 / db, -b0 / db
+        y0, y1 = a1 / da, -a0 / da
+        mixed_r = a[:, 0] * y0 + a[:, 1] * y1
+        mixed_c = x0 * b[:, 0] + x1 * b[:, 2]
+    nan = np.nan
+    for e in range(E):
+        code = (cum[0] <= e).astype(np.int8)
+        for c in range(1, 5):
+            code += cum[c] <= e
+        empty = code == 5
+        mixed = code == 2
+        top = code < 2  # (0, 0) or (0, 1): row plays 0
+        left = (code == 0) | (code == 3)  # column plays 0
+        r0 = np.where(top, 1.0, np.where(mixed, x0, 0.0))
+        r1 = np.where(top, 0.0, np.where(mixed, x1, 1.0))
+        c0 = np.where(left, 1.0, np.where(mixed, y0, 0.0))
+        c1 = np.where(left, 0.0, np.where(mixed, y1, 1.0))
+        # pure payoffs: entry (row, col) of the 2x2 table
+        cell = np.where(top, 0, 2) + np.where(left, 0, 1)
+        pr = np.where(mixed, mixed_r, np.take_along_axis(a, cell[:, None].astype(np.intp),
+                                                         axis=1)[:, 0])
+        pc = np.where(mixed, mixed_c, np.take_along_axis(b, cell[:, None].astype(np.intp),
+                                                         axis=1)[:, 0])
+        for arr in (r0, r1, c0, c1, pr, pc):
+            arr[empty] = nan
+        row[:, e, 0], row[:, e, 1] = r0, r1
+        col[:, e, 0], col[:, e, 1] = c0, c1
+        pay_r[:, e], pay_c[:, e] = pr, pc
 
 
 def exact_2x2(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
