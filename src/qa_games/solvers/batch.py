@@ -266,6 +266,8 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
         return result
     if (m, n) == (2, 2):
         arrays = _run_2x2(A_f, B_f, tol, chunk)
+    elif exact_fallback:
+        arrays = _run_generic_routed(A, B, A_f, B_f, tol, chunk)
     else:
         arrays = _run_generic(A_f, B_f, tol, chunk, drop_suspects=exact_fallback)
     counts, pure_eq, suspect, row, col, pay_r, pay_c = arrays
@@ -341,6 +343,57 @@ def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
     pure_eq = np.empty((k, 2, 2), dtype=bool)
     for c, (i, j) in zip((0, 1, 3, 4), ((0, 0), (0, 1), (1, 0), (1, 1)), strict=True):
         pure_eq[:, i, j] = flags[c]
+    return counts, pure_eq, suspect, row, col, pay_r, pay_c
+
+
+def _pure_ties(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Games with two exactly equal payoffs of a player against one pure strategy of the
+    other (a cheap, exact superset of the pure degeneracy witness: two tied best
+    responses); such games are routed straight to an exact path."""
+    K, m, n = A.shape
+    out = np.zeros(K, dtype=bool)
+    for i in range(m):
+        for i2 in range(i + 1, m):
+            for j in range(n):
+                out |= A[:, i, j] == A[:, i2, j]
+    for j in range(n):
+        for j2 in range(j + 1, n):
+            for i in range(m):
+                out |= B[:, i, j] == B[:, i, j2]
+    return out
+
+
+def _run_generic_routed(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray, tol: float,
+                        chunk: int) -> Arrays:
+    """:func:`_run_generic` with the exact fallback, except that small integer games with
+    a tie against a pure strategy skip the float screen (they are almost always its
+    suspects) and are marked suspect directly, for the vectorised exact kernel."""
+    k = len(A_f)
+    direct = _pure_ties(A_f, B_f)
+    if direct.any():
+        idx = np.flatnonzero(direct)
+        direct[idx[~(_represented_each(A, B, A_f, B_f, idx)
+                     & kx.exact_safe(A_f[idx], B_f[idx]))]] = False
+    if not direct.any():
+        return _run_generic(A_f, B_f, tol, chunk, drop_suspects=True)
+    m, n = A_f.shape[1:]
+    rest = np.flatnonzero(~direct)
+    pure_eq = np.zeros((k, m, n), dtype=bool)
+    suspect = direct.copy()
+    counts = np.zeros(k, dtype=np.intp)
+    if len(rest):
+        c, pe, sus, row_r, col_r, pr, pc = _run_generic(A_f[rest], B_f[rest], tol, chunk,
+                                                        drop_suspects=True)
+        E = row_r.shape[1]
+        counts[rest], pure_eq[rest], suspect[rest] = c, pe, sus
+    else:
+        E = 1
+    row = np.full((k, E, m), np.nan)
+    col = np.full((k, E, n), np.nan)
+    pay_r = np.full((k, E), np.nan)
+    pay_c = np.full((k, E), np.nan)
+    if len(rest):
+        row[rest], col[rest], pay_r[rest], pay_c[rest] = row_r, col_r, pr, pc
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
 
 
