@@ -117,7 +117,8 @@ class Solution:
         return {
             "players": list(self.game.players),
             "strategies": [list(s) for s in self.game.strategies],
-            "degenerate": self.degenerate,
+            "degenerate": (self.degenerate if self.game.n_players <= 2 or self.degenerate
+                           else "not checked"),
             "equilibria": [eq.to_json_dict() for eq in self.equilibria],
         }
 
@@ -354,10 +355,26 @@ def _solve_pure(game: Game, method: str, tol: float) -> Solution:
             equilibria.append(Equilibrium(tuple(tuple(float(v) for v in s) for s in p), None,
                                           tuple(float(arr[idx]) for arr in game.payoffs)))
     note = "pure equilibria only"
+    degenerate = False
     if game.n_players > 2:
+        degenerate = _pure_tie(game)
         note += (f"; mixed equilibria of {game.n_players}-player games are not computed; "
-                 "degeneracy is not checked")
-    return Solution(game, method, game.exact, False, tuple(equilibria), False, note)
+                 + ("degenerate (a pure profile of the others leaves a player two best "
+                    "responses)" if degenerate else
+                    "degeneracy not checked beyond pure profiles (no tied best response "
+                    "to a pure profile)"))
+    return Solution(game, method, game.exact, degenerate, tuple(equilibria), False, note)
+
+
+def _pure_tie(game: Game) -> bool:
+    """Does some pure profile of the others leave a player two best responses (a
+    support of size 1 with more than 1 pure best response: degenerate, as for two
+    players)? Decided exactly on the payoffs (binary values for floats)."""
+    for i, arr in enumerate(game.payoffs):
+        best = arr.max(axis=i, keepdims=True)
+        if ((arr == best).sum(axis=i) > 1).any():
+            return True
+    return False
 
 
 def _solve_one(game: Game, method: str, tol: float) -> Solution:
