@@ -76,7 +76,7 @@ from ..errors import GameError, ParameterError, UnsupportedGameError
 from ..games.normal_form import SymbolicGame
 from .box_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
 from .eqmap_evaluation import MapEvaluation
-from .solve import Equilibrium, Solution
+from .records import Equilibrium, Solution
 
 __all__ = ["Region", "EquilibriumMap", "MapEvaluation", "equilibrium_map",
            "MAX_SUPPORT_PAIRS", "MAX_SUPPORT_LIMIT"]

@@ -66,7 +66,7 @@ from qa_games.solvers._nplayer_system import RawAlgebraic, RawRational, payoff, 
 from qa_games.solvers._nplayer_system import T as _T
 
 from ..games.normal_form import Game
-from .solve import Equilibrium, Solution
+from .records import Equilibrium, Solution
 
 __all__ = [
     "AlgebraicEquilibrium",
