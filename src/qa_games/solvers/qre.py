@@ -391,52 +391,255 @@ def _trace_stack(A: np.ndarray, B: np.ndarray, lam: np.ndarray
 
 # -- the 2x2 fast path ------------------------------------------------------------------
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+def _sig(z: np.ndarray) -> np.ndarray:
+    """The logistic function; exp overflow gives 0, its limit."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def _dsig_max(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """max of sigma' = sigma (1 - sigma) over [lo, hi] (at the point nearest 0)."""
+    z = np.maximum(np.maximum(lo, -hi), 0.0)
+    s = _sig(z)
+    return s * (1.0 - s)
+
+
+def _newton_safe(lal: np.ndarray, lbe: np.ndarray, lga: np.ndarray, lde: np.ndarray,
+                 c: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Root of f(a) = a - lbe - lal sigma(lde + lga sigma(a)) in [lo, hi] where it is unique:
+    Newton's method, bisecting when a step leaves the bracket."""
+    a = np.clip(a, lo, hi)
+    out = a.copy()
+    live = np.arange(a.size)
+    for _ in range(200):
+        sa = _sig(a)
+        sb = _sig(lde + lga * sa)
+        f = a - lbe - lal * sb
+        tol = 4e-15 * (1.0 + np.abs(a) + np.abs(lbe) + np.abs(lal))
+        lo = np.where(f < 0, a, lo)
+        hi = np.where(f > 0, a, hi)
+        fp = 1.0 - c * (sb - sb * sb) * (sa - sa * sa)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = a - f / fp
+        bad = ~((new > lo) & (new < hi)) | ~np.isfinite(new)
+        new = np.where(bad, 0.5 * (lo + hi), new)
+        done = (np.abs(f) <= tol) | (hi - lo <= tol)
+        out[live[done]] = a[done]
+        keep = ~done
+        if not keep.any():
+            return out
+        live, a = live[keep], new[keep]
+        lal, lbe, lga, lde, c = lal[keep], lbe[keep], lga[keep], lde[keep], c[keep]
+        lo, hi = lo[keep], hi[keep]
+    out[live] = a
+    return out
+
+
+def _trace_2x2(al: np.ndarray, be: np.ndarray, ga: np.ndarray, de: np.ndarray,
+               lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trace the principal branch of 2x2 games in the plane (lam, a) to lam = target.
+
+    ``f(a, lam) = a - lam (be + al sigma(b))``, ``b = lam (de + ga sigma(a))`` (unit-range
+    payoffs). The unit tangent ``(f_a, -f_lam) / |.|`` is continuous along the branch and
+    points to growing lam at the centroid; a step whose tangent turns by more than ~11
+    degrees, or whose corrector is not a clean Newton contraction, is retried shorter (a
+    turn of the tangent by more than 90 degrees is the jump to another branch that the
+    orientation test of :func:`_trace` catches). Returns the log-odds ``a`` at the targets
+    and the first lam near which a bifurcation point was passed (NaN: none).
+    """
+    k = lam.size
+    L = np.zeros(k)
+    a = np.zeros(k)
+    bif = np.full(k, np.nan)
+
+    def grad(L: np.ndarray, a: np.ndarray, al: np.ndarray, be: np.ndarray, ga: np.ndarray,
+             de: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        sa = _sig(a)
+        b = L * (de + ga * sa)
+        sb = _sig(b)
+        f = a - L * (be + al * sb)
+        dsb = sb - sb * sb
+        fa = 1.0 - L * L * al * ga * dsb * (sa - sa * sa)
+        fl = -(be + al * sb) - L * al * dsb * (de + ga * sa)
+        return f, fa, fl
+
+    def tangent(fa: np.ndarray, fl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nrm = np.hypot(fa, fl)
+        nrm = np.where(nrm > 0, nrm, 1.0)
+        return fa / nrm, -fl / nrm
+
+    _, fa0, fl0 = grad(L, a, al, be, ga, de)
+    tl, ta = tangent(fa0, fl0)
+    h = np.full(k, H_START)
+    flip_h = np.full(k, np.nan)
+    since = np.zeros(k, dtype=np.int64)
+    leap = np.zeros(k, dtype=bool)
+    sign = np.ones(k)  # the orientation; it reverses where the branch crosses a bifurcation
+    live = np.flatnonzero(lam > 0)
+    for _ in range(MAX_STEPS):
+        if live.size == 0:
+            return a, bif
+        g = live
+        Lg, ag, tlg, tag, hg, lamg = L[g], a[g], tl[g], ta[g], h[g], lam[g]
+        alg, beg, gag, deg = al[g], be[g], ga[g], de[g]
+        aim = Lg + hg * tlg >= lamg  # the predictor passes the target: land on it
+        hs = np.where(aim & (tlg > 0), (lamg - Lg) / np.where(tlg > 0, tlg, 1.0), hg)
+        L1 = np.where(aim, lamg, Lg + hs * tlg)
+        a1 = ag + hs * tag
+        ok = np.ones(g.size, dtype=bool)
+        conv = np.zeros(g.size, dtype=bool)
+        last = np.full(g.size, np.inf)
+        first = np.zeros(g.size)
+        with np.errstate(all="ignore"):
+            for it in range(MAX_CORRECTOR):
+                f, fa, fl = grad(L1, a1, alg, beg, gag, deg)
+                # aim: Newton in a at fixed lam; else pseudo-arclength [fl fa; tl ta]
+                r = tlg * (L1 - Lg) + tag * (a1 - ag) - hs
+                det = fl * tag - fa * tlg
+                dL = np.where(aim, 0.0, -(f * tag - fa * r) / det)
+                da = np.where(aim, -f / fa, -(fl * r - f * tlg) / det)
+                dist = np.hypot(dL, da)
+                if it == 0:
+                    first = dist
+                run = ok & ~conv
+                tol = np.where(aim, FINAL_TOL, CORRECTOR_TOL) * np.maximum(
+                    1.0, np.maximum(np.abs(a1), L1))
+                bad = run & (~np.isfinite(dist) | (dist > MAX_DIST)
+                             | ((it == 0) & ~aim & (dist > MAX_FIRST * hs))
+                             | ((it > 0) & (dist > MAX_CONTRACTION * last) & (dist > tol)))
+                ok &= ~bad
+                mv = run & ~bad
+                L1 = np.where(mv, L1 + dL, L1)
+                a1 = np.where(mv, a1 + da, a1)
+                last = np.where(mv, dist, last)
+                conv |= mv & (dist <= tol)
+                if not (ok & ~conv).any():
+                    break
+            ok &= conv
+            _, fa, fl = grad(L1, a1, alg, beg, gag, deg)
+            ntl, nta = tangent(fa, fl)
+            ntl, nta = ntl * sign[g], nta * sign[g]
+            cos = ntl * tlg + nta * tag
+            flipped = ok & (cos < 0) & ~leap[g]
+            turned = ok & ~aim & (cos < MIN_COS) & ~flipped & ~leap[g]
+            passed = ok & ~aim & (L1 >= lamg) & ~flipped & ~turned
+            # after a leap over a bifurcation point the field is reversed: follow it reversed
+            rev = ok & leap[g] & (cos < 0)
+            ntl, nta = np.where(rev, -ntl, ntl), np.where(rev, -nta, nta)
+            sign[g[rev]] *= -1.0
+        # a persistent flip (64 times shorter steps) is a bifurcation point: leap over it
+        fh = flip_h[g]
+        first_flip = flipped & np.isnan(fh)
+        flip_h[g[first_flip]] = hg[first_flip]
+        persistent = flipped & ~first_flip & (hg <= fh / 64)
+        nb = persistent & np.isnan(bif[g])
+        bif[g[nb]] = Lg[nb]
+        accept = ok & ~passed & ~flipped & ~turned
+        L[g[accept]] = L1[accept]
+        a[g[accept]] = a1[accept]
+        tl[g[accept]] = ntl[accept]
+        ta[g[accept]] = nta[accept]
+        grow = np.where(first <= 0.01 * hg, 1.5, np.where(first <= 0.03 * hg, 1.2, 1.0))
+        h[g[accept]] = hg[accept] * grow[accept]
+        since[g[accept]] += 1
+        since[g[flipped]] = 0
+        leap[g[accept]] = False
+        flip_h[g[since[g] >= 4]] = np.nan
+        shrink = ~ok | turned | (flipped & ~persistent) | passed
+        h[g[shrink]] = hg[shrink] * np.where(passed[shrink], 1.0, 0.5)
+        # through a persistent flip: keep the tangent (reversed by the flip) and leap
+        leap[g[persistent]] = True
+        h[g[persistent]] = fh[persistent]
+        flip_h[g[persistent]] = np.nan
+        # a target reached by a passing arclength step: aim from the last point next time
+        h[g[passed]] = np.minimum(hg[passed], np.abs(lamg[passed] - Lg[passed]) + 1e-12)
+        done = accept & aim
+        if np.any(h[g] < H_MIN):
+            bad_game = int(g[np.argmax(h[g] < H_MIN)])
+            raise SolverError(f"qre: 2x2 game {bad_game}: the principal branch could not be "
+                              f"followed past lam={L[bad_game]:.6g} in unit-range payoffs (a "
+                              "singular point of a non-generic game)")
+        live = g[~done]
+    raise SolverError(f"qre: 2x2 game {int(live[0])}: no convergence within {MAX_STEPS} steps")
 
 
 def _qre_2x2(A: np.ndarray, B: np.ndarray, lam: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P, Q and bifurcation lams (NaN: none) for 2x2 stacks."""
-    alpha = A[:, 0, 0] - A[:, 1, 0] - A[:, 0, 1] + A[:, 1, 1]
-    beta = A[:, 0, 1] - A[:, 1, 1]
-    gamma = B[:, 0, 0] - B[:, 0, 1] - B[:, 1, 0] + B[:, 1, 1]
-    delta = B[:, 1, 0] - B[:, 1, 1]
-    slope = lam * lam * alpha * gamma
-    unique = (alpha * gamma <= 0) | (slope < 15.0)
-    P = np.empty((A.shape[0], 2))
-    Q = np.empty((A.shape[0], 2))
-    idx = np.flatnonzero(unique)
-    if idx.size:
-        al, be, ga, de, la = alpha[idx], beta[idx], gamma[idx], delta[idx], lam[idx]
-        # f(a) = a - lam (beta + alpha sigma(b(a))),  b(a) = lam (delta + gamma sigma(a));
-        # f is increasing (slope >= 1 - lam^2 alpha gamma / 16 > 0) and has its root in
-        # [lam min(beta, alpha + beta), lam max(beta, alpha + beta)].
-        lo = la * np.minimum(be, al + be)
-        hi = la * np.maximum(be, al + be)
-        a = la * (be + 0.5 * al)
-        for _ in range(100):
-            sa = _sigmoid(a)
-            b = la * (de + ga * sa)
-            sb = _sigmoid(b)
-            f = a - la * (be + al * sb)
-            lo = np.where(f < 0, a, lo)
-            hi = np.where(f > 0, a, hi)
-            fp = 1.0 - la * la * al * ga * sb * (1.0 - sb) * sa * (1.0 - sa)
-            a_new = a - f / fp
-            outside = ~((a_new > lo) & (a_new < hi))
-            a_new = np.where(outside, 0.5 * (lo + hi), a_new)
-            step = np.abs(a_new - a)
-            a = a_new
-            if np.all(step <= 4e-16 * np.maximum(1.0, np.abs(a))):
-                break
-        b = la * (de + ga * _sigmoid(a))
-        P[idx, 0], P[idx, 1] = _sigmoid(a), _sigmoid(-a)
-        Q[idx, 0], Q[idx, 1] = _sigmoid(b), _sigmoid(-b)
-    bif = np.full(A.shape[0], np.nan)
-    rest = np.flatnonzero(~unique)
+    """P, Q and bifurcation lams (NaN: none) for 2x2 stacks.
+
+    With ``u1_0 - u1_1 = beta + alpha q`` and ``u2_0 - u2_1 = delta + gamma p``, the log-odds
+    ``a`` of ``p`` solves ``f(a) = a - K(a) = 0``, ``K(a) = lam (beta + alpha sigma(b(a)))``,
+    ``b(a) = lam (delta + gamma sigma(a))``, with ``K' = c sigma'(a) sigma'(b)``,
+    ``c = lam^2 alpha gamma``. The root is unique (hence the branch point) when ``c <= 0`` or
+    ``c < 16`` (``sigma' <= 1/4``); otherwise ``K`` is increasing, iterating it from the ends
+    of ``[lam min(beta, alpha + beta), lam max(...)]`` brackets every root, and the root is
+    unique when ``K' < 1`` on the bracket. The remaining games (several QRE at this lam)
+    are traced.
+    """
+    k = A.shape[0]
+    lal = lam * (A[:, 0, 0] - A[:, 1, 0] - A[:, 0, 1] + A[:, 1, 1])
+    lbe = lam * (A[:, 0, 1] - A[:, 1, 1])
+    lga = lam * (B[:, 0, 0] - B[:, 0, 1] - B[:, 1, 0] + B[:, 1, 1])
+    lde = lam * (B[:, 1, 0] - B[:, 1, 1])
+    c = lal * lga
+    a = lbe + lal * _sig(lde + 0.5 * lga)  # one logit response to the centroid
+    glob = (c < 15.0) & np.isfinite(c)
+    every = bool(glob.all())
+    gi = slice(None) if every else np.flatnonzero(glob)
+    # games with a unique QRE for any bracket: Newton (f' >= 1 - c/16 > 1/16), checked by
+    # the residual (|a - root| <= 16 |f|), the unchecked ones again with a bracket
+    g_al, g_be, g_ga, g_de, g_c = lal[gi], lbe[gi], lga[gi], lde[gi], c[gi]
+    ga_ = a[gi]
+    for _ in range(4):
+        sa = _sig(ga_)
+        sb = _sig(g_de + g_ga * sa)
+        ga_ = ga_ - (ga_ - g_be - g_al * sb) / (1.0 - g_c * (sb - sb * sb) * (sa - sa * sa))
+    sa = _sig(ga_)
+    sb = _sig(g_de + g_ga * sa)
+    f = ga_ - g_be - g_al * sb
+    ok = np.abs(f) <= 4e-15 * (1.0 + np.abs(ga_) + np.abs(g_be) + np.abs(g_al))
+    if not ok.all():
+        r = np.flatnonzero(~ok)
+        lo = np.minimum(g_be[r], g_be[r] + g_al[r])
+        hi = np.maximum(g_be[r], g_be[r] + g_al[r])
+        ga_[r] = _newton_safe(g_al[r], g_be[r], g_ga[r], g_de[r], g_c[r], a[gi][r], lo, hi)
+    a[gi] = ga_
+    unique = glob.copy()
+    rest = np.flatnonzero(~glob)
     if rest.size:
-        P[rest], Q[rest], _, bif[rest] = _trace_stack(A[rest], B[rest], lam[rest])
+        r_al, r_be, r_ga, r_de, r_c = lal[rest], lbe[rest], lga[rest], lde[rest], c[rest]
+        lo = np.minimum(r_be, r_be + r_al)
+        hi = np.maximum(r_be, r_be + r_al)
+        cert = np.zeros(rest.size, dtype=bool)
+        for _ in range(12):
+            bl, bh = r_de + r_ga * _sig(lo), r_de + r_ga * _sig(hi)
+            bound = r_c * _dsig_max(lo, hi) * _dsig_max(np.minimum(bl, bh), np.maximum(bl, bh))
+            cert |= bound < 1.0
+            if cert.all():
+                break
+            lo = r_be + r_al * _sig(bl)  # K(lo) and K(hi): still a bracket of every root
+            hi = r_be + r_al * _sig(bh)
+        w = np.flatnonzero(cert)
+        if w.size:
+            a[rest[w]] = _newton_safe(r_al[w], r_be[w], r_ga[w], r_de[w], r_c[w],
+                                      0.5 * (lo[w] + hi[w]), lo[w], hi[w])
+        unique[rest[w]] = True
+    bif = np.full(k, np.nan)
+    tr = np.flatnonzero(~unique)
+    if tr.size:  # several QRE at this lam: trace, on unit-range payoffs
+        scale = np.maximum(np.ptp(A[tr].reshape(tr.size, -1), axis=1),
+                           np.ptp(B[tr].reshape(tr.size, -1), axis=1))
+        ls = lam[tr] * scale
+        at, bif[tr] = _trace_2x2(lal[tr] / ls, lbe[tr] / ls, lga[tr] / ls, lde[tr] / ls, ls)
+        bif[tr] /= scale
+        a[tr] = at
+    P = np.empty((k, 2))
+    Q = np.empty((k, 2))
+    b = lde + lga * _sig(a)
+    P[:, 0] = _sig(a)
+    P[:, 1] = _sig(-a)
+    Q[:, 0] = _sig(b)
+    Q[:, 1] = _sig(-b)
     return P, Q, bif
 
 
