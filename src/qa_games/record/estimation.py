@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,7 @@ from scipy import optimize
 from qa_games import Model, load_model
 from qa_games.errors import ModelError, ParameterError
 from qa_games.record.links import Link, parse_link
-from qa_games.solvers.qre import qre_batch
+from qa_games.solvers.qre import QREBifurcationWarning, qre_batch
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -219,6 +220,7 @@ class _Design:
     payoff_fns: tuple[Any, ...]  # lambdified payoff cells, player-major
     shape: tuple[int, int]
     fixed: Mapping[str, float]  # unmapped parameters at their defaults
+    bifurcations: set[int] = field(default_factory=set)  # rows past a bifurcation (last call)
 
     @property
     def n(self) -> int:
@@ -248,7 +250,15 @@ class _Design:
         if not (np.isfinite(A).all() and np.isfinite(B).all()):
             return np.full(self.n, np.nan)
         lam = math.exp(float(theta[-1]))
-        P, Q = qre_batch(A, B, lam)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", QREBifurcationWarning)
+            P, Q = qre_batch(A, B, lam)
+        self.bifurcations.clear()
+        for w in caught:
+            if isinstance(w.message, QREBifurcationWarning):
+                self.bifurcations.update(int(i) for i in w.message.games)
+            else:  # pragma: no cover - other warnings pass through
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         r, s = self.spec.model.profile(self.spec.profile)
         return P[:, r] * Q[:, s]
 
@@ -304,7 +314,10 @@ class StructuralFit:
     """A structural ML fit: estimates of (b..., log lambda), their covariances, the fit.
 
     ``loglik_obs`` holds each kept row's log-likelihood (``rows`` their index labels), for
-    the non-nested tests of :mod:`qa_games.record.model_tests`.
+    the non-nested tests of :mod:`qa_games.record.model_tests`. Rows whose game is
+    non-generic (its QRE branch passes a bifurcation point; see
+    :class:`~qa_games.solvers.qre.QREBifurcationWarning`) are counted in ``n_bifurcation``
+    and named in the notes instead of warning at every likelihood evaluation.
     """
 
     spec: EstimationSpec
@@ -321,6 +334,7 @@ class StructuralFit:
     n_dropped: int = 0
     converged: bool = True
     message: str = ""
+    n_bifurcation: int = 0  # rows whose QRE branch passes a bifurcation at the estimates
 
     @property
     def k(self) -> int:
@@ -364,14 +378,17 @@ class StructuralFit:
         return (f"{self.spec.model.name} (P(onset) = QRE probability of {self.spec.profile}); "
                 f"n = {self.n}, clusters = {self.n_clusters}, log-likelihood = "
                 f"{self.loglik:.3f}, lambda = {self.lam:.4g}"
+                + (f"; {self.n_bifurcation} rows non-generic (QRE branch past a bifurcation)"
+                   if self.n_bifurcation else "")
                 + ("" if self.converged else f"; NOT CONVERGED: {self.message}"))
 
     def to_markdown(self) -> str:
         return self.to_frame().to_markdown(index=False, floatfmt=".4f") + "\n\n" + self._note()
 
     def to_latex(self) -> str:
-        body = self.to_frame().to_latex(index=False, float_format="%.4f")
-        return body + "% " + self._note().replace("%", r"\%") + "\n"
+        from qa_games.record._latex import latex_table
+
+        return latex_table(self.to_frame(), self._note())
 
 
 def _scores(design: _Design, theta: np.ndarray, step: float = 1e-5) -> np.ndarray:
@@ -459,13 +476,14 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
         meat = G.T @ G * (n_cl / (n_cl - 1) if n_cl > 1 else 1.0)
         cov_r = cov @ meat @ cov
     ll_obs = design.loglik_obs(theta)
+    n_bif = len(design.bifurcations)
     converged = bool(res.success) and bool(np.all(np.linalg.eigvalsh(-H) > 0))
     msg = str(res.message) if res.success else f"{res.message}"
     if res.success and not converged:
         msg = "the Hessian is not negative definite at the optimum (weakly identified?)"
     return StructuralFit(spec, names, theta, cov, cov_r, float(ll_obs.sum()), ll_obs,
                          design.prob(theta), design.rows, design.n, n_cl,
-                         int(len(data) - design.n), converged, msg)
+                         int(len(data) - design.n), converged, msg, n_bif)
 
 
 def predict(spec: EstimationSpec | StructuralFit, data: pd.DataFrame,

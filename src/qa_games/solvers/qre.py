@@ -73,7 +73,17 @@ MAX_STEPS = 10_000
 
 
 class QREBifurcationWarning(RuntimeWarning):
-    """The branch traced from lam = 0 passed a bifurcation point (a non-generic game)."""
+    """The branch traced from lam = 0 passed a bifurcation point (a non-generic game).
+
+    ``games`` holds the indices (in the stack) of the games concerned.
+    """
+
+    def __init__(self, message: str, games: Any = ()):
+        super().__init__(message)
+        self.games = np.asarray(games, dtype=np.int64)
+
+    def __reduce__(self) -> Any:  # picklable with its games
+        return (type(self), (str(self), self.games))
 
 
 @dataclass(frozen=True, eq=False)
@@ -647,11 +657,11 @@ def _warn_bifurcations(bif: np.ndarray) -> None:
     hit = np.flatnonzero(~np.isnan(bif))
     if hit.size:
         g = int(hit[0])
-        warnings.warn(
+        warnings.warn(QREBifurcationWarning(
             f"qre: {hit.size} game(s) (first: game {g}) are non-generic: their branch from "
             f"lam = 0 passes a bifurcation point (game {g} near lam={bif[g]:.6g}); past it the "
             "branch is not unique, and the result follows the smooth continuation through it",
-            QREBifurcationWarning, stacklevel=3)
+            hit), stacklevel=3)
 
 
 # -- public API -------------------------------------------------------------------------
