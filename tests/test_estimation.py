@@ -73,7 +73,7 @@ def test_loglik_by_hand():
     fit = fit_structural(spec, df)
     p = predict(fit, df).to_numpy()
     y = df["onset"].to_numpy()
-    ll = sum(math.log(pi) if yi else math.log(1 - pi) for pi, yi in zip(p, y))
+    ll = sum(math.log(pi) if yi else math.log(1 - pi) for pi, yi in zip(p, y, strict=True))
     assert abs(ll - fit.loglik) <= 1e-8
     assert np.allclose(fit.prob, p)
 

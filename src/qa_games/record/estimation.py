@@ -58,7 +58,7 @@ from scipy import optimize
 from qa_games import Model, load_model
 from qa_games.errors import ModelError, ParameterError
 from qa_games.record.links import Link, parse_link
-from qa_games.solvers.qre import QREBifurcationWarning, qre_batch
+from qa_games.solvers.qre import QREBifurcationWarning, qre_2x2_local, qre_batch
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -228,7 +228,7 @@ class _Design:
 
     def parameters(self, b: Sequence[float]) -> dict[str, np.ndarray | float]:
         env: dict[str, Any] = dict(self.env)
-        env.update(zip(self.spec.coefficients, (float(v) for v in b)))
+        env.update(zip(self.spec.coefficients, (float(v) for v in b), strict=True))
         out: dict[str, Any] = dict(self.fixed)
         for pname, link in self.spec.links.items():
             out[pname] = link.evaluate(env)
@@ -244,11 +244,12 @@ class _Design:
         B = np.stack(cells[m * n:], axis=1).reshape(self.n, m, n)
         return A, B
 
-    def prob(self, theta: Sequence[float]) -> np.ndarray:
-        """P(outcome profile) per row at theta = (b..., log lambda)."""
+    def solve(self, theta: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        """The principal-branch QRE (P, Q) of every row at theta = (b..., log lambda)."""
         A, B = self.payoffs(theta[:-1])
         if not (np.isfinite(A).all() and np.isfinite(B).all()):
-            return np.full(self.n, np.nan)
+            nan = np.full((self.n, self.shape[0]), np.nan)
+            return nan, np.full((self.n, self.shape[1]), np.nan)
         lam = math.exp(float(theta[-1]))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", QREBifurcationWarning)
@@ -259,12 +260,39 @@ class _Design:
                 self.bifurcations.update(int(i) for i in w.message.games)
             else:  # pragma: no cover - other warnings pass through
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return P, Q
+
+    def local(self, theta: Sequence[float], P_ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The QRE at theta on the arms of the reference solutions (2x2 games); where that
+        fails, or for larger games, the principal branch."""
+        if self.shape == (2, 2):
+            A, B = self.payoffs(theta[:-1])
+            if np.isfinite(A).all() and np.isfinite(B).all():
+                P, Q = qre_2x2_local(A, B, math.exp(float(theta[-1])), P_ref)
+                bad = np.isnan(P[:, 0])
+                if bad.any():
+                    P2, Q2 = self.solve(theta)
+                    P[bad], Q[bad] = P2[bad], Q2[bad]
+                return P, Q
+        return self.solve(theta)
+
+    def _pick(self, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
         r, s = self.spec.model.profile(self.spec.profile)
         return P[:, r] * Q[:, s]
 
-    def loglik_obs(self, theta: Sequence[float]) -> np.ndarray:
-        p = np.clip(self.prob(theta), 1e-300, 1.0 - 1e-16)
+    def prob(self, theta: Sequence[float]) -> np.ndarray:
+        """P(outcome profile) per row at theta = (b..., log lambda)."""
+        return self._pick(*self.solve(theta))
+
+    def _ll(self, p: np.ndarray) -> np.ndarray:
+        p = np.clip(p, 1e-300, 1.0 - 1e-16)
         return np.where(self.y == 1, np.log(p), np.log1p(-p))
+
+    def loglik_obs(self, theta: Sequence[float]) -> np.ndarray:
+        return self._ll(self.prob(theta))
+
+    def loglik_local(self, theta: Sequence[float], P_ref: np.ndarray) -> np.ndarray:
+        return self._ll(self._pick(*self.local(theta, P_ref)))
 
 
 def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
@@ -391,27 +419,37 @@ class StructuralFit:
         return latex_table(self.to_frame(), self._note())
 
 
-def _scores(design: _Design, theta: np.ndarray, step: float = 1e-5) -> np.ndarray:
-    """Per-row scores d loglik_i / d theta by central differences, shape (n, k)."""
+def _scores(design: _Design, theta: np.ndarray, P_ref: np.ndarray | None = None,
+            step: float = 1e-5) -> np.ndarray:
+    """Per-row scores d loglik_i / d theta, shape (n, k): central differences of each row's
+    log-likelihood along the arm of its QRE at theta (anchored at ``P_ref``, by default the
+    principal-branch solution at theta), so that a jump of the principal branch to another
+    arm nearby is not mistaken for a derivative."""
+    if P_ref is None:
+        P_ref = design.solve(theta)[0]
     S = np.empty((design.n, theta.size))
     for j in range(theta.size):
         h = step * max(1.0, abs(theta[j]))
         up, dn = theta.copy(), theta.copy()
         up[j] += h
         dn[j] -= h
-        S[:, j] = (design.loglik_obs(up) - design.loglik_obs(dn)) / (2 * h)
+        S[:, j] = (design.loglik_local(up, P_ref) - design.loglik_local(dn, P_ref)) / (2 * h)
     return S
 
 
 def _hessian(design: _Design, theta: np.ndarray, step: float = 1e-4) -> np.ndarray:
+    """Hessian of the log-likelihood along the arms of the QRE at theta."""
     k = theta.size
+    P0 = design.solve(theta)[0]
     H = np.empty((k, k))
     for j in range(k):
         h = step * max(1.0, abs(theta[j]))
         up, dn = theta.copy(), theta.copy()
         up[j] += h
         dn[j] -= h
-        H[:, j] = (_scores(design, up).sum(0) - _scores(design, dn).sum(0)) / (2 * h)
+        su = _scores(design, up, design.local(up, P0)[0]).sum(0)
+        sd = _scores(design, dn, design.local(dn, P0)[0]).sum(0)
+        H[:, j] = (su - sd) / (2 * h)
     return 0.5 * (H + H.T)
 
 
@@ -457,7 +495,7 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
 
     if not math.isfinite(-negll(theta0)) or negll(theta0) >= 1e300:
         raise ParameterError(f"{spec.where}: the likelihood is not finite at the start values "
-                             f"{dict(zip(names, theta0))}")
+                             f"{dict(zip(names, theta0, strict=True))}")
     res = optimize.minimize(negll, theta0, jac=grad, method="BFGS",
                             options={"maxiter": maxiter, "gtol": 1e-5})
     theta = np.asarray(res.x, dtype=float)
