@@ -103,7 +103,7 @@ BASE = {"estimation": {"model": "walt_balance_of_threat", "profile": "alliance"}
 
 
 def _spec(**changes):
-    data = {k: dict(v) for k, v in BASE.items()}
+    data: dict[str, dict] = {k: dict(v) for k, v in BASE.items()}  # type: ignore[call-overload]
     for key, val in changes.items():
         table, _, name = key.partition("__")
         if val is None:
@@ -145,6 +145,13 @@ def test_all_missing_measure():
 def test_bad_specs(change, error, match):
     with pytest.raises(error, match=match):
         parse_spec(_spec(**change))
+
+
+def test_measure_outside_the_parameter_domain():
+    spec = parse_spec(_spec(links__tau="10 * tau + 5"))
+    df = panel(20, seed=1).assign(onset=0)
+    with pytest.raises(ParameterError, match="outside the domain"):
+        fit_structural(spec, df)
 
 
 def test_unknown_spec_name_and_bad_outcome():

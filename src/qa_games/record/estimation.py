@@ -18,6 +18,12 @@ of a strategic model in the spirit of Signorino (1999) and of the R package ``ga
 Standard errors come from the inverse of the (numerically differentiated) Hessian and from
 the cluster-robust sandwich ``H^-1 (sum_g s_g s_g') H^-1 * G / (G - 1)`` over clusters
 ``g`` (by default the ``pair`` column), ``s_g`` being the summed scores of a cluster.
+Derivatives are taken along the arm of each row's QRE (Newton from the branch point,
+:func:`~qa_games.solvers.qre.qre_2x2_local`), since the principal branch may jump to another
+arm where it folds. Caution: near such folds the QRE probability moves very fast with the
+parameters, so the log-likelihood can be far from quadratic at the scale of its standard
+errors; compare Wald intervals with likelihood-ratio ones before trusting them.
+Links without coefficients must keep their parameter inside its domain on every row.
 
 A spec is a small TOML file (see ``models/record/*.toml``)::
 
@@ -226,7 +232,7 @@ class _Design:
     def n(self) -> int:
         return int(self.y.size)
 
-    def parameters(self, b: Sequence[float]) -> dict[str, np.ndarray | float]:
+    def parameters(self, b: Sequence[float] | np.ndarray) -> dict[str, np.ndarray | float]:
         env: dict[str, Any] = dict(self.env)
         env.update(zip(self.spec.coefficients, (float(v) for v in b), strict=True))
         out: dict[str, Any] = dict(self.fixed)
@@ -234,7 +240,7 @@ class _Design:
             out[pname] = link.evaluate(env)
         return out
 
-    def payoffs(self, b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    def payoffs(self, b: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vals = self.parameters(b)
         args = [vals[p.name] for p in self.spec.model.parameters]
         m, n = self.shape
@@ -244,7 +250,7 @@ class _Design:
         B = np.stack(cells[m * n:], axis=1).reshape(self.n, m, n)
         return A, B
 
-    def solve(self, theta: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    def solve(self, theta: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The principal-branch QRE (P, Q) of every row at theta = (b..., log lambda)."""
         A, B = self.payoffs(theta[:-1])
         if not (np.isfinite(A).all() and np.isfinite(B).all()):
@@ -262,7 +268,8 @@ class _Design:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return P, Q
 
-    def local(self, theta: Sequence[float], P_ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def local(self, theta: Sequence[float] | np.ndarray, P_ref: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
         """The QRE at theta on the arms of the reference solutions (2x2 games); where that
         fails, or for larger games, the principal branch."""
         if self.shape == (2, 2):
@@ -280,7 +287,7 @@ class _Design:
         r, s = self.spec.model.profile(self.spec.profile)
         return P[:, r] * Q[:, s]
 
-    def prob(self, theta: Sequence[float]) -> np.ndarray:
+    def prob(self, theta: Sequence[float] | np.ndarray) -> np.ndarray:
         """P(outcome profile) per row at theta = (b..., log lambda)."""
         return self._pick(*self.solve(theta))
 
@@ -288,11 +295,34 @@ class _Design:
         p = np.clip(p, 1e-300, 1.0 - 1e-16)
         return np.where(self.y == 1, np.log(p), np.log1p(-p))
 
-    def loglik_obs(self, theta: Sequence[float]) -> np.ndarray:
+    def loglik_obs(self, theta: Sequence[float] | np.ndarray) -> np.ndarray:
         return self._ll(self.prob(theta))
 
-    def loglik_local(self, theta: Sequence[float], P_ref: np.ndarray) -> np.ndarray:
+    def loglik_local(self, theta: Sequence[float] | np.ndarray, P_ref: np.ndarray) -> np.ndarray:
         return self._ll(self._pick(*self.local(theta, P_ref)))
+
+
+def _check_fixed_domains(spec: EstimationSpec, env: Mapping[str, np.ndarray],
+                         labels: np.ndarray) -> None:
+    """A link without coefficients (a measure, or a fixed function of measures) must stay in
+    its parameter's domain: the model is not defined outside it."""
+    for pname, link in spec.links.items():
+        if link.names & set(spec.start):
+            continue
+        dom = spec.model.parameter(pname).domain
+        vals = np.broadcast_to(np.asarray(link.evaluate(env), dtype=float), labels.shape)
+        bad = ~np.isfinite(vals)
+        if dom.lower is not None:
+            lo = float(dom.lower)
+            bad |= (vals < lo) if dom.lower_closed else (vals <= lo)
+        if dom.upper is not None:
+            hi = float(dom.upper)
+            bad |= (vals > hi) if dom.upper_closed else (vals >= hi)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ParameterError(f"{spec.where}: links.{pname} = {link.text!r} is outside the "
+                                 f"domain {dom} of {pname} on {int(bad.sum())} row(s) (first: "
+                                 f"row {labels[i]!r}, value {vals[i]!r})")
 
 
 def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
@@ -323,6 +353,7 @@ def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
     if not np.isin(y, (0.0, 1.0)).all():
         raise ParameterError(f"{spec.where}: outcome {spec.outcome!r} must be 0 or 1")
     model = spec.model
+    _check_fixed_domains(spec, {c: v[keep] for c, v in num.items()}, df.index.to_numpy()[keep])
     syms = [model.game.symbols[p.name] for p in model.parameters]
     cells = [e for arr in model.game.payoffs for e in np.asarray(arr, dtype=object).ravel()]
     fns = tuple(sympy.lambdify(syms, sympy.sympify(e), modules="numpy") for e in cells)
