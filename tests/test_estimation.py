@@ -43,6 +43,11 @@ def test_parameter_recovery(name, truth, lam, n):
     true = np.array(list(truth.values()) + [math.log(lam)])
     z = (fit.estimates - true) / fit.se
     assert np.all(np.abs(z) < 3.5), (fit.estimates, true, fit.se)
+    # likelihood ratio against the truth: chi2(3) below its 0.999 quantile (16.27)
+    p = predict(spec, df, dict(truth, log_lambda=math.log(lam))).to_numpy()
+    y = df["onset"].to_numpy()
+    ll_true = float(np.sum(np.where(y == 1, np.log(p), np.log1p(-p))))
+    assert 0.0 <= 2 * (fit.loglik - ll_true) < 16.27
     assert fit.se_robust is not None and np.all(fit.se_robust > 0)
     assert fit.n_clusters == df["pair"].nunique()
     frame = fit.to_frame()
