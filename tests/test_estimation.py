@@ -166,3 +166,14 @@ def test_unknown_spec_name_and_bad_outcome():
     df = panel(20, seed=1).assign(onset=2)
     with pytest.raises(ParameterError, match="0 or 1"):
         fit_structural(spec, df)
+
+
+def test_multistart_keeps_the_best_optimum():
+    spec = load_spec("walt_balance_of_threat")
+    df = panel(400, seed=9)
+    df["onset"] = simulate_onsets(spec, df, {"b0": -1.0, "b1": 2.0}, lam=4.0, seed=4)
+    single = [fit_structural(spec, df, lam_start=v).loglik for v in (0.3, 6.0)]
+    multi = fit_structural(spec, df, lam_start=[0.3, 6.0])
+    assert multi.loglik >= max(single) - 1e-9
+    with pytest.raises(ParameterError, match="lam_start"):
+        fit_structural(spec, df, lam_start=[-1.0])

@@ -485,11 +485,14 @@ def _hessian(design: _Design, theta: np.ndarray, step: float = 1e-4) -> np.ndarr
 
 
 def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
-                   start: Mapping[str, float] | None = None, lam_start: float | None = None,
+                   start: Mapping[str, float] | None = None,
+                   lam_start: float | Sequence[float] | None = None,
                    maxiter: int = 200) -> StructuralFit:
     """Estimate ``(b, log lambda)`` of ``spec`` on ``data`` by maximum likelihood.
 
     Rows missing any used measure or the outcome are dropped (counted in ``n_dropped``).
+    ``lam_start`` may list several starting values of lambda (a multi-start: the QRE
+    likelihood can have several local maxima); the best optimum is kept.
 
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
@@ -511,10 +514,14 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
             raise ParameterError(f"start: unknown coefficient(s) {', '.join(unknown)} "
                                  f"(known: {', '.join(b0) or 'none'})")
         b0.update({k: float(v) for k, v in start.items()})
-    lam0 = spec.lam_start if lam_start is None else float(lam_start)
-    if not lam0 > 0 or not math.isfinite(lam0):
-        raise ParameterError(f"lam_start={lam_start!r} must be a positive number")
-    theta0 = np.array(list(b0.values()) + [math.log(lam0)], dtype=float)
+    if lam_start is None:
+        lams = [spec.lam_start]
+    elif isinstance(lam_start, (int, float)) and not isinstance(lam_start, bool):
+        lams = [float(lam_start)]
+    else:
+        lams = [float(v) for v in lam_start]  # type: ignore[union-attr]
+    if not lams or not all(v > 0 and math.isfinite(v) for v in lams):
+        raise ParameterError(f"lam_start={lam_start!r} must be positive number(s)")
     names = spec.coefficients + (LOG_LAMBDA,)
 
     def negll(theta: np.ndarray) -> float:
@@ -524,11 +531,17 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
     def grad(theta: np.ndarray) -> np.ndarray:
         return -_scores(design, theta).sum(0)
 
-    if not math.isfinite(-negll(theta0)) or negll(theta0) >= 1e300:
-        raise ParameterError(f"{spec.where}: the likelihood is not finite at the start values "
-                             f"{dict(zip(names, theta0, strict=True))}")
-    res = optimize.minimize(negll, theta0, jac=grad, method="BFGS",
-                            options={"maxiter": maxiter, "gtol": 1e-5})
+    res = None
+    for lam0 in lams:
+        theta0 = np.array(list(b0.values()) + [math.log(lam0)], dtype=float)
+        if negll(theta0) >= 1e300:
+            raise ParameterError(f"{spec.where}: the likelihood is not finite at the start "
+                                 f"values {dict(zip(names, theta0, strict=True))}")
+        r = optimize.minimize(negll, theta0, jac=grad, method="BFGS",
+                              options={"maxiter": maxiter, "gtol": 1e-5})
+        if res is None or r.fun < res.fun:
+            res = r
+    assert res is not None
     theta = np.asarray(res.x, dtype=float)
     H = _hessian(design, theta)
     try:
