@@ -38,6 +38,7 @@ from ..modelfiles.files import models_dir
 from ..modelfiles.loader import load_model
 from ..modelfiles.scenario import VARIABLES, make_scenario
 from . import figures as figs
+from . import mechanisms
 from .html import to_html
 from .tables import REFERENCE, crossing, effects, reading
 
@@ -405,6 +406,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     _timed(w, "comparison", _comparison_section, w, models)
     _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
+    _timed(w, "mechanisms", mechanisms.section, w)
     _reproducibility(w, models, patron, time.perf_counter() - t0)
     if w.summary:
         w.md[4:4] = ["## Summary", "", *(f"- {line}" for line in w.summary),
