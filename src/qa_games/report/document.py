@@ -293,14 +293,24 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     w.table(pd.DataFrame(rows), "patron_spe", "Subgame-perfect equilibria at the defaults "
             "(c_L = 0.3, c_H = 0.7, beta = 0.5, kappa = 0.2, lam = 1, t = 1).")
     game = simultaneous_form(patron)
-    # 3-player games: solve finds pure equilibria only, so every pure_profile is set
-    pure = [game.profile_names(p) for e in solve(game).equilibria
-            if (p := e.pure_profile) is not None]
+    simultaneous = solve(game)  # every isolated equilibrium, mixed ones included
+    shown = []
+    for e in simultaneous.equilibria:
+        if e.pure_profile is not None:
+            shown.append("(" + ", ".join(game.profile_names(e.pure_profile)) + ")")
+        else:
+            shown.append("a mixed equilibrium (" + "; ".join(
+                ", ".join(f"{s} {float(q):.3g}" for s, q in zip(game.strategies[i], probs,
+                                                               strict=False) if q > 0)
+                for i, probs in enumerate(e.profile)) + ")")
+    extent = ("every equilibrium, mixed ones included (certified support enumeration)"
+              if simultaneous.complete else
+              "the isolated equilibria (a continuum was flagged: " + simultaneous.note + ")")
     w.add("In the simultaneous three-player normal form (the patron chooses c at the same "
-          "time as A and B) the pure equilibria at the defaults are: "
-          + "; ".join("(" + ", ".join(p) + ")" for p in pure) + ". The patron's weak "
-          "commitment no longer conditions the partners' play, and the cooperative outcome "
-          "of the sequential game disappears (models.md section 2).", "")
+          f"time as A and B), {extent}, at the defaults: " + "; ".join(shown) + ". The "
+          "patron's weak commitment no longer conditions the partners' play, and the "
+          "cooperative outcome of the sequential game disappears: no mixed equilibrium "
+          "brings it back (models.md section 2).", "")
     n = 13 if w.quick else 31
     path = w.out / "figures" / "patron_choice.png"
     table = figs.patron_figure(patron, path, n=n)
