@@ -309,8 +309,10 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     w.add("In the simultaneous three-player normal form (the patron chooses c at the same "
           f"time as A and B), {extent}, at the defaults: " + "; ".join(shown) + ". The "
           "patron's weak commitment no longer conditions the partners' play, and the "
-          "cooperative outcome of the sequential game disappears: no mixed equilibrium "
-          "brings it back (models.md section 2).", "")
+          "cooperative outcome of the sequential game disappears"
+          + (": no mixed equilibrium brings it back" if all(
+              e.pure_profile is not None for e in simultaneous.equilibria) else "")
+          + " (models.md section 2).", "")
     n = 13 if w.quick else 31
     path = w.out / "figures" / "patron_choice.png"
     table = figs.patron_figure(patron, path, n=n)
