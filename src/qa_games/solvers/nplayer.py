@@ -13,8 +13,10 @@ The equations are multilinear polynomials in the other players' probabilities, w
 rational coefficients (the game is exact; a float game is solved as the exact game its
 binary floats denote). For each support profile not excluded by conditional dominance
 (a strategy weakly dominated on ``S_-i`` is never a best reply to a profile of full
-support on ``S_-i``), the equations' **Groebner basis** (Buchberger 1965; Cox, Little &
-O'Shea, *Ideals, Varieties, and Algorithms*, ch. 2-3) decides:
+support on ``S_-i``), linear equations are solved by exact elimination; otherwise the
+equations' **Groebner basis** (Buchberger 1965; Cox, Little & O'Shea, *Ideals,
+Varieties, and Algorithms*, ch. 2-3; computed by FLINT through python-flint, converted
+to lex order by FGLM in sympy) decides:
 
 * ``{1}``: no solution;
 * **zero-dimensional**: finitely many solutions. A lex basis in *shape position*
