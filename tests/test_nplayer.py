@@ -257,6 +257,9 @@ def test_cost_guard_names_size_and_alternatives():
     big = Game.from_arrays(*(np.zeros((5, 5, 5), dtype=int) for _ in range(3)))
     with pytest.raises(UnsupportedGameError, match=r"5x5x5.*29791.*method='pure'.*gnm"):
         solve_nplayer(big)
+    four = Game.from_arrays(*(np.zeros((4, 4, 4), dtype=int) for _ in range(3)))
+    with pytest.raises(UnsupportedGameError, match=r"4x4x4.*9 unknowns"):
+        solve_nplayer(four)
     with pytest.raises(GameError):
         solve_nplayer([[1, 2], [3, 4]])
 

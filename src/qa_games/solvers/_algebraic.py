@@ -137,7 +137,7 @@ class RealAlgebraic:
             v = to_fraction(g(_fmpq(self.lo)))
             return (v > 0) - (v < 0)
         for bits in (40, 80, 160, 320, 640):
-            self.refine(Fraction(1, 2 ** bits) * max(1, abs(self.lo)))
+            self.refine(Fraction(1, 2 ** bits) * max(Fraction(1), abs(self.lo)))
             box = self.enclosure(g, 2 * bits + 64)
             if box > 0:
                 return 1
@@ -159,7 +159,7 @@ class RealAlgebraic:
 
     def value(self, g: flint.fmpq_poly) -> float:
         """``g(alpha)`` as a float (a ball narrower than the float's precision)."""
-        width = Fraction(1, 2 ** 60) * max(1, abs(self.lo))
+        width = Fraction(1, 2 ** 60) * max(Fraction(1), abs(self.lo))
         for _ in range(20):
             self.refine(width)
             box = self.enclosure(g, 256)

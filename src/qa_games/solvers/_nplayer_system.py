@@ -369,7 +369,7 @@ def _at(g: sympy.Poly, x: Fraction) -> Fraction:
 
 
 def _check_rational(pay: Sequence[np.ndarray], sp: Support,
-                    prof: tuple[tuple[Fraction, ...], ...]) -> list[RawRational]:
+                    prof: tuple[tuple[Fraction, ...], ...]) -> list[RawRational | RawAlgebraic]:
     if any(prof[i][s] <= 0 for i, sup in enumerate(sp) for s in sup):
         return []
     full = [tuple(range(len(s))) for s in prof]

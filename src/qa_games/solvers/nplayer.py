@@ -13,8 +13,10 @@ The equations are multilinear polynomials in the other players' probabilities, w
 rational coefficients (the game is exact; a float game is solved as the exact game its
 binary floats denote). For each support profile not excluded by conditional dominance
 (a strategy weakly dominated on ``S_-i`` is never a best reply to a profile of full
-support on ``S_-i``), the equations' **Groebner basis** (Buchberger 1965; Cox, Little &
-O'Shea, *Ideals, Varieties, and Algorithms*, ch. 2-3) decides:
+support on ``S_-i``), linear equations are solved by exact elimination; otherwise the
+equations' **Groebner basis** (Buchberger 1965; Cox, Little & O'Shea, *Ideals,
+Varieties, and Algorithms*, ch. 2-3; computed by FLINT through python-flint, converted
+to lex order by FGLM in sympy) decides:
 
 * ``{1}``: no solution;
 * **zero-dimensional**: finitely many solutions. A lex basis in *shape position*
@@ -77,10 +79,12 @@ __all__ = [
     "MAX_UNKNOWNS",
 ]
 
-#: Largest number of support profiles ``prod_i (2**m_i - 1)`` enumerated.
-MAX_SUPPORT_PROFILES = 20_000
-#: Largest number of unknowns ``sum_i (m_i - 1)`` of the full-support system.
-MAX_UNKNOWNS = 9
+#: Largest number of support profiles ``prod_i (2**m_i - 1)`` enumerated by default.
+MAX_SUPPORT_PROFILES = 5_000
+#: Largest number of unknowns ``sum_i (m_i - 1)`` of the full-support system by default
+#: (benchmarks/bench_nplayer.py: 4x3x3, 7 unknowns, takes about 20 s; 4x4x3 and
+#: 2x2x2x2x2 exceed 60 s).
+MAX_UNKNOWNS = 8
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ def _never_best(arr: np.ndarray, i: int, others: tuple[tuple[int, ...], ...]) ->
 
 def solve_nplayer(game: Game, *, tol: float = 1e-9,
                   max_supports: int = MAX_SUPPORT_PROFILES,
+                  max_unknowns: int = MAX_UNKNOWNS,
                   z3_timeout_ms: int = 20_000) -> Solution:
     """Every isolated Nash equilibrium of ``game`` (any number of players >= 2), certified.
 
@@ -253,7 +258,7 @@ def solve_nplayer(game: Game, *, tol: float = 1e-9,
     positive-dimensional set of equilibria (a continuum, flagged in ``note``);
     ``degenerate`` is True when some equilibrium has an unused pure best reply or a
     continuum was found. Raises :class:`UnsupportedGameError` past ``max_supports``
-    support profiles or :data:`MAX_UNKNOWNS` unknowns.
+    support profiles or ``max_unknowns`` unknowns (raise them to try larger games).
 
     >>> from qa_games import Game
     >>> import numpy as np
@@ -274,12 +279,13 @@ def solve_nplayer(game: Game, *, tol: float = 1e-9,
     size = "x".join(map(str, game.shape))
     n_sup = count_support_profiles(game.shape)
     unknowns = sum(m - 1 for m in game.shape)
-    if n_sup > max_supports or unknowns > MAX_UNKNOWNS:
+    if n_sup > max_supports or unknowns > max_unknowns:
         raise UnsupportedGameError(
             f"a {size} game has {n_sup} support profiles and {unknowns} unknowns (limits "
-            f"{max_supports} and {MAX_UNKNOWNS}): exact enumeration of every equilibrium is "
-            "out of reach; use solve(game, method='pure') for the pure equilibria, or "
-            "pygambit's gnm_solve / simpdiv_solve / logit_solve for numerical approximations")
+            f"max_supports={max_supports}, max_unknowns={max_unknowns}): exact enumeration "
+            "of every equilibrium is out of reach; use solve(game, method='pure') for the "
+            "pure equilibria, or pygambit's gnm_solve / simpdiv_solve / logit_solve for "
+            "numerical approximations")
     pay, scales = _integer_payoffs(game)
     rng = random.Random(20260)  # separating linear forms: reproducible
     cache: dict[tuple[int, tuple], frozenset] = {}
