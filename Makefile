@@ -15,7 +15,6 @@ PIP    := $(BIN)/python -m pip install --quiet
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) --upgrade pip
 	$(PIP) -e .
 	@touch $(STAMP)
 
