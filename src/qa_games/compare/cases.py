@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ModelError, ParameterError
+from ..games import display
 from ..modelfiles.scenario import VARIABLES, Scenario, make_scenario
 
 __all__ = ["CodedValue", "Observed", "Case", "Retrodiction", "CaseTable", "load_cases",
@@ -234,6 +235,19 @@ class CaseTable:
     models: tuple[str, ...]
     theories: tuple[str, ...]
     rows: tuple[Retrodiction, ...]
+
+    def __repr__(self) -> str:
+        sc = self.scores
+        hits = ", ".join(f"{t} {h}/{n}" for t, h, n in
+                         zip(sc["theory"], sc["hits"], sc["scored"], strict=True))
+        return display.short(f"<CaseTable: {len(self.rows)} cases x {len(self.models)} models; "
+                             f"hits {hits}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: every case against every model, then the scores."""
+        return display.section(f"{len(self.rows)} cases against {', '.join(self.models)}",
+                               display.frame_html(self.frame, max_rows=100),
+                               "<p>Scores</p>", display.frame_html(self.scores))
 
     @property
     def frame(self) -> pd.DataFrame:

@@ -35,6 +35,7 @@ import pandas as pd
 import sympy
 
 from ..errors import ParameterError
+from ..games import display
 from ..modelfiles.scenario import (
     PER_STATE,
     VARIABLES,
@@ -186,6 +187,21 @@ class Comparison:
     rows: tuple[ScenarioComparison, ...]
     grid: GridComparison | None = None
     model_objects: tuple[Any, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        agree = sum(r.agree for r in self.rows)
+        grid = f"; grid over {', '.join(self.grid.axes)}" if self.grid is not None else ""
+        return display.short(f"<Comparison {' vs '.join(self.theories)}: {len(self.rows)} "
+                             f"scenarios, {agree} agree{grid}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the predictions per scenario, and the grid's regions."""
+        parts = [display.frame_html(self.to_frame())] if self.rows else []
+        if self.grid is not None:
+            parts += ["<p>Regions of the grid</p>", display.frame_html(self.grid.regions)]
+        rule = self.selection or "each model's own"
+        return display.section(f"Comparison of {', '.join(self.models)}", *parts,
+                               note=f"selection: {rule}")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: its name, c, t, each theory's label and outcome, agree."""
