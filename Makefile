@@ -41,4 +41,4 @@ docs: $(VENV)/.installed-docs
 	$(BIN)/mkdocs build --strict --site-dir site
 
 clean:
-	rm -rf $(VENV) report build dist site
+	rm -rf $(VENV) report build dist site .cache
