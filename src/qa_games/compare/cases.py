@@ -1,6 +1,6 @@
 """Historical cases: scenarios coded from published accounts, retrodicted by each theory.
 
-A case (``models/cases.toml``, ``models.md`` section 5) is a scenario whose every value
+A case (``models/cases.toml``, ``docs/models.md`` section 5) is a scenario whose every value
 carries its source, a one-line justification, whether it is a judgement, and the
 range within which it may move given the case's confidence; plus the observed
 outcome with its source. :func:`retrodict` puts each case to each model
@@ -10,7 +10,7 @@ but not scored. :func:`sensitivity` re-runs every case with each ranged value mo
 either end of its range, one at a time, and reports which moves flip a verdict.
 
 Sources: Cha 1999; Wilkins 2015; Tziarras 2016; FRUS 1969-76 vol. XIX (see
-``models.md``, Sources).
+``docs/models.md``, Sources).
 
 >>> cases = load_cases()
 >>> [c.id for c in cases][:2]

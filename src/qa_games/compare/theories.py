@@ -6,7 +6,7 @@ stated rule (:func:`qa_games.solvers.selection.select`) and labelled by the theo
 label is read as a common outcome (``alignment`` / ``no_alignment``). Two models
 *agree* on a scenario when they predict the same common outcome.
 
-Over a grid of two scenario variables (the ``(c, t)`` plane of ``models.md`` section 4)
+Over a grid of two scenario variables (the ``(c, t)`` plane of ``docs/models.md`` section 4)
 each model is swept (:func:`qa_games.sweep.sweep`) and the plane splits into regions
 by the pair of outcomes. For Cha against Walt the two **discriminating** regions are
 the firm patron with enough threat (``c > max(c*, c_W)``: Cha friction, Walt alliance)
@@ -52,7 +52,7 @@ from ..solvers.solve import Equilibrium, Solution, solve
 __all__ = ["Prediction", "ScenarioComparison", "Threshold", "GridComparison", "Comparison",
            "compare", "compare_grid", "predict", "thresholds", "DEFAULT_GRID"]
 
-#: The (c, t) plane of models.md section 4, as grid specs (lo:hi:n).
+#: The (c, t) plane of docs/models.md section 4, as grid specs (lo:hi:n).
 DEFAULT_GRID = {"c": "0:1:51", "t": "0.1:3:59"}
 
 
