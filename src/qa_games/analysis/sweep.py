@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, QAGamesError, UnsupportedGameError
+from ..games import display
 from .checkpoint import Checkpoint, CheckpointError
 from .grid import Grid, as_grid
 from .outcomes import Outcomes, chunk_columns, evaluate_chunk, outcome_spec
@@ -110,8 +111,27 @@ class Sweep:
         return write_table(self.table, path, digits=digits)
 
     def __repr__(self) -> str:
-        return (f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: {len(self.table)} "
-                f"rows, selection={self.selection}, engine={self.engine}>")
+        return display.short(f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: "
+                             f"{len(self.table)} rows, selection={self.selection}, "
+                             f"engine={self.engine}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: what was varied and fixed, label shares, the first rows."""
+        df = self.table
+        ranges = [[n, display.number(float(df[n].min())), display.number(float(df[n].max())),
+                   int(df[n].nunique())] for n in self.grid.names if n in df.columns]
+        parts = [display.html_table(["varied", "min", "max", "values"], ranges)]
+        if "label" in df.columns and len(df):
+            shares = df["label"].value_counts()
+            parts.append(display.html_table(
+                ["label", "rows", "share"],
+                [[str(k), int(v), f"{v / len(df):.1%}"] for k, v in shares.items()]))
+        parts.append(display.frame_html(df, max_rows=10))
+        fixed = ", ".join(f"{k}={display.number(v)}" for k, v in self.fixed.items())
+        note = (f"{len(df)} rows ({self.rows}), selection {self.selection}, engine "
+                f"{self.engine}, {self.chunks} chunks, {self.seconds:.2f} s"
+                + (f"; fixed: {fixed}" if fixed else ""))
+        return display.section(f"Sweep of {self.model}", *parts, note=note)
 
 
 def _load(model: Any) -> Any:

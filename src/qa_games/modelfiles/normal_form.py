@@ -30,6 +30,7 @@ import numpy as np
 import sympy
 
 from ..errors import ModelError, ParameterError
+from ..games import display
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import MAX_PLAYERS, LimitError, check_shape
 from ..games.normal_form import Game, SymbolicGame
@@ -151,7 +152,28 @@ class Model:
                        name=f"{self.name}[{name}={expression}]")
 
     def __repr__(self) -> str:
-        return f"<Model {self.name!r}: {self.title}>"
+        return display.short(f"<Model {self.name!r}: {self.title}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: parameters (domain, default), payoff matrix, derived, labels."""
+        params = display.html_table(
+            ["parameter", "domain", "default", "description"],
+            [[p.name, str(p.domain), p.default, p.description] for p in self.parameters],
+            max_rows=100)
+        derived = display.html_table(["derived", "expression"],
+                                     [[k, str(v)] for k, v in self.derived.items()],
+                                     max_rows=100) if self.derived else ""
+        strategies = self.game.strategies
+        labels = [[lab, pname, ", ".join(strategies[i][k]
+                                         for i, k in enumerate(self.profiles[pname]))]
+                  for lab, pname in self.labels]
+        labels.append([self.otherwise, "otherwise", "any other selected equilibrium"])
+        note = (f"{self.name} · theory {self.theory or '-'} · selection {self.selection} · "
+                f"{len(self.propositions)} propositions")
+        return display.section(
+            self.title, params, "<p>Payoffs</p>", display.payoff_matrix_html(self.game),
+            derived, display.html_table(["label", "profile", "strategies"], labels),
+            note=note)
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:

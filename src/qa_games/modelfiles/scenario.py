@@ -1,7 +1,7 @@
 """Scenarios: one point of the world that every theory reads in its own terms.
 
 To compare two theories they must be asked about the *same* situation. A scenario
-(``models.md`` section 4) is a point of shared variables: the patron's commitment
+(``docs/models.md`` section 4) is a point of shared variables: the patron's commitment
 ``c``, the intensity ``t`` of the common threat (Walt's ``tau = t``), each state's
 exposure ``x``, entrapment ``y`` and cost of obligations ``k`` (symmetric, or per
 state ``x_A``, ``x_B``, ...), Cha's free-riding share ``phi`` and Walt's balancing

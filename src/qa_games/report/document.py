@@ -47,7 +47,7 @@ __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
 #: The models the report compares, and the sequential model of the patron's choice.
 MODELS = ("cha_quasi_alliance", "walt_balance_of_threat")
 PATRON = "patron_sequential"
-#: One named scenario per region of the models.md section 4 table (others at defaults).
+#: One named scenario per region of the docs/models.md section 4 table (others at defaults).
 SCENARIOS = (
     make_scenario(name="firm patron, enough threat", c="0.8", t="1"),
     make_scenario(name="loose patron, little threat", c="0.2", t="0.3"),
@@ -116,7 +116,7 @@ def _models_section(w: _Writer, models: list[Any], patron: Any) -> None:
               + " ".join(m.description.split()), "")
         if m.sources:
             w.add("Sources: " + "; ".join(m.sources) + ".", "")
-    w.add("A scenario of the shared variables (models.md section 4) is read by each model "
+    w.add("A scenario of the shared variables (docs/models.md section 4) is read by each model "
           "through the `[scenario]` table of its file; each model's labels map onto the "
           "common outcomes `alignment` / `no_alignment`.", "")
 
@@ -211,7 +211,7 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
         if ref is not None:
             expr = parse_expression(ref[1], sym, where="report")
             ok = all(sympy.simplify(th.symmetric - expr) == 0 for th in ths)
-            same = f" This equals models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
+            same = f" This equals docs/models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
         w.add(f"- **{thy}**: alignment iff c {'<=' if b[0] == 'below' else '>='} "
               f"`{ths[0].symmetric}` for symmetric states (per state: "
               + ", ".join(f"`{th.expr}`" for th in dict.fromkeys(ths)) + f").{same}")
@@ -238,14 +238,14 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
                          f"{len(g.frame)} grid points ({100 * r.fraction:.1f}% of the plane).")
     w.table(regions, "disagreement_regions", "Regions of the (c, t) plane by the pair of "
             "outcomes; the two rows with agree = False are the discriminating regions "
-            "(models.md section 4).")
+            "(docs/models.md section 4).")
     path = w.out / "figures" / "disagreement.png"
     figs.comparison_figure(g, path)
     w.figure(path, "The (c, t) plane coloured by the pair of predictions, with Cha's "
              "c*(t) and Walt's c_W(t).")
     _japan_korea_plane(w, models, grid)
     df = cmp.to_frame()
-    w.table(df, "scenarios", "One scenario per region of the models.md table: each "
+    w.table(df, "scenarios", "One scenario per region of the docs/models.md table: each "
             "model's label and whether they agree.")
     return cmp
 
@@ -312,7 +312,7 @@ def _patron_section(w: _Writer, patron: Any) -> None:
           "cooperative outcome of the sequential game disappears"
           + (": no mixed equilibrium brings it back" if all(
               e.pure_profile is not None for e in simultaneous.equilibria) else "")
-          + " (models.md section 2).", "")
+          + " (docs/models.md section 2).", "")
     n = 13 if w.quick else 31
     path = w.out / "figures" / "patron_choice.png"
     table = figs.patron_figure(patron, path, n=n)
@@ -409,7 +409,8 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     w.add("# qa_games report: Cha's quasi-alliance model and Walt's balance of threat", "",
           f"Generated {stamp} by `qa-games report{' --quick' if quick else ''}`. "
-          "Formal models: models.md; every number below is computed from the model files.",
+          "Formal models: `docs/models.md` in the qa_games repository (its sections "
+          "are cited below); every number below is computed from the model files.",
           "")
     _models_section(w, models, patron)
     _timed(w, "equilibrium regions", _regions_section, w, models)
