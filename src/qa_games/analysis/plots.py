@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ..errors import ModelError, ParameterError  # noqa: E402
+from ..solvers.selection import UNDECIDED  # noqa: E402
 
 __all__ = ["thresholds", "plot_outcome", "region_map", "plot", "save_figure", "FIGURE_FORMATS"]
 
@@ -136,9 +137,11 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
     others = _others(sweep, (x, y))
     df = sweep.table
     uniq, inverse = np.unique(df["label"].to_numpy().astype(str), return_inverse=True)
-    colours = _colours(model, [str(u) for u in uniq])
+    colours = _colours(model, [str(u) for u in uniq if u != UNDECIDED])
     order = [n for n in colours if n in set(uniq.tolist())]
-    codes = np.array([order.index(str(u)) for u in uniq], dtype=float)[inverse.ravel()]
+    # an undecided point is no region: left blank (NaN) and marked separately
+    codes = np.array([order.index(str(u)) if u != UNDECIDED else np.nan for u in uniq],
+                     dtype=float)[inverse.ravel()]
     fig = ax.figure if ax is not None else plt.figure(figsize=(6.4, 4.8))
     ax = ax or fig.add_subplot()
     xv, yv = df[x].to_numpy(), df[y].to_numpy()
@@ -159,6 +162,12 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
     else:
         ax.scatter(xv, yv, c=codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, s=6)
     handles: list[Any] = [Patch(facecolor=colours[n], label=n) for n in order]
+    tied = np.isnan(codes)
+    if tied.any():
+        ax.scatter(xv[tied], yv[tied], marker="x", s=14, linewidths=0.8, color="black",
+                   zorder=3)
+        handles.append(Line2D([], [], marker="x", ls="", color="black",
+                              label=f"{UNDECIDED}: the rule cannot choose"))
     if show_thresholds:
         gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], 400), np.linspace(ys[0], ys[-1], 400))
         mesh = {x: gx.ravel(), y: gy.ravel()}
@@ -219,13 +228,20 @@ def plot_outcome(sweep: Any, outcome: str | Sequence[str] | None = None, *,
     ax = ax or fig.add_subplot()
     xv = df[along].to_numpy()
     labels = df["label"].to_numpy().astype(str)
-    colours = _colours(model, list(dict.fromkeys(labels)))
+    colours = _colours(model, [lab for lab in dict.fromkeys(labels) if lab != UNDECIDED])
     edges = np.concatenate([[xv[0]], (xv[1:] + xv[:-1]) / 2, [xv[-1]]])
     start = 0
     seen: set[str] = set()
     for k in range(1, len(xv) + 1):
         if k == len(xv) or labels[k] != labels[start]:
             lab = labels[start]
+            if lab == UNDECIDED:  # no band: marked on the axis instead
+                ax.plot(xv[start:k], np.zeros(k - start), ls="", marker="x", color="black",
+                        clip_on=False, transform=ax.get_xaxis_transform(),
+                        label=None if lab in seen else f"{UNDECIDED}: the rule cannot choose")
+                seen.add(lab)
+                start = k
+                continue
             ax.axvspan(edges[start], edges[k], color=colours[lab], alpha=0.18, lw=0,
                        label=None if lab in seen else lab)
             seen.add(lab)

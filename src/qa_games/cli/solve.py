@@ -11,7 +11,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..errors import ParameterError
-from ..solvers.selection import RULES, select
+from ..solvers.selection import RULES, UNDECIDED, select
 from ..solvers.solve import METHODS, solve
 from .common import add_set_option, is_nfg, parse_sets
 
@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     rule = args.selection or (model.selection if model is not None else "payoff_dominance")
     chosen = select(solution, rule)
     if args.json:
-        # exactly the contract of the design README: nothing more, nothing less
-        print(json.dumps(solution.to_json_dict()))
+        # the contract of the README: the solution's keys, then the selection
+        print(json.dumps(_json(solution, chosen, rule, model)))
         return 0
     if model is not None:
         vals = model.values(sets)
@@ -90,10 +90,34 @@ def run(args: argparse.Namespace) -> int:
         rows.append([k] + [_num(p) for s in probs for p in s] + [_num(u) for u in pays])
     print(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
     if model is not None:
-        label = model.label_of(chosen.pure_profile if chosen else None)
         if chosen is None:
-            which = "no equilibrium selected"
+            print(f"\nselection ({rule}): no equilibrium selected (the rule cannot choose "
+                  f"between {len(solution.equilibria)} equilibria); predicted outcome: "
+                  f"{UNDECIDED}")
         else:
             which = f"equilibrium #{solution.equilibria.index(chosen) + 1}"
-        print(f"\nselection ({rule}): {which}; predicted outcome: {label}")
+            label = model.label_of(chosen.pure_profile)
+            print(f"\nselection ({rule}): {which}; predicted outcome: {label}")
     return 0
+
+
+def _json(solution: Any, chosen: Any, rule: str, model: Any) -> dict[str, Any]:
+    """``Solution.to_json_dict()`` plus ``selection`` (the rule), ``selected`` (the index
+    into ``equilibria`` or null), ``selected_payoffs`` (exact strings, or floats for a
+    float game; null when nothing is selected) and ``label`` (the theory's label, or
+    ``"undecided"``; null for a .nfg game)."""
+    out = solution.to_json_dict()
+    out["selection"] = rule
+    if chosen is None:
+        out["selected"] = None
+        out["selected_payoffs"] = None
+    else:
+        out["selected"] = solution.equilibria.index(chosen)
+        out["selected_payoffs"] = ([_num(u) for u in chosen.exact_payoffs]
+                                   if chosen.exact_payoffs is not None
+                                   else list(chosen.payoffs))
+    if model is None:
+        out["label"] = None
+    else:
+        out["label"] = UNDECIDED if chosen is None else model.label_of(chosen.pure_profile)
+    return out

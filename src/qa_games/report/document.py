@@ -165,6 +165,10 @@ def _proof_link(w: _Writer, pid: str) -> str:
     return f"[proofs/{pid}.md]({Path(rel).as_posix()})"
 
 
+def _point(values: Any) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items())
+
+
 def _propositions_section(w: _Writer, models: list[Any]) -> None:
     w.add("## 4. Propositions and verdicts", "")
     try:
@@ -177,9 +181,20 @@ def _propositions_section(w: _Writer, models: list[Any]) -> None:
         if not m.propositions:
             w.add(f"`{m.name}` declares no propositions.", "")
             continue
+        verdicts = verify(m, seed=w.seed, max_examples=examples)
         rows = [{"id": v.proposition, "verdict": v.status, "summary": v.summary(),
                  "as expected": v.as_expected, "proof": _proof_link(w, v.proposition)}
-                for v in verify(m, seed=w.seed, max_examples=examples)]
+                for v in verdicts]
+        for v in verdicts:
+            if v.expected == "false":
+                w.summary.append(
+                    f"`{v.proposition}` ({m.name}) is recorded as known to be false "
+                    f"(`expected = \"false\"` in its model file) and is {v.status}"
+                    + (f" at {_point(v.counterexample)}" if v.counterexample else "")
+                    + ("" if v.as_expected else ": NOT as expected") + ".")
+            elif not v.as_expected:
+                w.summary.append(f"`{v.proposition}` ({m.name}): a claim of the theory, "
+                                 f"{v.status} (NOT as expected).")
         df = pd.DataFrame(rows)
         claims = {p.id: p.claim for p in m.propositions}
         df.insert(1, "claim", [claims[i] for i in df["id"]])
