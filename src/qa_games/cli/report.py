@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..report.document import report
 
 
 def register(sub: Any) -> None:
@@ -21,6 +20,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report.document import report
+
     r = report(args.out, quick=args.quick, seed=args.seed)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")
     print(f"open in a browser: {r.html.resolve()}")

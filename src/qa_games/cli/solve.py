@@ -8,12 +8,13 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from tabulate import tabulate
-
 from ..errors import ParameterError
-from ..solvers.selection import RULES, UNDECIDED, select
-from ..solvers.solve import METHODS, solve
+from ..solvers.selection import RULES, UNDECIDED
 from .common import add_set_option, is_nfg, parse_sets
+
+#: ``qa_games.solvers.solve.METHODS``, spelled out so that ``--help`` imports no solver
+#: (tests/test_cli_verbs.py checks they are the same).
+METHODS = ("auto", "vertex-exact", "pure", "vertex", "support", "lemke-howson")
 
 
 def register(sub: Any) -> None:
@@ -39,7 +40,20 @@ def load_game(target: str, sets: dict[str, str]) -> tuple[Any, Any]:
 
         if sets:
             raise ParameterError(f"--set: {target} is a .nfg game and has no parameters")
-        return None, read_nfg(target)
+        import sys
+        import warnings
+
+        from ..games.nfg import RenamedLabels
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RenamedLabels)
+            game = read_nfg(target)
+        for w in caught:
+            if issubclass(w.category, RenamedLabels):
+                print(f"qa-games solve: note: {w.message}", file=sys.stderr)
+            else:  # pragma: no cover - nothing else warns here
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return None, game
     from ..modelfiles.loader import load_model
     from ..modelfiles.normal_form import Model
 
@@ -61,6 +75,11 @@ def _count(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from ..solvers.selection import select
+    from ..solvers.solve import solve
+
     sets = parse_sets(args.sets)
     model, game = load_game(args.game, sets)
     solution = solve(game, method=args.method)
