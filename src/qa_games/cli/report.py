@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 
-
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "report", help="write the report comparing the theories",

@@ -12,7 +12,6 @@ import time
 from typing import Any
 
 
-
 def register(sub: Any) -> None:
     p = sub.add_parser("verify", help="verify the propositions of a model (or of all models)",
                        description="Check every proposition two ways: a seeded Hypothesis "

@@ -236,8 +236,11 @@ def unique_labels(players: list[str], strategies: list[list[str]]
                   ) -> tuple[list[str], list[list[str]], list[str]]:
     """Distinct, non-blank player and strategy names, and a note per renaming.
 
-    >>> unique_labels(["", "Dan"], [["C", "D"], ["defect", "defect"]])
-    (['Player 1', 'Dan'], [['C', 'D'], ['defect (1)', 'defect (2)']], ["players: '' -> 'Player 1'", "strategies of Dan: 'defect' -> 'defect (1)', 'defect' -> 'defect (2)'"])
+    >>> players, strategies, notes = unique_labels(["", "Dan"], [["C", "D"], ["x", "x"]])
+    >>> players, strategies
+    (['Player 1', 'Dan'], [['C', 'D'], ['x (1)', 'x (2)']])
+    >>> notes[1]
+    "strategies of Dan: 'x' -> 'x (1)', 'x' -> 'x (2)'"
     """
     notes = []
     new_players, changed = _unique(players, "Player {}")
