@@ -3,7 +3,10 @@
 Every input is checked before any work starts (names, domains, output folders and
 formats). With ``--out`` or ``--plot``, finished chunks are checkpointed in a folder
 next to the first output (``OUT.chunks``); ``--resume`` continues from it, and it is
-removed once every output is written. Outputs are written atomically.
+removed once every output is written; after Ctrl-C the command says how to resume.
+Outputs are written atomically; with ``--out`` a summary table (label shares,
+thresholds) is written next to the full one (``OUT.summary.EXT``). A sequential model
+(a leader moving first) is swept by backward induction at every point.
 """
 
 from __future__ import annotations
@@ -39,9 +42,12 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="table file: .csv, .md or .tex (default: CSV on stdout)")
-    p.add_argument("--digits", type=int, default=None, metavar="N",
-                   help="round floats in the table to N decimals (default: all digits, "
-                        "which read back exactly)")
+    p.add_argument("--digits", type=int, default=4, metavar="N",
+                   help="significant digits of floats in .md and .tex tables (default 4; "
+                        "CSV always keeps every digit, which reads back exactly)")
+    p.add_argument("--labels", choices=("short", "long"), default="short",
+                   help="column headers: code names (default) or words from the model "
+                        "file's descriptions (long)")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="figure file: .png, .pdf or .svg (a region map for two varied "
                         "parameters, else the outcome along one)")
@@ -97,24 +103,90 @@ def _grid(args: argparse.Namespace, model: Any) -> Any:
     return latin_hypercube(box, args.sample, seed=args.seed, model=model)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..analysis.checkpoint import Checkpoint
-    from ..analysis.export import check_writable, format_table, table_format, write_table
-    from ..analysis.plots import FIGURE_FORMATS, plot
-    from ..analysis.sweep import DEFAULT_CHUNK_SIZE, _load, sweep
+def _check_outputs(args: argparse.Namespace) -> None:
+    from ..analysis.export import check_writable, table_format
+    from ..analysis.summary import summary_path
 
-    model = _load(args.model)
-    grid = _grid(args, model)
-    if args.scheduler is not None and args.engine != "dask":
-        raise ParameterError("--scheduler needs --engine dask")
+    if not 1 <= args.digits <= 17:
+        raise ParameterError(f"--digits {args.digits}: give 1 to 17 significant digits")
     if args.out is not None:
         table_format(args.out)
         check_writable(args.out)
+        check_writable(summary_path(args.out))
     if args.plot is not None:
-        if Path(args.plot).suffix.lower() not in FIGURE_FORMATS:
+        if Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
             raise ParameterError(f"--plot {args.plot!r}: unknown figure format (known: "
-                                 f"{', '.join(FIGURE_FORMATS)})")
+                                 ".png, .pdf, .svg)")
         check_writable(args.plot)
+
+
+def _write(table: Any, path: str, args: argparse.Namespace, model: Any) -> str:
+    """Write a table (with a progress line when it is large) and return its path."""
+    from ..analysis.export import write_table
+    from ..analysis.labels import column_labels
+
+    if args.labels == "long":
+        table = table.rename(columns=column_labels(model, table.columns))
+    big = len(table) >= 50_000
+    if big:
+        print(f"qa-games sweep: writing {len(table):,} rows to {path} ...", file=sys.stderr,
+              flush=True)
+    out = str(write_table(table, path, significant=args.digits))
+    if big:
+        print(f"qa-games sweep: wrote {path}", file=sys.stderr, flush=True)
+    return out
+
+
+def _run_sequential(args: argparse.Namespace, model: Any) -> int:
+    from ..analysis.export import format_table
+    from ..analysis.sequential_sweep import plot_choice, sequential_sweep
+    from ..analysis.summary import summary_path, summary_table
+
+    for flag, value in (("--engine dask", args.engine == "dask"), ("--resume", args.resume),
+                        ("--rows equilibria", args.rows != "points"),
+                        ("--checkpoint", args.checkpoint is not None)):
+        if value:
+            raise ParameterError(f"{flag}: not available for a sequential model "
+                                 f"({model.name} is solved by backward induction point by "
+                                 "point)")
+    grid = _grid(args, model)
+    if args.plot is not None and len(grid.names) > 2:
+        raise ParameterError(f"--plot needs one or two varied parameters, got "
+                             f"{len(grid.names)}")
+    result = sequential_sweep(model, grid, fixed=parse_sets(args.sets),
+                              selection=args.selection)
+    written = []
+    if args.out is not None:
+        written.append(_write(result.table, args.out, args, model))
+        written.append(_write(summary_table(result), str(summary_path(args.out)), args,
+                              model))
+    if args.plot is not None:
+        plot_choice(result, args.plot)
+        written.append(args.plot)
+    if not written:
+        sys.stdout.write(format_table(result.table, "csv"))
+    print(f"qa-games sweep: {len(result.table)} rows (backward induction), "
+          f"{result.seconds:.2f} s" + (f" -> {', '.join(written)}" if written else ""),
+          file=sys.stderr)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..analysis.checkpoint import Checkpoint
+    from ..analysis.export import format_table
+    from ..analysis.plots import plot
+    from ..analysis.summary import summary_path, summary_table
+    from ..analysis.sweep import DEFAULT_CHUNK_SIZE, sweep
+    from ..modelfiles.loader import load_model
+    from ..modelfiles.sequential import SequentialModel
+
+    _check_outputs(args)
+    model = load_model(args.model)
+    if isinstance(model, SequentialModel):
+        return _run_sequential(args, model)
+    grid = _grid(args, model)
+    if args.scheduler is not None and args.engine != "dask":
+        raise ParameterError("--scheduler needs --engine dask")
     if args.plot is not None and args.rows != "points":
         raise ParameterError("--plot needs --rows points (one row per point)")
     if args.plot is not None and len(grid.names) > 2:
@@ -129,19 +201,26 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and checkpoint is not None and not Path(checkpoint).exists():
         print(f"qa-games sweep: nothing to resume in {checkpoint}; starting afresh",
               file=sys.stderr)
-    result = sweep(model, grid, fixed=parse_sets(args.sets), selection=args.selection,
-                   rows=args.rows, engine=args.engine, scheduler=args.scheduler,
-                   workers=args.workers, chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                   checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
-                   progress=args.progress)
+    try:
+        result = sweep(model, grid, fixed=parse_sets(args.sets), selection=args.selection,
+                       rows=args.rows, engine=args.engine, scheduler=args.scheduler,
+                       workers=args.workers, chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                       checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
+                       progress=args.progress)
+    except KeyboardInterrupt:
+        print(f"qa-games sweep: {resume_hint(checkpoint)}", file=sys.stderr)
+        raise
     written = []
     if args.out is not None:
-        written.append(str(write_table(result.table, args.out, digits=args.digits)))
+        written.append(_write(result.table, args.out, args, model))
+        if args.rows == "points":
+            written.append(_write(summary_table(result), str(summary_path(args.out)), args,
+                                  model))
     if args.plot is not None:
         plot(result, args.plot)
         written.append(args.plot)
     if not written:
-        sys.stdout.write(format_table(result.table, "csv", digits=args.digits))
+        sys.stdout.write(format_table(result.table, "csv"))
     if checkpoint is not None:
         Checkpoint(Path(checkpoint), "", 0).remove()
     resumed = f" ({result.resumed_chunks} resumed)" if result.resumed_chunks else ""
@@ -149,3 +228,18 @@ def run(args: argparse.Namespace) -> int:
           f"engine {result.engine}, {result.seconds:.2f} s"
           + (f" -> {', '.join(written)}" if written else ""), file=sys.stderr)
     return 0
+
+
+def resume_hint(checkpoint: str | None) -> str:
+    """What to tell a user who pressed Ctrl-C during a sweep.
+
+    >>> resume_hint(None)
+    'interrupted; nothing was kept (give --out or --checkpoint to make a sweep resumable)'
+    """
+    if checkpoint is None or not Path(checkpoint).exists():
+        return ("interrupted; nothing was kept (give --out or --checkpoint to make a sweep "
+                "resumable)")
+    done = len(list(Path(checkpoint).glob("chunk-*.npz")))
+    kept = f"{done} finished chunks are kept" if done else "finished chunks are kept"
+    return (f"interrupted; {kept} in {checkpoint}: run the same command with --resume to "
+            "continue from them")

@@ -222,10 +222,17 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     derived: dict[str, sympy.Expr] = {}
     dtable = data.get("derived", {})
     if not isinstance(dtable, dict):
-        raise ModelError(f"{where}: derived: expected a table name = \"expression\"")
+        raise ModelError(f"{where}: derived: expected a table name = \"expression\" (or "
+                         f"name = {{ expression, description }})")
     for dname, text in dtable.items():
         at = f"{where}: derived.{dname}"
         check_name(dname, where=at)
+        if isinstance(text, dict):  # { expression = "...", description = "..." }
+            extra = set(text) - {"expression", "description"}
+            if extra or not isinstance(text.get("description", ""), str):
+                raise ModelError(f"{at}: expected \"expression\" or a table {{expression, "
+                                 f"description}}, got keys {sorted(text)}")
+            text = _need(text, "expression", str, at)
         if dname in names:
             raise ModelError(f"{at}: {dname!r} is already a parameter or derived name")
         derived[dname] = parse_expression(text, names, where=at)
