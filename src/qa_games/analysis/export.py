@@ -4,8 +4,8 @@ In CSV, numbers are written so that they read back as the same float64 (the shor
 decimal that round-trips, Python's ``repr``); Markdown and LaTeX, made for reading,
 round floats to :data:`SIGNIFICANT` (4) significant digits unless told otherwise
 (``significant=None``: every digit). NaN (no selected equilibrium) is an empty cell;
-booleans are ``True``/``False``. The LaTeX table follows the booktabs package (Simon Fear: ``\\toprule``, ``\\midrule``, ``\\bottomrule``, no vertical
-rules), with text cells escaped. Every file is written to a temporary file in the
+booleans are ``True``/``False``. The LaTeX table follows the booktabs package
+(Simon Fear: ``\\toprule``, ``\\midrule``, ``\\bottomrule``, no vertical rules), with text cells escaped. Every file is written to a temporary file in the
 target folder and renamed into place, so a reader never sees half a table.
 
 >>> import pandas as pd
