@@ -5,8 +5,9 @@ decimal that round-trips, Python's ``repr``); Markdown and LaTeX, made for readi
 round floats to :data:`SIGNIFICANT` (4) significant digits unless told otherwise
 (``significant=None``: every digit). NaN (no selected equilibrium) is an empty cell;
 booleans are ``True``/``False``. The LaTeX table follows the booktabs package
-(Simon Fear: ``\\toprule``, ``\\midrule``, ``\\bottomrule``, no vertical rules), with text cells escaped. Every file is written to a temporary file in the
-target folder and renamed into place, so a reader never sees half a table.
+(Simon Fear: ``\\toprule``, ``\\midrule``, ``\\bottomrule``, no vertical rules),
+with text cells escaped. Every file is written to a temporary file in the target
+folder and renamed into place, so a reader never sees half a table.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"c": [0.1, 0.25], "label": ["cooperation", "friction"]})
