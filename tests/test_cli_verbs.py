@@ -295,3 +295,28 @@ def test_large_table_shows_a_progress_line(capsys, tmp_path):
                        "--vary", "t=0.1:3:201", "--out", tmp_path / "big.csv",
                        "--no-progress")
     assert code == 0 and "writing 50,250 rows to" in err
+
+
+# -- Model.to_latex ----------------------------------------------------------------------
+def test_model_to_latex_holds_every_payoff():
+    import re as _re
+
+    import sympy
+
+    tex = CHA.to_latex({"c": "0.3", "t": 2}, caption="Cha at c = 0.3", label="tab:cha")
+    assert "\\toprule" in tex and "\\caption{Cha at c = 0.3}" in tex and "\\label{tab:cha}" in tex
+    g = CHA.at(c="0.3", t=2)
+    body = tex.split("\\midrule\n")[1].split("\n\\bottomrule")[0].splitlines()
+    for i, line in enumerate(body):
+        cells = [c.strip().rstrip("\\").strip() for c in line.split(" & ")[1:]]
+        for j, cell in enumerate(cells):
+            nums = _re.findall(r"\$([^$]*)\$", cell)
+            parsed = []
+            for n in nums:  # -\frac{a}{b} or integers, independently of the printer's code
+                m = _re.fullmatch(r"(- )?\\frac\{(\d+)\}\{(\d+)\}", n)
+                parsed.append(Fraction(int(m.group(2)), int(m.group(3))) * (-1 if m.group(1)
+                                                                           else 1)
+                              if m else Fraction(n.replace(" ", "")))
+            assert tuple(parsed) == g.payoff((i, j))
+    symbolic = CHA.to_latex()
+    assert sympy.latex(CHA.game.payoffs[0][0, 1]) in symbolic

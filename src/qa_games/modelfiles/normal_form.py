@@ -125,6 +125,14 @@ class Model:
         names = [lab for lab, _ in self.labels]
         return tuple(dict.fromkeys(names + [self.otherwise]))
 
+    def to_latex(self, values: Mapping[str, Any] | None = None, *, caption: str | None = None,
+                 label: str | None = None) -> str:
+        """The payoff matrix as a booktabs LaTeX table: symbolic, or exact at ``values``
+        (:func:`qa_games.modelfiles.latex.payoff_matrix_latex`)."""
+        from .latex import payoff_matrix_latex
+
+        return payoff_matrix_latex(self, values, caption=caption, label=label)
+
     def substitute(self, name: str, expression: str) -> Model:
         """A copy in which parameter ``name`` is replaced by ``expression`` (e.g. Walt's
         ``tau`` by the derived ``threat_index``); the parameter disappears.

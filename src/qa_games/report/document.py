@@ -220,8 +220,7 @@ def _regions_section(w: _Writer, models: list[Any]) -> None:
         (x, xr), (y, yr) = _plane(m)
         sw = sweep(m, {x: f"{xr}:{n[0]}", y: f"{yr}:{n[1]}"}, progress=False)
         path = w.out / "figures" / f"regions_{m.name}.png"
-        plot(sw, path, title=f"{m.title.split(':')[0]}: predicted label "
-                            f"({m.selection.replace('_', ' ')})")
+        plot(sw, path)  # the title states the rule and the fixed parameters
         w.figure(path, f"{m.name}: the label of the selected equilibrium over the "
                  f"({x}, {y}) plane, other parameters at their defaults; curves: the "
                  f"model's thresholds.")
