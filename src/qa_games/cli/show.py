@@ -87,9 +87,16 @@ def show_model(model: Any, sets: dict[str, str]) -> str:
         out += ["Constraints: " + "; ".join(str(c) for c in game.constraints), ""]
     if model.derived:
         raw = model.raw.get("derived", {})
+
+        def definition(n: str, e: Any) -> tuple[str, str]:
+            entry = raw.get(n)
+            if isinstance(entry, dict):
+                return str(entry.get("expression", e)), str(entry.get("description", ""))
+            return (entry if isinstance(entry, str) else str(e)), ""
+
         out += ["Derived quantities",
-                _table([[n, raw.get(n, str(e)) if isinstance(raw.get(n), str) else str(e)]
-                        for n, e in model.derived.items()], ["name", "definition"]), ""]
+                _table([[n, *definition(n, e)] for n, e in model.derived.items()],
+                       ["name", "definition", "description"]), ""]
     out += [f"Payoffs ({', '.join(game.players)})",
             _matrix(game, lambda prof: " ; ".join(text_of[prof])), ""]
     if sets:
