@@ -132,7 +132,7 @@ def _cell(x: Any, significant: int | None = None) -> str:
     if isinstance(x, (float, np.floating)):
         if math.isnan(x):
             return ""
-        return repr(float(x)) if significant is None else significant_text(x, significant)
+        return repr(float(x)) if significant is None else significant_text(float(x), significant)
     return str(x)
 
 

@@ -125,7 +125,7 @@ def plot_choice(result: SequentialSweep, path: Any = None) -> Any:
     tied = (t["choice"] == UNDECIDED).to_numpy()
     if tied.any():
         ax.scatter(x[tied], y[tied], c="black", marker="x", s=20)
-    handles = [Patch(facecolor=colour[a], label=f"{a}: {desc[a]}") for a in actions
+    handles: list[Any] = [Patch(facecolor=colour[a], label=f"{a}: {desc[a]}") for a in actions
                if (t["choice"] == a).any()]
     if tied.any():
         handles.append(Line2D([], [], marker="x", ls="", color="black",
