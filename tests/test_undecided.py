@@ -102,3 +102,26 @@ def test_compare_calls_a_tie_undecided():
     cmp = compare(["cha_quasi_alliance", "walt_balance_of_threat"],
                   [make_scenario(c="0", t="1")], selection="all")
     assert cmp.rows[0].labels[0] == UNDECIDED and not cmp.rows[0].agree
+
+
+def test_comparison_figure_leaves_undecided_regions_uncoloured(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from qa_games.compare.theories import compare_grid
+    from qa_games.report import figures
+
+    g = compare_grid(["cha_quasi_alliance", "walt_balance_of_threat"],
+                     {"c": "0:1:6", "t": "0.5:2:4"}, selection="all")
+    assert g.regions["region"].str.contains(UNDECIDED).any()
+    seen = {}
+
+    def keep(fig, path):
+        seen["legend"] = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        return path
+
+    monkeypatch.setattr(figures, "save_figure", keep)
+    monkeypatch.setattr(plt, "close", lambda fig: None)
+    figures.comparison_figure(g, tmp_path / "cmp.png")
+    legend = seen["legend"]
+    assert not any(UNDECIDED in t and "discriminating" in t for t in legend)
+    assert any(t.startswith(UNDECIDED) for t in legend)
