@@ -224,9 +224,11 @@ def _regions_section(w: _Writer, models: list[Any]) -> None:
         w.figure(path, f"{m.name}: the label of the selected equilibrium over the "
                  f"({x}, {y}) plane, other parameters at their defaults; curves: the "
                  f"model's thresholds.")
-        counts = sw.table["label"].value_counts().rename_axis("label").reset_index(name="points")
-        w.table(counts, f"regions_{m.name}", f"{m.name}: grid points per label "
-                f"({len(sw.table)} points).")
+        from ..analysis.summary import summary_table
+
+        w.table(summary_table(sw), f"regions_{m.name}", f"{m.name}: the share of the "
+                f"{len(sw.table)} grid points with each label, the model's thresholds and "
+                "their values on the plane.")
 
 
 def _statics_section(w: _Writer, models: list[Any]) -> None:
