@@ -17,7 +17,8 @@ from ..errors import QAGamesError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-COMMANDS = ("models", "solve", "sweep", "compare", "report", "verify", "prove")
+COMMANDS = ("models", "show", "new", "solve", "sweep", "compare", "report", "verify", "prove",
+            "explore")
 
 
 def build_parser() -> argparse.ArgumentParser:
