@@ -64,8 +64,8 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     if tied.any():
         ax.scatter(df[x].to_numpy()[tied], df[y].to_numpy()[tied], marker="x", s=14,
                    color="black", linewidths=0.8, zorder=3)
-        handles.append(plt.Line2D([], [], marker="x", ls="", color="black",
-                                  label="undecided: a tie, no prediction"))
+        handles.append(Line2D([], [], marker="x", ls="", color="black",
+                              label="undecided: a tie, no prediction"))
     styles = ("-", "--", ":")
     for k, thy in enumerate(g.theories):
         cc = _boundary_curve(g, thy, tt)
