@@ -280,7 +280,7 @@ def test_ctrl_c_prints_how_to_resume(capsys, tmp_path, monkeypatch):
     import qa_games.analysis.sweep as sweep_module
 
     def interrupted(*args, **kwargs):
-        Path(kwargs["checkpoint"]).mkdir()
+        Path(kwargs["checkpoint"]).mkdir(exist_ok=True)  # the lock made it already
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sweep_module, "sweep", interrupted)

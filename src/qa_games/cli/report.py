@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import ParameterError
     from ..modelfiles.loader import load_model
-    from ..report.document import report
+    from ..report.document import report, split_models
     from .common import output_folder
 
     if args.cases is not None and not Path(args.cases).is_file():
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     models = None
     if args.models is not None:
         models = [load_model(m) for m in args.models]  # every model checked before writing
+        split_models(models)
     output_folder(args.out)
     r = report(args.out, quick=args.quick, seed=args.seed, models=models, cases=args.cases)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")

@@ -566,11 +566,17 @@ def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float)
             "Time per section.")
 
 
-def _split(names: Any) -> tuple[list[Any], Any]:
-    """Normal-form models and the (one) sequential model among ``names``."""
+def split_models(names: Any) -> tuple[list[Any], Any]:
+    """Normal-form models and the (one) sequential model among ``names`` (loaded when
+    given by name); any other kind of model is a ParameterError naming it."""
+    from ..modelfiles.normal_form import Model
     from ..modelfiles.sequential import SequentialModel
 
     loaded = [n if not isinstance(n, (str, Path)) else load_model(n) for n in names]
+    other = [m for m in loaded if not isinstance(m, (Model, SequentialModel))]
+    if other:
+        raise ParameterError(f"models: {', '.join(m.name for m in other)} is not a "
+                             "normal-form or sequential model (the report compares those)")
     seq = [m for m in loaded if isinstance(m, SequentialModel)]
     if len(seq) > 1:
         raise ParameterError(f"models: at most one sequential model, got "
@@ -594,7 +600,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0,
     if models is None:
         models, patron = [load_model(n) for n in MODELS], load_model(PATRON)
     else:
-        models, patron = _split(models)
+        models, patron = split_models(models)
     w = _Writer(folder, quick, seed, cases)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     heads = [m.title.split(":")[0] for m in models]
