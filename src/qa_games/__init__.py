@@ -1,6 +1,8 @@
 """qa_games: theories of alliance politics as symbolic games, solved exactly."""
 
 import importlib as _importlib
+import sys as _sys
+import types as _types
 from typing import Any as _Any
 
 from .errors import (
@@ -52,6 +54,21 @@ def __getattr__(name: str) -> _Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(_types.ModuleType):
+    """``compare``, ``verify`` and ``sweep`` are verbs and also subpackages or module
+    paths: importing ``qa_games.verify.verdicts`` makes the import system set
+    ``qa_games.verify`` to the subpackage, which would shadow the lazy verb. The verb
+    wins; the submodule stays importable through ``sys.modules``."""
+
+    def __setattr__(self, name: str, value: _Any) -> None:
+        if name in _LAZY and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
