@@ -37,7 +37,19 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--cases {args.cases!r}: no such file")
     models = None
     if args.models is not None:
+        from ..modelfiles.sequential import SequentialModel
+
         models = [load_model(m) for m in args.models]  # every model checked before writing
+        seq = [m.name for m in models if isinstance(m, SequentialModel)]
+        if len(seq) == len(models):
+            raise ParameterError("--models: give at least one normal-form model")
+        if len(seq) > 1:
+            raise ParameterError(f"--models: at most one sequential model, got "
+                                 f"{', '.join(seq)}")
+    if args.cases is not None:
+        from ..compare.cases import load_cases
+
+        load_cases(args.cases)  # a malformed cases file is refused before anything is made
     output_folder(args.out)
     r = report(args.out, quick=args.quick, seed=args.seed, models=models, cases=args.cases)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")
