@@ -57,9 +57,14 @@ def test_public_api_is_lazy_and_complete():
 
     for name in qa_games.__all__:
         assert getattr(qa_games, name) is not None
-    import qa_games.sweep  # noqa: F401  (the module path) must not replace the verb
+    import qa_games.compare.theories  # noqa: F401  subpackages named like verbs must not
+    import qa_games.sweep  # noqa: F401  replace the verbs on the package
+    import qa_games.verify.verdicts  # noqa: F401
 
     assert callable(qa_games.sweep) and qa_games.sweep.__module__ == "qa_games.analysis.sweep"
+    from qa_games import compare, verify
+
+    assert callable(verify) and callable(compare)
 
 
 # -- show ----------------------------------------------------------------------------------
@@ -280,7 +285,7 @@ def test_ctrl_c_prints_how_to_resume(capsys, tmp_path, monkeypatch):
     import qa_games.analysis.sweep as sweep_module
 
     def interrupted(*args, **kwargs):
-        Path(kwargs["checkpoint"]).mkdir(exist_ok=True)  # the lock made it already
+        Path(kwargs["checkpoint"]).mkdir(exist_ok=True)  # the lock may have made it
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sweep_module, "sweep", interrupted)

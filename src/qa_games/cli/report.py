@@ -38,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
     models = None
     if args.models is not None:
         models = [load_model(m) for m in args.models]  # every model checked before writing
-        split_models(models)
+        split_models(models)  # at least one normal-form model, at most one sequential
+    if args.cases is not None:
+        from ..compare.cases import load_cases
+
+        load_cases(args.cases)  # a malformed cases file is refused before anything is made
     output_folder(args.out)
     r = report(args.out, quick=args.quick, seed=args.seed, models=models, cases=args.cases)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")

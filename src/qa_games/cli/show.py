@@ -156,8 +156,15 @@ def run(args: argparse.Namespace) -> int:
 
     sets = parse_sets(args.sets)
     model = load_model(args.model)
+    from ..errors import UnsupportedGameError
+    from ..modelfiles.sequential import SequentialModel
+
     if isinstance(model, Model):
         text = show_model(model, sets)
+    elif not isinstance(model, SequentialModel):
+        raise UnsupportedGameError(f"{model.name}: show prints normal-form and sequential "
+                                   f"models; a {type(model).__name__} is solved by "
+                                   f"`qa-games solve {args.model}`")
     else:
         if sets:
             raise ParameterError(f"--set: {model.name} is a sequential model; solve it with "
