@@ -677,3 +677,9 @@ class TestFuzzFindings:
             exact = solve(m.at(g=row["g"]))
             assert row["n_equilibria"] == len(exact.equilibria)
             assert (row["n_equilibria"] == 0) == np.isnan(row["p_P1_D"])
+
+    @pytest.mark.parametrize("expr", ["min(log(-19), c)", "max(sqrt(-2), t)", "(-8)**(1/3)"])
+    def test_complex_constant_inside_a_function(self, tmp_path, expr):
+        f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        lib_error(lambda: load_model(f), ModelError, 'payoffs."C,C"[0]', "not a real number")
