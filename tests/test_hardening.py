@@ -643,3 +643,43 @@ class TestDask:
         assert real is not None
         pd.testing.assert_frame_equal(got.table, reference)
         assert any("worker" in n and "locally" in n for n in notes), notes
+
+
+class TestFuzzFindings:
+    """Inputs the fuzz suite (tests/test_fuzz.py) found, kept as regression tests."""
+
+    def test_parameter_named_reduce_with_min(self, tmp_path):
+        from qa_games.analysis.sweep import sweep
+        from qa_games.solvers.solve import solve
+
+        f = model_file(tmp_path, params='reduce = { domain = "[-1, 1]", default = "0" }',
+                       payoffs={"C,C": ["min(--reduce, -6e5)", "1"], "C,D": ["0", "0"],
+                                "D,C": ["0", "0"], "D,D": ["max(reduce, c)", "1"]})
+        m = load_model(f)
+        table = sweep(m, {"reduce": "-1:1:3"}, progress=False).table
+        for _, row in table.iterrows():
+            assert row["n_equilibria"] == len(solve(m.at(reduce=row["reduce"])).equilibria)
+
+    def test_three_players_without_pure_equilibrium_sweep(self, tmp_path):
+        from qa_games.analysis.sweep import sweep
+        from qa_games.solvers.solve import solve
+
+        f = tmp_path / "m3.toml"
+        f.write_text('[model]\nname = "m3"\nplayers = ["P0", "P1", "P2"]\n'
+                     'strategies = [["C"], ["C", "D"], ["C", "D"]]\n[parameters]\n'
+                     'g = { domain = "[0, 2]", default = "0" }\n[payoffs]\n'
+                     '"C,C,C" = ["0", "1", "g"]\n"C,C,D" = ["0", "0", "1"]\n'
+                     '"C,D,C" = ["0", "0", "1"]\n"C,D,D" = ["0", "1", "0"]\n'
+                     '[profiles]\nfirst = ["C", "C", "C"]\n')
+        m = load_model(f)
+        table = sweep(m, {"g": "0:2:3"}, progress=False).table
+        for _, row in table.iterrows():  # g = 2: (C, C, C) becomes a pure equilibrium
+            exact = solve(m.at(g=row["g"]))
+            assert row["n_equilibria"] == len(exact.equilibria)
+            assert (row["n_equilibria"] == 0) == np.isnan(row["p_P1_D"])
+
+    @pytest.mark.parametrize("expr", ["min(log(-19), c)", "max(sqrt(-2), t)", "(-8)**(1/3)"])
+    def test_complex_constant_inside_a_function(self, tmp_path, expr):
+        f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        lib_error(lambda: load_model(f), ModelError, 'payoffs."C,C"[0]', "not a real number")

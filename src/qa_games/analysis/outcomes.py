@@ -344,8 +344,8 @@ def chunk_columns(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> dict[str
     if spec.rows == "points":
         has = raw.sel >= 0
         at = np.where(has, raw.sel, 0)
-        probs = [np.where(has[:, None], p[np.arange(k), at] if p.shape[1] else np.nan, np.nan)
-                 for p in raw.probs]
+        probs = [np.where(has[:, None], p[np.arange(k), at], np.nan) if p.shape[1]
+                 else np.full((k, p.shape[2]), np.nan) for p in raw.probs]  # no equilibrium
         pays = (np.where(has[:, None], raw.pays[np.arange(k), at], np.nan)
                 if raw.pays.shape[1] else np.full((k, spec.game.n_players), np.nan))
         labels, _ = _labels(spec, probs)

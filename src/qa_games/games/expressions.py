@@ -197,7 +197,7 @@ class _Builder:
             if isinstance(node.op, ast.Div) and right.is_number and _is_zero(right):
                 raise self.fail(f"undefined for every parameter value: division by zero "
                                 f"({ast.unparse(node.right)[:60]} is 0)")
-            return op(left, right)
+            return self.real(op(left, right), node)
         if isinstance(node, ast.Call):
             fname = node.func.id if isinstance(node.func, ast.Name) else None
             if fname is None or fname not in FUNCTIONS:
@@ -210,11 +210,21 @@ class _Builder:
             arity = _ARITY[fname]
             if (arity is not None and len(args) != arity) or (arity is None and len(args) < 1):
                 raise self.fail(f"{fname}() got {len(args)} arguments")
-            return FUNCTIONS[fname](*args)
+            try:
+                out = FUNCTIONS[fname](*args)
+            except (ValueError, TypeError) as exc:  # sympy: "argument ... not comparable"
+                raise self.fail(f"{ast.unparse(node)[:60]}: {exc}") from None
+            return self.real(out, node)
         if self.condition:
             return self.cond(node)
         raise self.fail(f"{type(node).__name__} is not allowed in an expression "
                         f"({ast.unparse(node)[:60]!r})")
+
+    def real(self, value: sympy.Basic, node: ast.AST) -> sympy.Basic:
+        """A constant subexpression must be real (``log(-19)``, ``sqrt(-2)`` are not)."""
+        if value.is_number and value.is_real is False:
+            raise self.fail(f"{ast.unparse(node)[:60]} is {str(value)[:40]}, not a real number")
+        return value
 
     def check_power(self, base: sympy.Basic, exponent: sympy.Basic, shown: str) -> None:
         """Constant exponents at most MAX_POWER; constants inside a symbolic exponent too;
