@@ -47,24 +47,59 @@ def _bounds(domain: Any) -> tuple[Fraction, Fraction]:
     return lo, hi
 
 
+class _Grid:
+    """One parameter's candidate values ``lo + (hi - lo) * k / den``, built once each.
+
+    The points lie in ``[lo, hi]`` by construction, so whether the domain contains one
+    is decided on ``k`` alone: only an open, finite end can exclude it (``k = 0`` or
+    ``k = den``). Same values, same decisions as building the Fraction and calling
+    ``domain.contains`` every time (issue 14: that was most of ``verify``'s time).
+    """
+
+    def __init__(self, parameter: Any) -> None:
+        domain = parameter.domain
+        self.lo, self.hi = _bounds(domain)
+        self.span = self.hi - self.lo
+        self.lo_out = domain.lower is not None and not domain.lower_closed
+        self.hi_out = domain.upper is not None and not domain.upper_closed
+        self.values: dict[tuple[int, int], Fraction] = {}
+
+    def inside(self, k: int, den: int) -> bool:
+        if self.span == 0:  # every point is both ends
+            return not (self.lo_out or self.hi_out)
+        return not ((k == 0 and self.lo_out) or (k == den and self.hi_out))
+
+    def value(self, k: int, den: int) -> Fraction:
+        x = self.values.get((k, den))
+        if x is None:
+            x = self.values[k, den] = self.lo + self.span * Fraction(k, den)
+        return x
+
+
+@lru_cache(maxsize=1024)
+def _grid(parameter: Any) -> _Grid:
+    return _Grid(parameter)
+
+
 @lru_cache(maxsize=1024)
 def value_strategy(parameter: Any) -> st.SearchStrategy[Fraction]:
     """Exact values in a parameter's domain: its ends (where theories have their
     boundaries), round grid points (twentieths of the range: they shrink well) and
     finer fractions (thousandths). One integer draw each, so drawing is cheap."""
-    domain = parameter.domain
-    lo, hi = _bounds(domain)
-    span = hi - lo
+    grid = _grid(parameter)
 
     def value(k: int) -> Fraction:
         mode, n = k % 3, k // 3
         if mode == 0:
-            x = lo if n % 2 == 0 else hi
+            kk, den = (0, 1) if n % 2 == 0 else (1, 1)
         elif mode == 1:
-            x = lo + span * Fraction(n % 21, 20)
+            kk, den = n % 21, 20
         else:
-            x = lo + span * Fraction(n, 1000)
-        return x if domain.contains(x) else parameter.default
+            kk, den = n, 1000
+        if not grid.inside(kk, den):
+            return parameter.default
+        return grid.lo if (kk, den) == (0, 1) else grid.hi if (kk, den) == (1, 1) \
+            else grid.value(kk, den)
 
     return st.integers(0, 3002).map(value)
 
@@ -198,18 +233,18 @@ def _valid(model: Any, values: Mapping[str, Fraction]) -> bool:
 
 
 def _random_value(rnd: Any, parameter: Any) -> Fraction:
-    domain = parameter.domain
-    lo, hi = _bounds(domain)
+    grid = _grid(parameter)
     for _ in range(20):
         u = rnd.random()
         if u < 0.1:
-            x = lo if rnd.random() < 0.5 else hi
+            k, den = (0, 1) if rnd.random() < 0.5 else (1, 1)
         elif u < 0.5:
-            x = lo + (hi - lo) * Fraction(rnd.randint(0, 20), 20)
+            k, den = rnd.randint(0, 20), 20
         else:
-            x = lo + (hi - lo) * Fraction(rnd.randint(0, 1000), 1000)
-        if domain.contains(x):
-            return x
+            k, den = rnd.randint(0, 1000), 1000
+        if grid.inside(k, den):
+            return grid.lo if (k, den) == (0, 1) else grid.hi if (k, den) == (1, 1) \
+                else grid.value(k, den)
     return parameter.default
 
 
