@@ -17,7 +17,7 @@ from ..errors import QAGamesError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-COMMANDS = ("models", "solve", "sweep", "compare", "report", "verify", "prove")
+COMMANDS = ("models", "solve", "sweep", "compare", "report", "verify", "prove", "record")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,6 +37,7 @@ how R is chosen or how the sources combine measure the panel again.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -584,9 +585,32 @@ def record_results(*, alpha: float = 0.05, structural: Sequence[TheoryFit] = (),
 
     ``structural``: structural theory fits on the same panel, compared with the tests
     when given; ``threat_variants``: also measure the panel with the TSS rivalries and the
-    walt model's arithmetic index for the specification table.
+    walt model's arithmetic index for the specification table. Without structural fits
+    the result is cached per process and option set (like the panel): treat it as
+    read-only.
     """
     opts, _ = _split(options)
+    if not (isinstance(alpha, float) and 0 < alpha < 1):
+        raise ParameterError(f"alpha={alpha!r} must be a float in (0, 1)")
+    structural = tuple(structural)
+    if structural:
+        return _record_results(alpha, structural, threat_variants, opts)
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in opts.items()))
+    try:
+        hash(key)
+    except TypeError:
+        raise ParameterError(f"options must be plain values (got {opts!r})") from None
+    return _cached_results(alpha, threat_variants, key)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_results(alpha: float, threat_variants: bool, key: tuple[tuple[str, Any], ...]
+                    ) -> RecordResults:
+    return _record_results(alpha, (), threat_variants, dict(key))
+
+
+def _record_results(alpha: float, structural: tuple[TheoryFit, ...], threat_variants: bool,
+                    opts: dict[str, Any]) -> RecordResults:
     timings: list[tuple[str, float]] = []
     t0 = time.perf_counter()
 
@@ -612,7 +636,6 @@ def record_results(*, alpha: float = 0.05, structural: Sequence[TheoryFit] = (),
         raise ParameterError("the two theories' fits do not use the same rows")
     tests = []
     pairs = [(fits[0], fits[1])]
-    structural = tuple(structural)
     if len(structural) >= 2:
         pairs.insert(0, (structural[0], structural[1]))
     for f1, f2 in pairs:
@@ -621,8 +644,14 @@ def record_results(*, alpha: float = 0.05, structural: Sequence[TheoryFit] = (),
             tests.append(PairTest(t.test, f1.name, f2.name, t.statistic, t.p, t.preferred,
                                   t.n, t.detail))
     tick("theory fits and tests")
-    oos, preds = out_of_sample(common, [*structural, *fits])
-    cal = calibration(preds)
+    years = common["year"]
+    if (years <= SPLIT_YEAR).any() and (years > SPLIT_YEAR).any():
+        oos, preds = out_of_sample(common, [*structural, *fits])
+        cal = calibration(preds)
+    else:
+        oos, preds, cal = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+        notes.append(f"no out-of-sample scores: the years {int(years.min())}-"
+                     f"{int(years.max())} do not straddle {SPLIT_YEAR}")
     tick("out of sample")
     rates = pd.concat([onset_rates(m, "c_index"), onset_rates(m, "c_major"),
                        onset_rates(m, "tau")], ignore_index=True)
