@@ -173,7 +173,7 @@ def clarke(l1: Any, l2: Any, k1: int, k2: int, *, alpha: float = 0.05) -> PairTe
     p = float(min(1.0, 2.0 * min(stats.binom.cdf(B, n, 0.5), stats.binom.sf(B - 1, n, 0.5))))
     pref = "neither" if p >= alpha else ("model 1" if B > n / 2 else "model 2")
     return PairTest("Clarke (Schwarz)", "model 1", "model 2", float(B), p, pref, n,
-                    f"B = {B:,} of {n:,} rows ({100 * B / n:.1f} %)")
+                    f"B = {B:,} of {n:,} rows ({100 * B / n:.1f} %) where model 1 fits better")
 
 
 def auc(y: Any, p: Any) -> float:
@@ -457,6 +457,31 @@ class RecordResults:
             "record_cases": (self.cases, "The hand-coded cases in the panel, year by year."),
         }
 
+    def case_predictions(self) -> pd.DataFrame:
+        """The hand-coded case-years (:func:`~qa_games.record.summary.case_years`) with each
+        theory fit's predicted P(onset) and its percentile among the fit's rows (empty
+        when the case-year is not in the fit's rows)."""
+        cases = self.cases.copy()
+        m = self.panel
+        key = pd.Series(m.index.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [m["ccode_a"].to_numpy(), m["ccode_b"].to_numpy(), m["year"].to_numpy()]))
+        pairs = cases["pair"].str.split("-", expand=True).astype(int)
+        idx = pd.MultiIndex.from_arrays([pairs[0].to_numpy(), pairs[1].to_numpy(),
+                                         cases["year"].to_numpy()])
+        rows = key.reindex(idx).to_numpy()
+        for f in self.fits:
+            prob = pd.Series(f.prob, index=f.index)
+            pct = prob.rank(pct=True)
+            got = [float(prob[r]) if pd.notna(r) and r in prob.index else np.nan for r in rows]
+            at = [float(pct[r]) if pd.notna(r) and r in pct.index else np.nan for r in rows]
+            cases[f"P(onset) {f.name}"] = got
+            cases[f"percentile {f.name}"] = at
+        return cases
+
+    def headline(self) -> str:
+        """One sentence: which theory the record favours, by how much, how sure."""
+        return headline(self)
+
     def verdict(self) -> list[str]:
         """The verdict in sentences, each with its figures (whichever theory it favours)."""
         return verdict_lines(self)
@@ -521,9 +546,10 @@ def _plain(v: Any) -> Any:
 
 
 def _fmt_p(p: float) -> str:
+    """``p = 0.021``, ``p = 4.0e-23``, or ``p < 1e-300`` when the p-value underflows."""
     if p == 0.0:
-        return "< 1e-300"
-    return f"{p:.1e}" if p < 1e-3 else f"{p:.3f}"
+        return "p < 1e-300"
+    return f"p = {p:.1e}" if p < 1e-3 else f"p = {p:.3f}"
 
 
 def verdict_lines(r: RecordResults) -> list[str]:
@@ -533,17 +559,17 @@ def verdict_lines(r: RecordResults) -> list[str]:
     c, t = rf.estimate(DEFAULT_TERMS[0]), rf.estimate(DEFAULT_TERMS[1])
     out.append(
         f"Reduced form ({rf.n:,} pair-years, {rf.n_onsets:,} onsets): commitment index "
-        f"{c.coef:+.2f} (95 % CI {c.ci_low:+.2f} to {c.ci_high:+.2f}, p = {_fmt_p(c.p)}): "
+        f"{c.coef:+.2f} (95 % CI {c.ci_low:+.2f} to {c.ci_high:+.2f}, {_fmt_p(c.p)}): "
         f"Cha's prediction (lower onsets) {c.cha_verdict}, Walt's (does not lower) "
         f"{c.walt_verdict}; threat index {t.coef:+.2f} (95 % CI {t.ci_low:+.2f} to "
-        f"{t.ci_high:+.2f}, p = {_fmt_p(t.p)}): Walt's prediction (raises onsets) "
+        f"{t.ci_high:+.2f}, {_fmt_p(t.p)}): Walt's prediction (raises onsets) "
         f"{t.walt_verdict}.")
     for test in r.tests:
         row = test.row()
         stat = (f"z = {test.statistic:+.2f}" if test.test.startswith("Vuong")
                 else f"B = {int(test.statistic):,} of {test.n:,}")
         out.append(f"{test.test}, {row['model 1']} against {row['model 2']}: {stat}, "
-                   f"p = {_fmt_p(test.p)}: favours {row['favours']}"
+                   f"{_fmt_p(test.p)}: favours {row['favours']}"
                    + (" at the 5 % level." if row["favours"] != "neither"
                       else " (not significant at 5 %)."))
     if len(r.oos):
@@ -566,6 +592,49 @@ def verdict_lines(r: RecordResults) -> list[str]:
             f"{int((walt_spec == 'agrees').sum())}, contradicts in "
             f"{int((walt_spec == 'contradicts').sum())}.")
     return out
+
+
+def headline(r: RecordResults) -> str:
+    """The verdict in one sentence, from the tests, the signs and the out-of-sample scores."""
+    main = r.tests[:2]
+    vu = next(t for t in main if t.test.startswith("Vuong"))
+    cl = next(t for t in main if t.test.startswith("Clarke"))
+    f1, f2 = vu.model1, vu.model2
+    fav = {vu.row()["favours"], cl.row()["favours"]}
+    fits = {f.name: f for f in r.fits}
+    diff = fits[f1].loglik - fits[f2].loglik
+    if len(fav) == 1 and "neither" not in fav:
+        winner = fav.pop()
+        lead = f"The record favours {winner.split(' (')[0]}"
+    elif fav == {"neither"}:
+        lead = "The record favours neither theory at 5 %"
+    else:
+        lead = "The two tests disagree on which theory the record favours"
+    text = (f"{lead}: on {vu.n:,} common pair-years the {f1.split(' (')[1].rstrip(')')} "
+            f"fits differ by {diff:+.1f} in log-likelihood ({f1.split(' (')[0]} minus "
+            f"{f2.split(' (')[0]}); Vuong z = {vu.statistic:+.2f} ({_fmt_p(vu.p)}), "
+            f"Clarke: {f1.split(' (')[0]} fits better on {int(cl.statistic):,} of {cl.n:,} "
+            f"rows ({100 * cl.statistic / cl.n:.1f} %, {_fmt_p(cl.p)}).")
+    c = r.reduced_form.estimate(DEFAULT_TERMS[0])
+    t = r.reduced_form.estimate(DEFAULT_TERMS[1])
+    cha = "as Cha predicts" if c.cha_verdict == "agrees" else f"Cha: {c.cha_verdict}"
+    text += (f" In the conventional logit, commitment {c.coef:+.2f} [{c.ci_low:+.2f}, "
+             f"{c.ci_high:+.2f}] ({cha}"
+             f"; Walt's does-not-lower: {c.walt_verdict}) and threat {t.coef:+.2f} "
+             f"[{t.ci_low:+.2f}, {t.ci_high:+.2f}] (Walt's more-threat-more-alliance: "
+             f"{t.walt_verdict}).")
+    if len(r.oos):
+        th = r.oos[r.oos["model"] != "base rate"]
+        beats = th[th["log score gain"] > 0]
+        if beats.empty:
+            text += (" Out of sample no theory beats the base rate in either direction "
+                     f"(log-score gains {th['log score gain'].min():+.4f} to "
+                     f"{th['log score gain'].max():+.4f} per pair-year).")
+        else:
+            text += " Out of sample, better than the base rate: " + "; ".join(
+                f"{m['model']} ({m['direction']}, {m['log score gain']:+.4f})"
+                for m in beats.to_dict("records")) + "."
+    return text
 
 
 def _split(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
