@@ -40,9 +40,9 @@ Methods, Springer, 1990.
 >>> g = Game.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])   # prisoner's dilemma
 >>> r = qre(g, 1.0)
 >>> [round(x, 6) for x in r.profile[0]]
-[0.167452, 0.832548]
+[0.226751, 0.773249]
 >>> round(r.probability((1, 1)), 6)
-0.693136
+0.597915
 """
 
 from __future__ import annotations
@@ -665,10 +665,10 @@ def qre_batch(A: Any, B: Any, lam: Any, *, method: str = "auto"
     ``(k, n)``. ``method="trace"`` traces every game (no 2x2 fast path).
 
     >>> A = np.array([[[3, 0], [5, 1]], [[2, 0], [0, 1]]])
-    >>> B = np.array([[[3, 5], [0, 1]], [[1, 0], [0, 2]]])
+    >>> B = np.array([[[3, 5], [0, 1]], [[1, 0], [0, 3]]])
     >>> P, Q = qre_batch(A, B, 2.0)
     >>> np.round(P[:, 0], 6), np.allclose(qre_batch(A, B, 2.0, method="trace")[0], P)
-    (array([0.036354, 0.64437 ]), True)
+    (array([0.099788, 0.12343 ]), True)
     """
     if method not in ("auto", "trace"):
         raise ParameterError(f"method={method!r} is not one of 'auto', 'trace'")

@@ -1,0 +1,156 @@
+"""Tests of qa_games.record.estimation: parameter recovery on data simulated from each
+model, the likelihood by hand, the specs and their bad inputs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qa_games import load_model
+from qa_games.errors import ModelError, ParameterError
+from qa_games.record.estimation import (
+    bundled_specs,
+    fit_structural,
+    load_spec,
+    parse_spec,
+    predict,
+    simulate_onsets,
+)
+from qa_games.solvers.qre import qre
+
+
+def panel(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "c_index": rng.uniform(0, 1, n), "tau": rng.uniform(0, 1, n),
+        "y_A": rng.uniform(0, 1, n), "y_B": rng.uniform(0, 1, n),
+        "pair": np.arange(n) // 4, "year": rng.integers(1816, 2019, n)})
+
+
+@pytest.mark.parametrize(("name", "truth", "lam", "n"), [
+    ("walt_balance_of_threat", {"b0": -1.0, "b1": 2.0}, 4.0, 3000),
+    ("cha_quasi_alliance", {"b0": 1.0, "b1": -3.0}, 6.0, 2500),
+])
+def test_parameter_recovery(name, truth, lam, n):
+    spec = load_spec(name)
+    df = panel(n, seed=11)
+    df["onset"] = simulate_onsets(spec, df, truth, lam=lam, seed=5)
+    fit = fit_structural(spec, df)
+    assert fit.converged, fit.message
+    true = np.array(list(truth.values()) + [math.log(lam)])
+    z = (fit.estimates - true) / fit.se
+    assert np.all(np.abs(z) < 3.5), (fit.estimates, true, fit.se)
+    assert fit.se_robust is not None and np.all(fit.se_robust > 0)
+    assert fit.n_clusters == df["pair"].nunique()
+    frame = fit.to_frame()
+    assert list(frame["coefficient"]) == ["b0", "b1", "log_lambda"]
+    assert "log_lambda" in fit.to_markdown() and "\\begin{tabular}" in fit.to_latex()
+
+
+def test_probability_is_the_qre_of_the_model_game():
+    """P(onset) of one row equals qre() of model.at(row's parameters), by a second route."""
+    spec = load_spec("walt_balance_of_threat")
+    df = panel(5, seed=2).assign(onset=0)
+    theta = {"b0": 0.3, "b1": -1.2, "log_lambda": math.log(3.0)}
+    p = predict(spec, df, theta)
+    model = load_model("walt_balance_of_threat")
+    for i in range(5):
+        row = df.iloc[i]
+        c = 1 / (1 + math.exp(-(0.3 - 1.2 * row["c_index"])))
+        game = model.at(tau=float(row["tau"]), c=c).as_float()
+        r = qre(game, 3.0)
+        i0, j0 = model.profile("alliance")
+        assert abs(r.probability((i0, j0)) - p.iloc[i]) <= 1e-9
+
+
+def test_loglik_by_hand():
+    spec = load_spec("cha_quasi_alliance")
+    df = panel(40, seed=3)
+    df["onset"] = simulate_onsets(spec, df, {"b0": 0.0, "b1": -1.0}, lam=5.0, seed=1)
+    fit = fit_structural(spec, df)
+    p = predict(fit, df).to_numpy()
+    y = df["onset"].to_numpy()
+    ll = sum(math.log(pi) if yi else math.log(1 - pi) for pi, yi in zip(p, y))
+    assert abs(ll - fit.loglik) <= 1e-8
+    assert np.allclose(fit.prob, p)
+
+
+def test_missing_rows_are_dropped_and_counted():
+    spec = load_spec("walt_balance_of_threat")
+    df = panel(300, seed=4)
+    df["onset"] = simulate_onsets(spec, df, {"b0": 0.0, "b1": 1.0}, lam=3.0, seed=2)
+    df.loc[df.index[:7], "tau"] = np.nan
+    fit = fit_structural(spec, df)
+    assert fit.n == 293 and fit.n_dropped == 7
+    assert predict(fit, df).iloc[:7].isna().all()
+
+
+def test_bundled_specs_are_not_models():
+    from qa_games import list_models
+
+    assert set(bundled_specs()) == {"cha_quasi_alliance", "walt_balance_of_threat"}
+    names = [n for n, _ in list_models()]
+    assert "cha_quasi_alliance" in names and len(names) == len(set(names))
+    assert load_spec("cha_quasi_alliance").profile == "mutual_cooperation"
+    assert load_spec("walt_balance_of_threat").profile == "alliance"
+
+
+BASE = {"estimation": {"model": "walt_balance_of_threat", "profile": "alliance"},
+        "coefficients": {"b0": 0.0}, "links": {"c": "logistic(b0 + c_index)", "tau": "tau"}}
+
+
+def _spec(**changes):
+    data = {k: dict(v) for k, v in BASE.items()}
+    for key, val in changes.items():
+        table, _, name = key.partition("__")
+        if val is None:
+            data[table].pop(name, None)
+        else:
+            data[table][name] = val
+    return data
+
+
+def test_unknown_parameter_in_mapping():
+    with pytest.raises(ParameterError, match="unknown parameter 'fear'"):
+        parse_spec(_spec(links__fear="tau"))
+
+
+def test_unknown_column():
+    spec = parse_spec(BASE)
+    df = panel(20, seed=1).drop(columns="tau").assign(onset=0)
+    with pytest.raises(ModelError, match="unknown column 'tau'"):
+        fit_structural(spec, df)
+
+
+def test_all_missing_measure():
+    spec = parse_spec(BASE)
+    df = panel(20, seed=1).assign(onset=0, tau=np.nan)
+    with pytest.raises(ParameterError, match="measure 'tau' is missing"):
+        fit_structural(spec, df)
+
+
+@pytest.mark.parametrize(("change", "error", "match"), [
+    ({"links__c": "__import__('os').system('x')"}, ModelError, "not allowed"),
+    ({"links__c": "c_index.real"}, ModelError, "not allowed"),
+    ({"links__c": "logistic(b0"}, ModelError, "cannot parse"),
+    ({"estimation__profile": "peace"}, ModelError, "not a profile"),
+    ({"coefficients__b9": 1.0}, ModelError, "appear in no link"),
+    ({"coefficients__b0": "zero"}, ParameterError, "finite number"),
+    ({"estimation__lambda": -1.0}, ParameterError, "positive"),
+    ({"estimation__colour": "red"}, ModelError, "unknown key"),
+])
+def test_bad_specs(change, error, match):
+    with pytest.raises(error, match=match):
+        parse_spec(_spec(**change))
+
+
+def test_unknown_spec_name_and_bad_outcome():
+    with pytest.raises(ModelError, match="unknown estimation spec"):
+        load_spec("nonexistent")
+    spec = parse_spec(BASE)
+    df = panel(20, seed=1).assign(onset=2)
+    with pytest.raises(ParameterError, match="0 or 1"):
+        fit_structural(spec, df)
