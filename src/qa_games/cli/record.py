@@ -1,7 +1,9 @@
 """``qa-games record``: the theories against the historical record of alliances.
 
 Prints the quasi-alliance panel's counts (by outcome kind, relevance filter and era), each
-theory's estimates with 95 % intervals, the Vuong and Clarke tests of Cha against Walt
+theory's estimates with 95 % intervals (structural: the model's logit QRE fitted by maximum
+likelihood with the mapping of ``models/record/<model>.toml``; reduced form: a logit of
+onset on the theory's measures), the Vuong and Clarke tests of Cha against Walt
 with p-values, the out-of-sample scores against the base rate (fit <= 1945, score
 1946-2018, and the reverse), the specification table and the verdict
 (:func:`qa_games.record.results.record_results`). ``--json`` prints one JSON object;
@@ -58,6 +60,12 @@ def register(sub: Any) -> None:
                    help="animosity from the previous YEARS years (default 10)")
     p.add_argument("--alpha", default=None, metavar="LEVEL",
                    help="level of the sign verdicts and tests (default 0.05)")
+    p.add_argument("--spec", dest="specs", action="append", default=[], metavar="SPEC",
+                   help="a structural estimation spec (bundled name or .toml path), given "
+                        "twice: model 1 and model 2 of the tests (default: "
+                        "models/record/cha_quasi_alliance and walt_balance_of_threat)")
+    p.add_argument("--no-structural", action="store_true",
+                   help="leave out the structural (logit QRE) fits: reduced forms only")
     p.add_argument("--no-threat-variants", action="store_true",
                    help="skip re-measuring the panel for the specification table's TSS and "
                         "arithmetic-index rows (faster)")
@@ -173,7 +181,8 @@ def render_text(results: Any) -> str:
              "## Reduced form (the conventional check)", "", r.reduced_form.to_markdown(), "",
              "## Each theory's own specification (same rows)", "",
              markdown_table(r.fit_summary()), "", markdown_table(r.estimates()), "",
-             "## Cha against Walt: non-nested tests", "", markdown_table(r.test_frame()), "",
+             "## Cha against Walt: non-nested tests (Schwarz-corrected, two-sided p)", "",
+             markdown_table(r.test_frame()), "",
              "## Out-of-sample scores against the base rate", ""]
     parts += [markdown_table(r.oos) if len(r.oos) else "(none)", "",
               "## Specification table (one measurement choice moved at a time)", "",
@@ -190,10 +199,16 @@ def run(args: argparse.Namespace) -> int:
     alpha = 0.05 if args.alpha is None else _number("--alpha", args.alpha, strict=True)
     if not alpha < 1:
         raise ParameterError(f"--alpha {args.alpha!r}: must be in (0, 1)")
+    if args.specs and args.no_structural:
+        raise ParameterError("--spec and --no-structural exclude each other")
+    if args.specs and len(args.specs) != 2:
+        raise ParameterError(f"--spec: give exactly two specs (model 1 and model 2), got "
+                             f"{len(args.specs)}")
+    structural: Any = False if args.no_structural else (tuple(args.specs) or True)
     folder = _check_out(args.out) if args.out is not None else None
     t0 = time.perf_counter()
-    results = record_results(alpha=float(alpha), threat_variants=not args.no_threat_variants,
-                             **opts)
+    results = record_results(alpha=float(alpha), structural=structural,
+                             threat_variants=not args.no_threat_variants, **opts)
     seconds = time.perf_counter() - t0
     if folder is not None:
         write_outputs(results, folder)

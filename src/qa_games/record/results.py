@@ -29,10 +29,12 @@ panel (every measure of a row depends only on that row's pair and year, so filte
 measured panel equals measuring the filtered panel); threat-proxy variants that change
 how R is chosen or how the sources combine measure the panel again.
 
->>> import numpy as np
->>> t = vuong(np.log([0.9, 0.8, 0.7, 0.9]), np.log([0.5, 0.5, 0.6, 0.4]), 1, 1)
->>> t.preferred, round(t.statistic, 3)
-('model 1', 3.695)
+Structural fits: each theory's model file, its logit QRE and the mapping of measures to
+parameters in ``models/record/<model>.toml`` (:mod:`qa_games.record.estimation`); the
+structural pair is the primary comparison, the reduced-form pair the conventional check.
+
+>>> scores([0, 0, 1], [0.1, 0.2, 0.9])["AUC"]
+1.0
 """
 
 from __future__ import annotations
@@ -56,14 +58,21 @@ from .summary import CountsTable, case_years, counts_table
 from .tables import latex_table, markdown_table
 
 __all__ = ["THEORY_TERMS", "TheoryFit", "PairTest", "RecordResults", "record_results",
-           "theory_fit", "vuong", "clarke", "scores", "auc", "out_of_sample", "onset_rates",
-           "calibration", "specification_table", "SPLIT_YEAR", "MEASUREMENT_OPTIONS"]
+           "theory_fit", "structural_fit", "pair_tests", "scores", "out_of_sample",
+           "onset_rates", "calibration", "specification_table", "SPLIT_YEAR",
+           "MEASUREMENT_OPTIONS", "STRUCTURAL_SPECS"]
 
 #: Each theory's own specification: the measures of its parameters (empirics.md section 2).
 THEORY_TERMS: dict[str, tuple[str, ...]] = {
     "Cha": ("c_index", "k", "x_A", "x_B", "y_A", "y_B"),
     "Walt": THREAT_SOURCES,
 }
+#: The structural estimation specs compared by default (``models/record/<name>.toml``):
+#: model 1 (Cha) and model 2 (Walt) of the tests.
+STRUCTURAL_SPECS = ("cha_quasi_alliance", "walt_balance_of_threat")
+#: The theory each bundled model stands for.
+THEORY_OF_MODEL = {"cha_quasi_alliance": "Cha", "cha_per_client": "Cha",
+                   "walt_balance_of_threat": "Walt"}
 #: Out-of-sample split: fit on years <= SPLIT_YEAR, score the later years (and the reverse).
 SPLIT_YEAR = 1945
 #: The measurement options :func:`record_results` passes to the measured panel.
@@ -121,89 +130,42 @@ class PairTest:
                 "detail": self.detail}
 
 
-def _check_pointwise(l1: Any, l2: Any) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.asarray(l1, dtype=float), np.asarray(l2, dtype=float)
-    if a.ndim != 1 or a.shape != b.shape or len(a) < 2:
-        raise ParameterError("the two models' per-row log-likelihoods must be 1-d arrays of "
-                             f"the same length >= 2 (got {a.shape} and {b.shape})")
-    if not (np.isfinite(a).all() and np.isfinite(b).all()):
-        raise ParameterError("a per-row log-likelihood is not finite")
-    return a, b
+def pair_tests(f1: TheoryFit, f2: TheoryFit, *, alpha: float = 0.05) -> tuple[PairTest, ...]:
+    """Vuong's and Clarke's tests (Schwarz-corrected, :mod:`qa_games.record.model_tests`)
+    of ``f1`` against ``f2``, which must be fitted on the same rows."""
+    from .model_tests import clarke, vuong
 
-
-def vuong(l1: Any, l2: Any, k1: int, k2: int, *, alpha: float = 0.05) -> PairTest:
-    """Vuong's (1989) non-nested test with the Schwarz correction.
-
-    ``l1``, ``l2``: per-row log-likelihoods of two models on the same n rows, with ``k1``,
-    ``k2`` parameters. Statistic ``z = (sum(l1 - l2) - (k1 - k2) log(n) / 2) / (sqrt(n)
-    sd(l1 - l2))``, standard normal when the models are equally close to the truth;
-    ``p`` is two-sided; ``z > 0`` favours model 1.
-
-    >>> vuong([-1.0, -2.0, -1.5], [-1.2, -2.1, -1.9], 2, 2).preferred
-    'model 1'
-    """
-    a, b = _check_pointwise(l1, l2)
-    n = len(a)
-    d = a - b
-    sd = float(np.std(d, ddof=1))
-    corr = (k1 - k2) * math.log(n) / 2.0
-    if sd == 0.0:
-        raise ParameterError("the two models' per-row log-likelihoods differ by a constant: "
-                             "Vuong's statistic is not defined")
-    z = (float(d.sum()) - corr) / (math.sqrt(n) * sd)
-    p = float(2.0 * stats.norm.sf(abs(z)))
-    pref = "neither" if p >= alpha else ("model 1" if z > 0 else "model 2")
-    return PairTest("Vuong (Schwarz)", "model 1", "model 2", z, p, pref, n,
-                    f"LR = {float(d.sum()):.2f}, correction {corr:.2f}")
-
-
-def clarke(l1: Any, l2: Any, k1: int, k2: int, *, alpha: float = 0.05) -> PairTest:
-    """Clarke's (2007) distribution-free test with the Schwarz correction.
-
-    ``B`` = the number of rows where ``l1 - l2 - (k1 - k2) log(n) / (2 n) > 0``; under the
-    null B is Binomial(n, 1/2); ``p`` is two-sided; ``B > n / 2`` favours model 1.
-
-    >>> clarke([-1.0, -2.0, -1.5, -0.1], [-1.2, -2.1, -1.9, -0.2], 2, 2).statistic
-    4.0
-    """
-    a, b = _check_pointwise(l1, l2)
-    n = len(a)
-    d = a - b - (k1 - k2) * math.log(n) / (2.0 * n)
-    B = int((d > 0).sum())
-    p = float(min(1.0, 2.0 * min(stats.binom.cdf(B, n, 0.5), stats.binom.sf(B - 1, n, 0.5))))
-    pref = "neither" if p >= alpha else ("model 1" if B > n / 2 else "model 2")
-    return PairTest("Clarke (Schwarz)", "model 1", "model 2", float(B), p, pref, n,
-                    f"B = {B:,} of {n:,} rows ({100 * B / n:.1f} %) where model 1 fits better")
-
-
-def auc(y: Any, p: Any) -> float:
-    """Area under the ROC curve: P(p of an onset > p of a non-onset), ties count 1/2.
-
-    >>> auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    0.75
-    """
-    yy, pp = np.asarray(y, dtype=int), np.asarray(p, dtype=float)
-    n1 = int(yy.sum())
-    n0 = len(yy) - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    ranks = stats.rankdata(pp)
-    return float((ranks[yy == 1].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0))
+    if not np.array_equal(f1.index, f2.index):
+        raise ParameterError(f"{f1.name} and {f2.name} are not fitted on the same rows")
+    out = []
+    for fn, label in ((vuong, "Vuong (Schwarz)"), (clarke, "Clarke (Schwarz)")):
+        t = fn((f1.name, f1.pointwise, f1.n_params), (f2.name, f2.pointwise, f2.n_params),
+               level=alpha)
+        pref = ("model 1" if t.preferred == f1.name else "model 2" if t.preferred == f2.name
+                else "neither")
+        if label.startswith("Vuong"):
+            detail = (f"LR = {t.loglik1 - t.loglik2:.2f}, Schwarz correction "
+                      f"{(f1.n_params - f2.n_params) * math.log(t.n) / 2:.2f}")
+        else:
+            detail = (f"B = {int(t.statistic):,} of {t.n:,} rows "
+                      f"({100 * t.statistic / t.n:.1f} %) where model 1 fits better")
+        out.append(PairTest(label, f1.name, f2.name, float(t.statistic), float(t.p_value),
+                            pref, int(t.n), detail))
+    return tuple(out)
 
 
 def scores(y: Any, p: Any) -> dict[str, float]:
-    """Mean log score (higher is better), Brier score (lower is better) and AUC.
+    """Mean log score (higher is better), Brier score (lower is better) and AUC
+    (:func:`qa_games.record.model_tests.score_predictions`).
 
     >>> s = scores([0, 1], [0.5, 0.5])
-    >>> round(s["log score"], 4), s["Brier"]
-    (-0.6931, 0.25)
+    >>> round(s["log score"], 4), s["Brier"], s["AUC"]
+    (-0.6931, 0.25, 0.5)
     """
-    yy, pp = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
-    if len(yy) == 0 or yy.shape != pp.shape:
-        raise ParameterError("scores need outcomes and probabilities of the same length >= 1")
-    q = np.clip(pp, 1e-15, 1 - 1e-15)
-    log = float(np.mean(yy * np.log(q) + (1 - yy) * np.log1p(-q)))
-    return {"log score": log, "Brier": float(np.mean((pp - yy) ** 2)), "AUC": auc(yy, pp)}
+    from .model_tests import score_predictions
+
+    row = score_predictions(y, {"m": p}, base_rate=0.5).table[0]
+    return {"log score": row[1], "Brier": row[2], "AUC": row[3]}
 
 
 def _pointwise(y: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -243,6 +205,46 @@ def theory_fit(frame: pd.DataFrame, terms: Sequence[str], *, theory: str,
                      prob=special.expit(eta), pointwise=_pointwise(yy, eta),
                      predict=predict if not era_dummies else None, refit=refit,
                      notes=rf.notes)
+
+
+def structural_fit(frame: pd.DataFrame, spec: Any, *, start: Mapping[str, float] | None = None,
+                   lam_start: float | None = None) -> TheoryFit:
+    """A theory's structural fit (:func:`qa_games.record.estimation.fit_structural`: the
+    model's logit QRE, maximum likelihood) as a :class:`TheoryFit`; SEs clustered by pair
+    when the spec clusters, else from the inverse Hessian. ``spec``: a spec, a bundled
+    spec's name or a path."""
+    from .estimation import EstimationSpec, fit_structural, load_spec, predict
+
+    sp = spec if isinstance(spec, EstimationSpec) else load_spec(spec)
+    f = fit_structural(sp, frame, start=start, lam_start=lam_start)
+    se = f.se_robust if f.se_robust is not None else f.se
+    z = f.estimates / se
+    est = pd.DataFrame({
+        "term": list(f.names), "coef": f.estimates, "SE": se,
+        "p": 2.0 * stats.norm.sf(np.abs(z)),
+        "CI low": f.estimates - 1.959963984540054 * se,
+        "CI high": f.estimates + 1.959963984540054 * se, "Cha verdict": "",
+        "Walt verdict": ""})
+    links = "; ".join(f"{k} = {v.text}" if hasattr(v, "text") else str(k)
+                      for k, v in sp.links.items())
+    notes = [f"{sp.model.name}: P(onset) = QRE probability of {sp.profile}; links {links}; "
+             f"lambda = {f.lam:.4g}"]
+    if not f.converged:
+        notes.append(f"{sp.model.name}: NOT CONVERGED ({f.message})")
+    coefs = dict(zip(sp.coefficients, f.estimates[:-1].tolist(), strict=True))
+
+    def predict_rows(test: pd.DataFrame) -> np.ndarray:
+        return predict(f, test).to_numpy(float)
+
+    def refit(sub: pd.DataFrame) -> TheoryFit:
+        return structural_fit(sub, sp, start=coefs, lam_start=f.lam)
+
+    return TheoryFit(theory=THEORY_OF_MODEL.get(sp.model.name, sp.model.name),
+                     kind="structural", terms=tuple(sp.columns), estimates=est,
+                     n_params=f.k, loglik=f.loglik, index=np.asarray(f.rows),
+                     prob=np.asarray(f.prob, dtype=float),
+                     pointwise=np.asarray(f.loglik_obs, dtype=float), predict=predict_rows,
+                     refit=refit, notes=tuple(notes))
 
 
 def _common_rows(frame: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
@@ -293,16 +295,17 @@ def out_of_sample(frame: pd.DataFrame, fits: Sequence[TheoryFit], *,
 
 
 def calibration(predictions: pd.DataFrame, *, bins: int = 10) -> pd.DataFrame:
-    """Per model: rows binned by predicted probability (deciles), mean predicted and
-    observed onset rate, with counts."""
-    out = []
-    for model, g in predictions.groupby("model", sort=False):
-        q = pd.qcut(g["p"].rank(method="first"), q=min(bins, len(g)), labels=False)
-        for b, h in g.groupby(q):
-            out.append({"model": model, "bin": int(b) + 1, "rows": len(h),
-                        "onsets": int(h["onset"].sum()), "mean predicted": float(h["p"].mean()),
-                        "observed rate": float(h["onset"].mean())})
-    return pd.DataFrame(out)
+    """Per model: rows binned by predicted probability (deciles,
+    :func:`qa_games.record.model_tests.calibration`), mean predicted and observed onset
+    rate, with counts."""
+    from .model_tests import calibration as calib
+
+    frames = [calib(g["onset"].to_numpy(float), g["p"].to_numpy(float), bins=bins,
+                    model=str(model)).to_frame()
+              for model, g in predictions.groupby("model", sort=False)]
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(columns={"mean_predicted": "mean predicted", "observed": "observed rate",
+                               "count": "rows"})
 
 
 def _wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959963984540054
@@ -594,27 +597,36 @@ def verdict_lines(r: RecordResults) -> list[str]:
     return out
 
 
-def headline(r: RecordResults) -> str:
-    """The verdict in one sentence, from the tests, the signs and the out-of-sample scores."""
-    main = r.tests[:2]
-    vu = next(t for t in main if t.test.startswith("Vuong"))
-    cl = next(t for t in main if t.test.startswith("Clarke"))
+def _pair_sentence(r: RecordResults, vu: PairTest, cl: PairTest, first: bool) -> str:
     f1, f2 = vu.model1, vu.model2
+    kind = f1.split(" (")[1].rstrip(")")
+    a, b = f1.split(" (")[0], f2.split(" (")[0]
     fav = {vu.row()["favours"], cl.row()["favours"]}
     fits = {f.name: f for f in r.fits}
     diff = fits[f1].loglik - fits[f2].loglik
     if len(fav) == 1 and "neither" not in fav:
-        winner = fav.pop()
-        lead = f"The record favours {winner.split(' (')[0]}"
+        lead = f"the {kind} fits favour {fav.pop().split(' (')[0]}"
     elif fav == {"neither"}:
-        lead = "The record favours neither theory at 5 %"
+        lead = f"the {kind} fits favour neither theory at 5 %"
     else:
-        lead = "The two tests disagree on which theory the record favours"
-    text = (f"{lead}: on {vu.n:,} common pair-years the {f1.split(' (')[1].rstrip(')')} "
-            f"fits differ by {diff:+.1f} in log-likelihood ({f1.split(' (')[0]} minus "
-            f"{f2.split(' (')[0]}); Vuong z = {vu.statistic:+.2f} ({_fmt_p(vu.p)}), "
-            f"Clarke: {f1.split(' (')[0]} fits better on {int(cl.statistic):,} of {cl.n:,} "
-            f"rows ({100 * cl.statistic / cl.n:.1f} %, {_fmt_p(cl.p)}).")
+        lead = (f"on the {kind} fits the two tests disagree: Vuong favours "
+                f"{vu.row()['favours'].split(' (')[0]}, Clarke "
+                f"{cl.row()['favours'].split(' (')[0]}")
+    lead = lead[0].upper() + lead[1:] if first else lead
+    return (f"{lead} (log-likelihood {a} minus {b} {diff:+.1f} on {vu.n:,} pair-years; "
+            f"Vuong z = {vu.statistic:+.2f}, {_fmt_p(vu.p)}; Clarke: {a} fits better on "
+            f"{int(cl.statistic):,} of {cl.n:,} rows, {100 * cl.statistic / cl.n:.1f} %, "
+            f"{_fmt_p(cl.p)})")
+
+
+def headline(r: RecordResults) -> str:
+    """The verdict in a few sentences, from the tests (the structural pair first), the
+    reduced form's signs and the out-of-sample scores."""
+    sentences = []
+    for k in range(0, len(r.tests) - 1, 2):
+        vu, cl = r.tests[k], r.tests[k + 1]
+        sentences.append(_pair_sentence(r, vu, cl, first=not sentences))
+    text = "; ".join(sentences) + "."
     c = r.reduced_form.estimate(DEFAULT_TERMS[0])
     t = r.reduced_form.estimate(DEFAULT_TERMS[1])
     cha = "as Cha predicts" if c.cha_verdict == "agrees" else f"Cha: {c.cha_verdict}"
@@ -646,39 +658,51 @@ def _split(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return dict(options), {}
 
 
-def record_results(*, alpha: float = 0.05, structural: Sequence[TheoryFit] = (),
+def record_results(*, alpha: float = 0.05, structural: bool | Sequence[Any] = True,
                    threat_variants: bool = True, **options: Any) -> RecordResults:
     """Every result of the record section under ``options`` (panel and measurement options
     of :func:`~qa_games.record.measures.measured_panel`; ``data`` is not taken: the
     bundled tables are used).
 
-    ``structural``: structural theory fits on the same panel, compared with the tests
-    when given; ``threat_variants``: also measure the panel with the TSS rivalries and the
-    walt model's arithmetic index for the specification table. Without structural fits
-    the result is cached per process and option set (like the panel): treat it as
-    read-only.
+    ``structural``: ``True`` fits the bundled specs :data:`STRUCTURAL_SPECS` (Cha's and
+    Walt's games by logit QRE), two spec names or paths fit those (model 1, model 2),
+    ``False`` leaves the structural fits out; ``threat_variants``: also measure the panel
+    with the TSS rivalries and the walt model's arithmetic index for the specification
+    table. The result is cached per process and option set (like the panel): treat it
+    as read-only.
     """
     opts, _ = _split(options)
     if not (isinstance(alpha, float) and 0 < alpha < 1):
         raise ParameterError(f"alpha={alpha!r} must be a float in (0, 1)")
-    structural = tuple(structural)
-    if structural:
-        return _record_results(alpha, structural, threat_variants, opts)
+    if structural is True:
+        specs: tuple[Any, ...] = STRUCTURAL_SPECS
+    elif structural is False:
+        specs = ()
+    else:
+        specs = tuple(str(x) for x in structural)
+        if len(specs) != 2:
+            raise ParameterError(f"structural: give two estimation specs (model 1 and model "
+                                 f"2), got {len(specs)}")
+    if specs:
+        from .estimation import load_spec
+
+        for sp in specs:  # a bad spec is one clear error before any fitting
+            load_spec(sp)
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in opts.items()))
     try:
         hash(key)
     except TypeError:
         raise ParameterError(f"options must be plain values (got {opts!r})") from None
-    return _cached_results(alpha, threat_variants, key)
+    return _cached_results(alpha, specs, bool(threat_variants), key)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_results(alpha: float, threat_variants: bool, key: tuple[tuple[str, Any], ...]
-                    ) -> RecordResults:
-    return _record_results(alpha, (), threat_variants, dict(key))
+def _cached_results(alpha: float, specs: tuple[Any, ...], threat_variants: bool,
+                    key: tuple[tuple[str, Any], ...]) -> RecordResults:
+    return _record_results(alpha, specs, threat_variants, dict(key))
 
 
-def _record_results(alpha: float, structural: tuple[TheoryFit, ...], threat_variants: bool,
+def _record_results(alpha: float, specs: tuple[Any, ...], threat_variants: bool,
                     opts: dict[str, Any]) -> RecordResults:
     timings: list[tuple[str, float]] = []
     t0 = time.perf_counter()
@@ -695,23 +719,32 @@ def _record_results(alpha: float, structural: tuple[TheoryFit, ...], threat_vari
     tick("counts")
     rf = reduced_form(m, alpha=alpha)
     tick("reduced form")
-    union = tuple(dict.fromkeys([*THEORY_TERMS["Cha"], *THEORY_TERMS["Walt"]]))
+    loaded = []
+    if specs:
+        from .estimation import load_spec
+
+        loaded = [load_spec(sp) for sp in specs]
+    union = tuple(dict.fromkeys([*THEORY_TERMS["Cha"], *THEORY_TERMS["Walt"],
+                                 *[c for sp in loaded for c in sp.columns]]))
+    missing = [c for c in union if c not in m.columns]
+    if missing:
+        raise ParameterError(f"measure(s) {', '.join(missing)} named by a spec are not columns "
+                             "of the measured panel")
     common = _common_rows(m, union)
-    fits = [theory_fit(common, THEORY_TERMS[thy], theory=thy, alpha=alpha)
-            for thy in ("Cha", "Walt")]
+    if common.empty:
+        raise ParameterError("no pair-year has every measure the theory fits need")
     notes = [f"{len(m) - len(common):,} rows with a missing measure left out of the theory "
              f"fits and tests ({len(common):,} rows in common)"]
-    if not np.array_equal(fits[0].index, fits[1].index):
-        raise ParameterError("the two theories' fits do not use the same rows")
-    tests = []
+    structural = tuple(structural_fit(common, sp) for sp in loaded)
+    tick("structural fits")
+    for f in structural:
+        notes.extend(f.notes)
+    fits = [theory_fit(common, THEORY_TERMS[thy], theory=thy, alpha=alpha)
+            for thy in ("Cha", "Walt")]
     pairs = [(fits[0], fits[1])]
-    if len(structural) >= 2:
+    if structural:
         pairs.insert(0, (structural[0], structural[1]))
-    for f1, f2 in pairs:
-        for fn in (vuong, clarke):
-            t = fn(f1.pointwise, f2.pointwise, f1.n_params, f2.n_params, alpha=alpha)
-            tests.append(PairTest(t.test, f1.name, f2.name, t.statistic, t.p, t.preferred,
-                                  t.n, t.detail))
+    tests = [t for f1, f2 in pairs for t in pair_tests(f1, f2, alpha=alpha)]
     tick("theory fits and tests")
     years = common["year"]
     if (years <= SPLIT_YEAR).any() and (years > SPLIT_YEAR).any():

@@ -94,8 +94,12 @@ def estimates_figure(estimates: pd.DataFrame, path: Path) -> Path:
     """Coefficients with 95 % intervals, one panel per model (constant and eras left out)."""
     est = estimates[~estimates["term"].astype(str).str.match(r"^(const|era_)")]
     models = list(dict.fromkeys(est["model"]))
-    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 3.6), squeeze=False)
-    for ax, model in zip(axes[0], models, strict=True):
+    cols = min(2, len(models))
+    rows = -(-len(models) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.2 * rows), squeeze=False)
+    for ax in axes.flat[len(models):]:
+        ax.set_visible(False)
+    for ax, model in zip(axes.flat, models, strict=False):
         e = est[est["model"] == model].reset_index(drop=True)
         y = np.arange(len(e))[::-1]
         ax.errorbar(e["coef"], y, xerr=[e["coef"] - e["CI low"], e["CI high"] - e["coef"]],
@@ -133,17 +137,18 @@ def record_section(w: Any, *, number: int = 8, **options: Any) -> Any:
     """Write the record section with the report writer ``w`` (``add``, ``table``,
     ``figure``, ``summary``, ``out``, ``quick``); returns the
     :class:`~qa_games.record.results.RecordResults`. ``options``: panel and measurement
-    options (default: the default panel). Quick mode skips the specification table's
-    re-measured threat variants."""
+    options (default: the default panel). Quick mode (tests) leaves out the structural
+    fits and the specification table's re-measured threat variants."""
     from ..record.results import SPLIT_YEAR, THEORY_TERMS, record_results
 
-    r = record_results(threat_variants=not w.quick, **options)
+    r = record_results(structural=not w.quick, threat_variants=not w.quick, **options)
     figs = w.out / "figures"
     w.add(f"## {number}. {TITLE}", "", "The quasi-alliance panel of `empirics.md`: every pair of "
           "states that share an ATOP defense patron but have no pledge with each other, and "
           "year y 1816-2017; an onset is a pledge between them in y + 1 (bundled ATOP 5.1, "
           "COW, NMC, CShapes, Thompson-Dreyer and TSS rivalries, MID; see `data/README.md`). "
-          "Every measure is a stated choice; the specification table moves each one.", "",
+          "Every measure is a stated choice; the specification table moves each one."
+          + (" Quick mode: reduced forms only (no structural fits)." if w.quick else ""), "",
           f"**Verdict.** {r.headline()}", "")
     w.summary.append(f"Record: {r.headline()}")
     w.add(f"### {number}.1 The panel", "")
@@ -156,8 +161,15 @@ def record_section(w: Any, *, number: int = 8, **options: Any) -> Any:
           "agrees.", "")
     w.table(r.reduced_form._display(), "record_reduced_form", r.reduced_form.header() + ".")
     terms = "; ".join(f"{thy}: {', '.join(t)}" for thy, t in THEORY_TERMS.items())
-    w.add("Each theory's own specification, a logit of onset on the measures of its "
-          f"parameters ({terms}; era dummies), on the same rows:", "")
+    w.add("Each theory fitted on the same pair-years, two ways. **Structural**: the "
+          "model file's own game, P(onset) the probability of its alignment profile in the "
+          "logit quantal response equilibrium (principal branch), parameters linked to the "
+          "measures by `models/record/<model>.toml`, (b, log lambda) by maximum likelihood, "
+          "SE clustered by pair. **Reduced form**: a logit of onset on the measures of the "
+          f"theory's parameters ({terms}; era dummies).", "")
+    structural = [n for n in r.notes if "QRE probability" in n or "NOT CONVERGED" in n]
+    if structural:
+        w.add(*[f"- {n}" for n in structural], "")
     w.table(r.fit_summary(), "record_fits", "Each theory's fit on the common rows.")
     w.table(r.estimates(), "record_estimates", "Each theory's estimates with 95 % "
             "intervals (SE clustered by pair).")
@@ -166,7 +178,8 @@ def record_section(w: Any, *, number: int = 8, **options: Any) -> Any:
              "dummies not shown).")
     w.add(f"### {number}.3 Cha against Walt", "", "Vuong's test with the Schwarz correction "
           "and Clarke's distribution-free test (as the R package `games`), both two-sided, "
-          "on the per-pair-year log-likelihoods of the two fits:", "")
+          "on the per-pair-year log-likelihoods of the two theories' fits (the structural pair, "
+          "then the reduced-form pair):", "")
     w.table(r.test_frame(), "record_tests", "Non-nested tests (two-sided p).")
     w.add(f"### {number}.4 Out of sample", "", f"Each fit re-estimated on the years <= "
           f"{SPLIT_YEAR} and scored on the later ones, and the reverse (no era dummies: the "
@@ -196,7 +209,8 @@ def record_section(w: Any, *, number: int = 8, **options: Any) -> Any:
     w.add(f"### {number}.6 How the verdict moves with the measurement choices", "",
           "The conventional logit (commitment, threat, animosity, era dummies) with one "
           "choice moved at a time from the default: the outcome kind, the relevance filter, "
-          "the patron proxy, the threat proxy, the era"
+          "the patron proxy, the threat proxy, the era (reduced form only: a structural fit "
+          "per row would take minutes each)"
           + (" (quick mode: without the re-measured threat variants)" if w.quick else "")
           + ".", "")
     w.table(r.specification, "record_specification", "The specification table: each "
