@@ -655,7 +655,15 @@ def _split(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         raise ParameterError(f"unknown option(s) {', '.join(unknown)} (panel options: "
                              f"{', '.join(PANEL_OPTIONS)}; measurement options: "
                              f"{', '.join(MEASUREMENT_OPTIONS)})")
-    return dict(options), {}
+    # Options at their defaults are dropped, so equal requests share one cache entry.
+    from .measures import D0_KM
+
+    defaults = {"outcome": "any", "years": None, "max_distance_km": None,
+                "common_rival": False, "region": None, "rivalry": "td", "d0": D0_KM,
+                "offense": "milper", "index": "threat_index", "mid_window": 5, "k_window": 10}
+    kept = {k: v for k, v in options.items()
+            if not (k in defaults and type(v) is type(defaults[k]) and v == defaults[k])}
+    return kept, {}
 
 
 def record_results(*, alpha: float = 0.05, structural: bool | Sequence[Any] = True,
