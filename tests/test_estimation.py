@@ -43,6 +43,11 @@ def test_parameter_recovery(name, truth, lam, n):
     true = np.array(list(truth.values()) + [math.log(lam)])
     z = (fit.estimates - true) / fit.se
     assert np.all(np.abs(z) < 3.5), (fit.estimates, true, fit.se)
+    # likelihood ratio against the truth: chi2(3) below its 0.999 quantile (16.27)
+    p = predict(spec, df, dict(truth, log_lambda=math.log(lam))).to_numpy()
+    y = df["onset"].to_numpy()
+    ll_true = float(np.sum(np.where(y == 1, np.log(p), np.log1p(-p))))
+    assert 0.0 <= 2 * (fit.loglik - ll_true) < 16.27
     assert fit.se_robust is not None and np.all(fit.se_robust > 0)
     assert fit.n_clusters == df["pair"].nunique()
     frame = fit.to_frame()
@@ -73,7 +78,7 @@ def test_loglik_by_hand():
     fit = fit_structural(spec, df)
     p = predict(fit, df).to_numpy()
     y = df["onset"].to_numpy()
-    ll = sum(math.log(pi) if yi else math.log(1 - pi) for pi, yi in zip(p, y))
+    ll = sum(math.log(pi) if yi else math.log(1 - pi) for pi, yi in zip(p, y, strict=True))
     assert abs(ll - fit.loglik) <= 1e-8
     assert np.allclose(fit.prob, p)
 
@@ -103,7 +108,7 @@ BASE = {"estimation": {"model": "walt_balance_of_threat", "profile": "alliance"}
 
 
 def _spec(**changes):
-    data = {k: dict(v) for k, v in BASE.items()}
+    data: dict[str, dict] = {k: dict(v) for k, v in BASE.items()}  # type: ignore[call-overload]
     for key, val in changes.items():
         table, _, name = key.partition("__")
         if val is None:
@@ -147,6 +152,13 @@ def test_bad_specs(change, error, match):
         parse_spec(_spec(**change))
 
 
+def test_measure_outside_the_parameter_domain():
+    spec = parse_spec(_spec(links__tau="10 * tau + 5"))
+    df = panel(20, seed=1).assign(onset=0)
+    with pytest.raises(ParameterError, match="outside the domain"):
+        fit_structural(spec, df)
+
+
 def test_unknown_spec_name_and_bad_outcome():
     with pytest.raises(ModelError, match="unknown estimation spec"):
         load_spec("nonexistent")
@@ -154,3 +166,14 @@ def test_unknown_spec_name_and_bad_outcome():
     df = panel(20, seed=1).assign(onset=2)
     with pytest.raises(ParameterError, match="0 or 1"):
         fit_structural(spec, df)
+
+
+def test_multistart_keeps_the_best_optimum():
+    spec = load_spec("walt_balance_of_threat")
+    df = panel(400, seed=9)
+    df["onset"] = simulate_onsets(spec, df, {"b0": -1.0, "b1": 2.0}, lam=4.0, seed=4)
+    single = [fit_structural(spec, df, lam_start=v).loglik for v in (0.3, 6.0)]
+    multi = fit_structural(spec, df, lam_start=[0.3, 6.0])
+    assert multi.loglik >= max(single) - 1e-9
+    with pytest.raises(ParameterError, match="lam_start"):
+        fit_structural(spec, df, lam_start=[-1.0])

@@ -30,7 +30,7 @@ def phi(x: float) -> float:
 @pytest.mark.parametrize(("k1", "k2"), [(3, 3), (4, 2), (2, 5)])
 def test_vuong_by_hand(k1, k2):
     n = len(L1)
-    m = [a - b for a, b in zip(L1, L2)]
+    m = [a - b for a, b in zip(L1, L2, strict=True)]
     mean = sum(m) / n
     sd = math.sqrt(sum((x - mean) ** 2 for x in m) / n)
     stat = (sum(m) - (k1 - k2) * math.log(n) / 2) / (math.sqrt(n) * sd)
@@ -38,7 +38,7 @@ def test_vuong_by_hand(k1, k2):
     t = vuong(("one", L1, k1), ("two", L2, k2))
     assert abs(t.statistic - stat) <= 1e-12
     assert abs(t.p_value - p) <= 1e-12
-    assert t.preferred == ((("one" if stat > 0 else "two") if p < 0.05 else None))
+    assert t.preferred == (("one" if stat > 0 else "two") if p < 0.05 else None)
     assert t.n == n and abs(t.loglik1 - sum(L1)) <= 1e-12
 
 
@@ -46,7 +46,7 @@ def test_vuong_by_hand(k1, k2):
 def test_clarke_by_hand(k1, k2):
     n = len(L1)
     corr = (k1 - k2) * math.log(n) / (2 * n)
-    b = sum(1 for a, c in zip(L1, L2) if a - c > corr)
+    b = sum(1 for a, c in zip(L1, L2, strict=True) if a - c > corr)
     low = min(b, n - b)
     p = min(1.0, 2 * sum(math.comb(n, j) for j in range(low + 1)) / 2 ** n)
     t = clarke(("one", L1, k1), ("two", L2, k2))
@@ -61,10 +61,10 @@ def test_scores_by_hand():
     s = score_predictions(y, {"m": p})
     row = s.to_frame().set_index("model").loc["m"]
     n = len(y)
-    log_score = sum(math.log(q) if t else math.log(1 - q) for q, t in zip(p, y)) / n
-    brier = sum((q - t) ** 2 for q, t in zip(p, y)) / n
-    pos = [q for q, t in zip(p, y) if t]
-    neg = [q for q, t in zip(p, y) if not t]
+    log_score = sum(math.log(q) if t else math.log(1 - q) for q, t in zip(p, y, strict=True)) / n
+    brier = sum((q - t) ** 2 for q, t in zip(p, y, strict=True)) / n
+    pos = [q for q, t in zip(p, y, strict=True) if t]
+    neg = [q for q, t in zip(p, y, strict=True) if not t]
     auc = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in pos for b in neg) / (
         len(pos) * len(neg))
     assert abs(row["log_score"] - log_score) <= 1e-12

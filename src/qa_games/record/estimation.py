@@ -18,6 +18,12 @@ of a strategic model in the spirit of Signorino (1999) and of the R package ``ga
 Standard errors come from the inverse of the (numerically differentiated) Hessian and from
 the cluster-robust sandwich ``H^-1 (sum_g s_g s_g') H^-1 * G / (G - 1)`` over clusters
 ``g`` (by default the ``pair`` column), ``s_g`` being the summed scores of a cluster.
+Derivatives are taken along the arm of each row's QRE (Newton from the branch point,
+:func:`~qa_games.solvers.qre.qre_2x2_local`), since the principal branch may jump to another
+arm where it folds. Caution: near such folds the QRE probability moves very fast with the
+parameters, so the log-likelihood can be far from quadratic at the scale of its standard
+errors; compare Wald intervals with likelihood-ratio ones before trusting them.
+Links without coefficients must keep their parameter inside its domain on every row.
 
 A spec is a small TOML file (see ``models/record/*.toml``)::
 
@@ -44,6 +50,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +64,7 @@ from scipy import optimize
 from qa_games import Model, load_model
 from qa_games.errors import ModelError, ParameterError
 from qa_games.record.links import Link, parse_link
-from qa_games.solvers.qre import qre_batch
+from qa_games.solvers.qre import QREBifurcationWarning, qre_2x2_local, qre_batch
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -219,20 +226,21 @@ class _Design:
     payoff_fns: tuple[Any, ...]  # lambdified payoff cells, player-major
     shape: tuple[int, int]
     fixed: Mapping[str, float]  # unmapped parameters at their defaults
+    bifurcations: set[int] = field(default_factory=set)  # rows past a bifurcation (last call)
 
     @property
     def n(self) -> int:
         return int(self.y.size)
 
-    def parameters(self, b: Sequence[float]) -> dict[str, np.ndarray | float]:
+    def parameters(self, b: Sequence[float] | np.ndarray) -> dict[str, np.ndarray | float]:
         env: dict[str, Any] = dict(self.env)
-        env.update(zip(self.spec.coefficients, (float(v) for v in b)))
+        env.update(zip(self.spec.coefficients, (float(v) for v in b), strict=True))
         out: dict[str, Any] = dict(self.fixed)
         for pname, link in self.spec.links.items():
             out[pname] = link.evaluate(env)
         return out
 
-    def payoffs(self, b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    def payoffs(self, b: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vals = self.parameters(b)
         args = [vals[p.name] for p in self.spec.model.parameters]
         m, n = self.shape
@@ -242,19 +250,79 @@ class _Design:
         B = np.stack(cells[m * n:], axis=1).reshape(self.n, m, n)
         return A, B
 
-    def prob(self, theta: Sequence[float]) -> np.ndarray:
-        """P(outcome profile) per row at theta = (b..., log lambda)."""
+    def solve(self, theta: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The principal-branch QRE (P, Q) of every row at theta = (b..., log lambda)."""
         A, B = self.payoffs(theta[:-1])
         if not (np.isfinite(A).all() and np.isfinite(B).all()):
-            return np.full(self.n, np.nan)
+            nan = np.full((self.n, self.shape[0]), np.nan)
+            return nan, np.full((self.n, self.shape[1]), np.nan)
         lam = math.exp(float(theta[-1]))
-        P, Q = qre_batch(A, B, lam)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", QREBifurcationWarning)
+            P, Q = qre_batch(A, B, lam)
+        self.bifurcations.clear()
+        for w in caught:
+            if isinstance(w.message, QREBifurcationWarning):
+                self.bifurcations.update(int(i) for i in w.message.games)
+            else:  # pragma: no cover - other warnings pass through
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return P, Q
+
+    def local(self, theta: Sequence[float] | np.ndarray, P_ref: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """The QRE at theta on the arms of the reference solutions (2x2 games); where that
+        fails, or for larger games, the principal branch."""
+        if self.shape == (2, 2):
+            A, B = self.payoffs(theta[:-1])
+            if np.isfinite(A).all() and np.isfinite(B).all():
+                P, Q = qre_2x2_local(A, B, math.exp(float(theta[-1])), P_ref)
+                bad = np.isnan(P[:, 0])
+                if bad.any():
+                    P2, Q2 = self.solve(theta)
+                    P[bad], Q[bad] = P2[bad], Q2[bad]
+                return P, Q
+        return self.solve(theta)
+
+    def _pick(self, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
         r, s = self.spec.model.profile(self.spec.profile)
         return P[:, r] * Q[:, s]
 
-    def loglik_obs(self, theta: Sequence[float]) -> np.ndarray:
-        p = np.clip(self.prob(theta), 1e-300, 1.0 - 1e-16)
+    def prob(self, theta: Sequence[float] | np.ndarray) -> np.ndarray:
+        """P(outcome profile) per row at theta = (b..., log lambda)."""
+        return self._pick(*self.solve(theta))
+
+    def _ll(self, p: np.ndarray) -> np.ndarray:
+        p = np.clip(p, 1e-300, 1.0 - 1e-16)
         return np.where(self.y == 1, np.log(p), np.log1p(-p))
+
+    def loglik_obs(self, theta: Sequence[float] | np.ndarray) -> np.ndarray:
+        return self._ll(self.prob(theta))
+
+    def loglik_local(self, theta: Sequence[float] | np.ndarray, P_ref: np.ndarray) -> np.ndarray:
+        return self._ll(self._pick(*self.local(theta, P_ref)))
+
+
+def _check_fixed_domains(spec: EstimationSpec, env: Mapping[str, np.ndarray],
+                         labels: np.ndarray) -> None:
+    """A link without coefficients (a measure, or a fixed function of measures) must stay in
+    its parameter's domain: the model is not defined outside it."""
+    for pname, link in spec.links.items():
+        if link.names & set(spec.start):
+            continue
+        dom = spec.model.parameter(pname).domain
+        vals = np.broadcast_to(np.asarray(link.evaluate(env), dtype=float), labels.shape)
+        bad = ~np.isfinite(vals)
+        if dom.lower is not None:
+            lo = float(dom.lower)
+            bad |= (vals < lo) if dom.lower_closed else (vals <= lo)
+        if dom.upper is not None:
+            hi = float(dom.upper)
+            bad |= (vals > hi) if dom.upper_closed else (vals >= hi)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ParameterError(f"{spec.where}: links.{pname} = {link.text!r} is outside the "
+                                 f"domain {dom} of {pname} on {int(bad.sum())} row(s) (first: "
+                                 f"row {labels[i]!r}, value {vals[i]!r})")
 
 
 def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
@@ -285,6 +353,7 @@ def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
     if not np.isin(y, (0.0, 1.0)).all():
         raise ParameterError(f"{spec.where}: outcome {spec.outcome!r} must be 0 or 1")
     model = spec.model
+    _check_fixed_domains(spec, {c: v[keep] for c, v in num.items()}, df.index.to_numpy()[keep])
     syms = [model.game.symbols[p.name] for p in model.parameters]
     cells = [e for arr in model.game.payoffs for e in np.asarray(arr, dtype=object).ravel()]
     fns = tuple(sympy.lambdify(syms, sympy.sympify(e), modules="numpy") for e in cells)
@@ -304,7 +373,10 @@ class StructuralFit:
     """A structural ML fit: estimates of (b..., log lambda), their covariances, the fit.
 
     ``loglik_obs`` holds each kept row's log-likelihood (``rows`` their index labels), for
-    the non-nested tests of :mod:`qa_games.record.model_tests`.
+    the non-nested tests of :mod:`qa_games.record.model_tests`. Rows whose game is
+    non-generic (its QRE branch passes a bifurcation point; see
+    :class:`~qa_games.solvers.qre.QREBifurcationWarning`) are counted in ``n_bifurcation``
+    and named in the notes instead of warning at every likelihood evaluation.
     """
 
     spec: EstimationSpec
@@ -321,6 +393,7 @@ class StructuralFit:
     n_dropped: int = 0
     converged: bool = True
     message: str = ""
+    n_bifurcation: int = 0  # rows whose QRE branch passes a bifurcation at the estimates
 
     @property
     def k(self) -> int:
@@ -364,46 +437,62 @@ class StructuralFit:
         return (f"{self.spec.model.name} (P(onset) = QRE probability of {self.spec.profile}); "
                 f"n = {self.n}, clusters = {self.n_clusters}, log-likelihood = "
                 f"{self.loglik:.3f}, lambda = {self.lam:.4g}"
+                + (f"; {self.n_bifurcation} rows non-generic (QRE branch past a bifurcation)"
+                   if self.n_bifurcation else "")
                 + ("" if self.converged else f"; NOT CONVERGED: {self.message}"))
 
     def to_markdown(self) -> str:
         return self.to_frame().to_markdown(index=False, floatfmt=".4f") + "\n\n" + self._note()
 
     def to_latex(self) -> str:
-        body = self.to_frame().to_latex(index=False, float_format="%.4f")
-        return body + "% " + self._note().replace("%", r"\%") + "\n"
+        from qa_games.record._latex import latex_table
+
+        return latex_table(self.to_frame(), self._note())
 
 
-def _scores(design: _Design, theta: np.ndarray, step: float = 1e-5) -> np.ndarray:
-    """Per-row scores d loglik_i / d theta by central differences, shape (n, k)."""
+def _scores(design: _Design, theta: np.ndarray, P_ref: np.ndarray | None = None,
+            step: float = 1e-5) -> np.ndarray:
+    """Per-row scores d loglik_i / d theta, shape (n, k): central differences of each row's
+    log-likelihood along the arm of its QRE at theta (anchored at ``P_ref``, by default the
+    principal-branch solution at theta), so that a jump of the principal branch to another
+    arm nearby is not mistaken for a derivative."""
+    if P_ref is None:
+        P_ref = design.solve(theta)[0]
     S = np.empty((design.n, theta.size))
     for j in range(theta.size):
         h = step * max(1.0, abs(theta[j]))
         up, dn = theta.copy(), theta.copy()
         up[j] += h
         dn[j] -= h
-        S[:, j] = (design.loglik_obs(up) - design.loglik_obs(dn)) / (2 * h)
+        S[:, j] = (design.loglik_local(up, P_ref) - design.loglik_local(dn, P_ref)) / (2 * h)
     return S
 
 
 def _hessian(design: _Design, theta: np.ndarray, step: float = 1e-4) -> np.ndarray:
+    """Hessian of the log-likelihood along the arms of the QRE at theta."""
     k = theta.size
+    P0 = design.solve(theta)[0]
     H = np.empty((k, k))
     for j in range(k):
         h = step * max(1.0, abs(theta[j]))
         up, dn = theta.copy(), theta.copy()
         up[j] += h
         dn[j] -= h
-        H[:, j] = (_scores(design, up).sum(0) - _scores(design, dn).sum(0)) / (2 * h)
+        su = _scores(design, up, design.local(up, P0)[0]).sum(0)
+        sd = _scores(design, dn, design.local(dn, P0)[0]).sum(0)
+        H[:, j] = (su - sd) / (2 * h)
     return 0.5 * (H + H.T)
 
 
 def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
-                   start: Mapping[str, float] | None = None, lam_start: float | None = None,
+                   start: Mapping[str, float] | None = None,
+                   lam_start: float | Sequence[float] | None = None,
                    maxiter: int = 200) -> StructuralFit:
     """Estimate ``(b, log lambda)`` of ``spec`` on ``data`` by maximum likelihood.
 
     Rows missing any used measure or the outcome are dropped (counted in ``n_dropped``).
+    ``lam_start`` may list several starting values of lambda (a multi-start: the QRE
+    likelihood can have several local maxima); the best optimum is kept.
 
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
@@ -425,10 +514,14 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
             raise ParameterError(f"start: unknown coefficient(s) {', '.join(unknown)} "
                                  f"(known: {', '.join(b0) or 'none'})")
         b0.update({k: float(v) for k, v in start.items()})
-    lam0 = spec.lam_start if lam_start is None else float(lam_start)
-    if not lam0 > 0 or not math.isfinite(lam0):
-        raise ParameterError(f"lam_start={lam_start!r} must be a positive number")
-    theta0 = np.array(list(b0.values()) + [math.log(lam0)], dtype=float)
+    if lam_start is None:
+        lams = [spec.lam_start]
+    elif isinstance(lam_start, (int, float)) and not isinstance(lam_start, bool):
+        lams = [float(lam_start)]
+    else:
+        lams = [float(v) for v in lam_start]  # type: ignore[union-attr]
+    if not lams or not all(v > 0 and math.isfinite(v) for v in lams):
+        raise ParameterError(f"lam_start={lam_start!r} must be positive number(s)")
     names = spec.coefficients + (LOG_LAMBDA,)
 
     def negll(theta: np.ndarray) -> float:
@@ -438,11 +531,17 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
     def grad(theta: np.ndarray) -> np.ndarray:
         return -_scores(design, theta).sum(0)
 
-    if not math.isfinite(-negll(theta0)) or negll(theta0) >= 1e300:
-        raise ParameterError(f"{spec.where}: the likelihood is not finite at the start values "
-                             f"{dict(zip(names, theta0))}")
-    res = optimize.minimize(negll, theta0, jac=grad, method="BFGS",
-                            options={"maxiter": maxiter, "gtol": 1e-5})
+    res = None
+    for lam0 in lams:
+        theta0 = np.array(list(b0.values()) + [math.log(lam0)], dtype=float)
+        if negll(theta0) >= 1e300:
+            raise ParameterError(f"{spec.where}: the likelihood is not finite at the start "
+                                 f"values {dict(zip(names, theta0, strict=True))}")
+        r = optimize.minimize(negll, theta0, jac=grad, method="BFGS",
+                              options={"maxiter": maxiter, "gtol": 1e-5})
+        if res is None or r.fun < res.fun:
+            res = r
+    assert res is not None
     theta = np.asarray(res.x, dtype=float)
     H = _hessian(design, theta)
     try:
@@ -459,13 +558,14 @@ def fit_structural(spec: EstimationSpec | str | Path, data: pd.DataFrame, *,
         meat = G.T @ G * (n_cl / (n_cl - 1) if n_cl > 1 else 1.0)
         cov_r = cov @ meat @ cov
     ll_obs = design.loglik_obs(theta)
+    n_bif = len(design.bifurcations)
     converged = bool(res.success) and bool(np.all(np.linalg.eigvalsh(-H) > 0))
     msg = str(res.message) if res.success else f"{res.message}"
     if res.success and not converged:
         msg = "the Hessian is not negative definite at the optimum (weakly identified?)"
     return StructuralFit(spec, names, theta, cov, cov_r, float(ll_obs.sum()), ll_obs,
                          design.prob(theta), design.rows, design.n, n_cl,
-                         int(len(data) - design.n), converged, msg)
+                         int(len(data) - design.n), converged, msg, n_bif)
 
 
 def predict(spec: EstimationSpec | StructuralFit, data: pd.DataFrame,

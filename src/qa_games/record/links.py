@@ -72,7 +72,7 @@ class Link:
 
 def _eval(node: ast.expr, env: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # checked: int or float
     if isinstance(node, ast.Name):
         return env[node.id]
     if isinstance(node, ast.UnaryOp):

@@ -40,8 +40,9 @@ __all__ = ["NonNestedTest", "vuong", "clarke", "Scores", "score_predictions",
 
 
 def _latex(frame: pd.DataFrame, note: str) -> str:
-    return frame.to_latex(index=False, float_format="%.4f") + "% " + note.replace("%", r"\%") \
-        + "\n"
+    from qa_games.record._latex import latex_table
+
+    return latex_table(frame, note)
 
 
 # -- non-nested tests -------------------------------------------------------------------

@@ -58,7 +58,7 @@ import numpy as np
 from qa_games import Game
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
 
-__all__ = ["QRE", "QREBifurcationWarning", "qre", "qre_batch"]
+__all__ = ["QRE", "QREBifurcationWarning", "qre", "qre_batch", "qre_2x2_local"]
 
 H_START = 0.1  # first arclength step (in unit-range payoffs)
 H_MIN = 1e-10  # a step this short means the branch cannot be followed
@@ -73,7 +73,17 @@ MAX_STEPS = 10_000
 
 
 class QREBifurcationWarning(RuntimeWarning):
-    """The branch traced from lam = 0 passed a bifurcation point (a non-generic game)."""
+    """The branch traced from lam = 0 passed a bifurcation point (a non-generic game).
+
+    ``games`` holds the indices (in the stack) of the games concerned.
+    """
+
+    def __init__(self, message: str, games: Any = ()):
+        super().__init__(message)
+        self.games = np.asarray(games, dtype=np.int64)
+
+    def __reduce__(self) -> Any:  # picklable with its games
+        return (type(self), (str(self), self.games))
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +136,8 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray]:
     except (TypeError, ValueError):
         raise GameError("payoff stacks A and B must be numeric arrays of shape (k, m, n)") from None
     if a.ndim != 3 or a.shape != b.shape:
-        raise GameError(f"payoff stacks must both have shape (k, m, n); got {a.shape} and {b.shape}")
+        raise GameError(f"payoff stacks must both have shape (k, m, n); got {a.shape} and "
+                        f"{b.shape}")
     if min(a.shape[1:]) < 1:
         raise GameError(f"every player needs at least one strategy, got shape {a.shape}")
     for name, arr in (("A", a), ("B", b)):
@@ -363,9 +374,6 @@ def _trace_stack(A: np.ndarray, B: np.ndarray, lam: np.ndarray
     Q = np.full((k, n), 1.0 / n)
     steps = np.zeros(k, dtype=np.int64)
     bif = np.full(k, np.nan)
-    leap = np.zeros(k, dtype=bool)  # a step over a bifurcation point: no orientation check
-    flip_h = np.full(k, np.nan)  # the step length at the first flip of a sequence
-    since_flip = np.zeros(k, dtype=np.int64)
     scale = np.maximum(np.ptp(A.reshape(k, -1), axis=1), np.ptp(B.reshape(k, -1), axis=1))
     live = (scale > 0) & (lam > 0)
     if m == 1 or n == 1:  # one player has a single strategy: the other best-responds in logit
@@ -647,11 +655,49 @@ def _warn_bifurcations(bif: np.ndarray) -> None:
     hit = np.flatnonzero(~np.isnan(bif))
     if hit.size:
         g = int(hit[0])
-        warnings.warn(
+        warnings.warn(QREBifurcationWarning(
             f"qre: {hit.size} game(s) (first: game {g}) are non-generic: their branch from "
             f"lam = 0 passes a bifurcation point (game {g} near lam={bif[g]:.6g}); past it the "
             "branch is not unique, and the result follows the smooth continuation through it",
-            QREBifurcationWarning, stacklevel=3)
+            hit), stacklevel=3)
+
+
+def qre_2x2_local(A: Any, B: Any, lam: Any, P: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The QRE of 2x2 games on the *same arm* as nearby solutions ``P`` (row player's
+    probabilities, shape (k, 2)): Newton's method from ``P``, no tracing.
+
+    For derivatives of the principal-branch QRE with respect to payoffs or ``lam``: the
+    principal branch can jump from one arm to another where it folds, so differences of
+    :func:`qre_batch` across such a point are not derivatives; differences of this function,
+    anchored at the branch point, are. Games where Newton does not converge get NaN.
+    """
+    a_, b_ = _check_stack(A, B)
+    if a_.shape[1:] != (2, 2):
+        raise UnsupportedGameError("qre_2x2_local needs 2x2 games")
+    lam_ = _check_lam(lam, a_.shape[0])
+    P_ = np.asarray(P, dtype=float)
+    if P_.shape != (a_.shape[0], 2):
+        raise ParameterError(f"P has shape {P_.shape}; expected ({a_.shape[0]}, 2)")
+    lal = lam_ * (a_[:, 0, 0] - a_[:, 1, 0] - a_[:, 0, 1] + a_[:, 1, 1])
+    lbe = lam_ * (a_[:, 0, 1] - a_[:, 1, 1])
+    lga = lam_ * (b_[:, 0, 0] - b_[:, 0, 1] - b_[:, 1, 0] + b_[:, 1, 1])
+    lde = lam_ * (b_[:, 1, 0] - b_[:, 1, 1])
+    c = lal * lga
+    with np.errstate(all="ignore"):
+        a = np.log(P_[:, 0]) - np.log(P_[:, 1])
+        for _ in range(8):
+            sa = _sig(a)
+            sb = _sig(lde + lga * sa)
+            a = a - (a - lbe - lal * sb) / (1.0 - c * (sb - sb * sb) * (sa - sa * sa))
+        sa = _sig(a)
+        f = a - lbe - lal * _sig(lde + lga * sa)
+        ok = np.isfinite(a) & (np.abs(f) <= 1e-9 * (1.0 + np.abs(a) + np.abs(lbe) + np.abs(lal)))
+        b = lde + lga * sa
+    Pn = np.stack([_sig(a), _sig(-a)], axis=1)
+    Qn = np.stack([_sig(b), _sig(-b)], axis=1)
+    Pn[~ok] = np.nan
+    Qn[~ok] = np.nan
+    return Pn, Qn
 
 
 # -- public API -------------------------------------------------------------------------
