@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import nashpy  # noqa: E402
 
+from qa_games import load_model  # noqa: E402
 from qa_games.analysis.sweep import sweep  # noqa: E402
 from qa_games.games.vectorize import payoff_arrays  # noqa: E402
-from qa_games import load_model  # noqa: E402
 from qa_games.solvers.batch import solve_batch  # noqa: E402
 from qa_games.solvers.eqmap import equilibrium_map  # noqa: E402
 

@@ -1,7 +1,8 @@
 """Shared test configuration: hypothesis profiles.
 
 ``ci`` (the default) is derandomised and bounded so the suite is reproducible and fast;
-``dev`` explores more. Select with ``HYPOTHESIS_PROFILE=dev`` or
+``dev`` explores more; ``fuzz`` is for long runs of tests/test_fuzz.py (which sizes its
+own examples: ``FUZZ_EXAMPLES`` per test, default 2000). Select with ``HYPOTHESIS_PROFILE=dev`` or
 ``pytest --hypothesis-profile=dev``.
 """
 
@@ -22,5 +23,11 @@ settings.register_profile(
     deadline=None,
     max_examples=300,
     suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    deadline=None,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")),
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

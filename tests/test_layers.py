@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "qa_games"
 
 #: Subpackages from the bottom up: each may import only those before it (and itself).
-LAYERS = ("games", "modelfiles", "solvers", "analysis", "verify", "record", "compare",
+LAYERS = ("games", "modelfiles", "solvers", "analysis", "verify", "compare", "record",
           "report", "cli")
 #: Root modules every layer may import (the error family, the version).
 FOUNDATION = ("errors", "version")

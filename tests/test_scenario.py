@@ -122,3 +122,31 @@ def test_a_mapped_value_outside_the_domain_names_model_and_parameter():
                         "outcomes": {"cooperation": "alignment", "friction": "no_alignment"}})
     with pytest.raises(ParameterError, match=r"cha_quasi_alliance at .*c=1.2 is outside"):
         model_values(m, make_scenario(c="0.6"))
+
+
+def test_every_comparable_model_maps_its_labels_onto_one_alignment_vocabulary():
+    from qa_games.modelfiles.scenario import ALIGNMENTS
+
+    for name in ("cha_quasi_alliance", "walt_balance_of_threat", "buck_passing",
+                 "cha_repeated"):
+        model = load_model(name)
+        smap = scenario_map(model)
+        assert set(smap.alignment) == set(model.label_names)
+        assert set(smap.alignment.values()) <= set(ALIGNMENTS)
+        # the finer vocabulary refines the common outcome: alignment is bilateral alignment
+        for label, out in smap.outcomes.items():
+            assert (out == "alignment") == (smap.alignment[label] == "bilateral_alignment")
+
+
+def test_alignment_vocabulary_errors(tmp_path):
+    text = (models_dir() / "cha_quasi_alliance.toml").read_text()
+    bad = text.replace('friction = "distance_under_patron" }', 'friction = "hedging" }')
+    assert bad != text
+    path = tmp_path / "bad.toml"
+    path.write_text(bad)
+    with pytest.raises(ModelError, match="'hedging' is not one of"):
+        scenario_map(load_model(path))
+    partial = text.replace(', friction = "distance_under_patron" }', " }")
+    path.write_text(partial)
+    with pytest.raises(ModelError, match=r"labels \['friction'\] have no alignment"):
+        scenario_map(load_model(path))

@@ -1,4 +1,14 @@
-"""Public path of :mod:`qa_games.analysis.sweep`, kept for users' code."""
+"""Public path of :mod:`qa_games.analysis.sweep`, kept for users' code (loaded on first use,
+so importing :mod:`qa_games` stays light)."""
 
-from .analysis.sweep import *  # noqa: F401,F403
-from .analysis.sweep import __all__  # noqa: F401
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    target = importlib.import_module("qa_games.analysis.sweep")
+    if name == "__all__" or name in target.__all__:
+        return getattr(target, name)
+    raise AttributeError(f"module 'qa_games.sweep' has no attribute {name!r}")

@@ -104,6 +104,14 @@ def _frac(text: str, name: str, what: str) -> Fraction:
         raise ParameterError(f"{exc} (in the range {name}=lo:hi:n)") from None
 
 
+def _float(x: Fraction, name: str, text: str) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        raise ParameterError(f"{name}={text[:40]} is beyond the range of floats "
+                             "(about 1.8e308)") from None
+
+
 def parse_values(spec: Any, *, name: str = "value") -> np.ndarray:
     """The float values a one-parameter specification denotes.
 
@@ -137,6 +145,8 @@ def parse_values(spec: Any, *, name: str = "value") -> np.ndarray:
                                      "range)")
             if hi < lo:
                 raise ParameterError(f"{name}={text}: hi={hi_t} is below lo={lo_t}")
+            _float(lo, name, lo_t)
+            _float(hi, name, hi_t)
             if n == 1:
                 return np.array([float(lo)])
             step = (hi - lo) / (n - 1)
@@ -147,7 +157,7 @@ def parse_values(spec: Any, *, name: str = "value") -> np.ndarray:
         if not text or any(not p for p in parts):
             raise ParameterError(f"{name}={spec!r}: expected lo:hi:n or a list a, b, c "
                                  "(no empty values)")
-        return np.array([float(to_fraction(p, name=name)) for p in parts])
+        return np.array([_float(to_fraction(p, name=name), name, p) for p in parts])
     if isinstance(spec, (int, float, Fraction)) and not isinstance(spec, bool):
         spec = [spec]
     try:

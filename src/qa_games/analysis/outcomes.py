@@ -40,7 +40,7 @@ import pandas as pd
 from ..games.normal_form import SymbolicGame
 from ..solvers.selection import _payoff_dominant, check_rule, select
 
-__all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "ROWS"]
+__all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "chunk_columns", "ROWS"]
 
 ROWS = ("points", "equilibria")
 _NOISE = 1024 * np.finfo(float).eps
@@ -152,20 +152,37 @@ def _index_of(row: np.ndarray, col: np.ndarray, i: int, j: int) -> np.ndarray:
     return np.argmax(hit, axis=1)
 
 
-def _near_ties(A: np.ndarray, B: np.ndarray, tol: float) -> np.ndarray:
+def _abs_max(A: np.ndarray) -> np.ndarray:
+    """``np.abs(A).max(axis=(1, 2))`` by elementwise steps (numpy reduces short axes
+    slowly; these run on every point of a sweep)."""
+    flat = A.reshape(len(A), -1)
+    out = np.abs(flat[:, 0])
+    for c in range(1, flat.shape[1]):
+        np.maximum(out, np.abs(flat[:, c]), out=out)
+    return out
+
+
+def _payoff_scale(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``max(1, |A|, |B|)`` per game."""
+    return np.maximum(1.0, np.maximum(_abs_max(A), _abs_max(B)))
+
+
+def _near_ties(A: np.ndarray, B: np.ndarray, tol: float,
+               scale: np.ndarray | None = None) -> np.ndarray:
     """Games in which a player's payoffs against some pure strategy of the other are tied
     up to ``tol`` (times the payoff scale): degenerate, or possibly degenerate in exact
     arithmetic though not in floats (``0.25 * (1 - 0.2)`` is not ``0.2``)."""
-    scale = tol * np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)),
-                                             np.abs(B).max(axis=(1, 2))))
+    eps = tol * (_payoff_scale(A, B) if scale is None else scale)
     out = np.zeros(len(A), dtype=bool)
     m, n = A.shape[1:]
     for i in range(m):
         for i2 in range(i + 1, m):
-            out |= np.any(np.abs(A[:, i, :] - A[:, i2, :]) <= scale[:, None], axis=1)
+            for j in range(n):
+                out |= np.abs(A[:, i, j] - A[:, i2, j]) <= eps
     for j in range(n):
         for j2 in range(j + 1, n):
-            out |= np.any(np.abs(B[:, :, j] - B[:, :, j2]) <= scale[:, None], axis=1)
+            for i in range(m):
+                out |= np.abs(B[:, i, j] - B[:, i, j2]) <= eps
     return out
 
 
@@ -186,7 +203,8 @@ def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw,
                [np.array(sol.row), np.array(sol.col)], pays,
                np.full(k, -1, dtype=np.int64), np.zeros(k, dtype=np.int64))
     tol = spec.tol
-    need = np.array(sol.suspect, dtype=bool) | _near_ties(A, B, tol)
+    scale = _payoff_scale(A, B)
+    need = np.array(sol.suspect, dtype=bool) | _near_ties(A, B, tol, scale)
     raw.sel[n == 1], raw.by[n == 1] = 0, 1
     multi = n > 1
     if spec.rule == "all" or not multi.any():
@@ -194,19 +212,35 @@ def _batch(spec: Outcomes, values: dict[str, np.ndarray], k: int) -> tuple[_Raw,
     valid = np.arange(E)[None, :] < n[:, None]
     # Differences within a few ulps of the payoff scale are rounding noise of exact ties
     # (e.g. an indifferent player's payoff computed two ways): ties, as in exact arithmetic.
-    noise = _NOISE * np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)),
-                                                np.abs(B).max(axis=(1, 2))))
-    pair = valid[:, :, None] & valid[:, None, :] & ~np.eye(E, dtype=bool)[None]
+    noise = _NOISE * scale
     if spec.rule == "payoff_dominance":
-        d = pays[:, :, None, :] - pays[:, None, :, :]  # (k, e, f, player)
+        # elementwise over the (few) equilibrium pairs and players: numpy reduces short
+        # axes slowly, and this runs on every point of a sweep
+        P = pays.shape[2]
+        n_win = np.zeros(k, dtype=np.intp)
+        first_win = np.full(k, -1, dtype=np.int64)
+        close_any = np.zeros(k, dtype=bool)
         with np.errstate(invalid="ignore"):
-            geq = np.all(d >= -tol, axis=-1) | ~valid[:, None, :]
-            close = np.any((np.abs(d) <= tol) & (np.abs(d) > noise[:, None, None, None]),
-                           axis=-1) & pair
-        winner = valid & np.all(geq, axis=2)
-        one = multi & (winner.sum(axis=1) == 1)
-        raw.sel[one], raw.by[one] = np.argmax(winner, axis=1)[one], 2
-        need |= multi & close.any(axis=(1, 2))
+            for e in range(E):
+                win = valid[:, e].copy()
+                for f in range(E):
+                    if f == e:
+                        continue
+                    geq = ~valid[:, f]
+                    ge_all = np.ones(k, dtype=bool)
+                    close = np.zeros(k, dtype=bool)
+                    for p in range(P):
+                        d = pays[:, e, p] - pays[:, f, p]
+                        ge_all &= d >= -tol
+                        ad = np.abs(d)
+                        close |= (ad <= tol) & (ad > noise)
+                    win &= geq | ge_all
+                    close_any |= close & valid[:, e] & valid[:, f]
+                n_win += win
+                first_win = np.where(win & (first_win < 0), e, first_win)
+        one = multi & (n_win == 1)
+        raw.sel[one], raw.by[one] = first_win[one], 2
+        need |= multi & close_any
     rest = multi & (raw.sel < 0)
     if sol.shape == (2, 2) and rest.any():
         pe = raw.pure
@@ -249,11 +283,21 @@ def _raw(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> _Raw:
 
 
 def _pure_of(probs: list[np.ndarray], tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of ``probs`` (each (r, m_i)): is it pure, and its strategy indices."""
-    idx = np.stack([np.argmax(np.nan_to_num(p, nan=-1.0), axis=-1) for p in probs], axis=-1)
-    pure = np.ones(len(idx), dtype=bool)
-    for p in probs:
-        pure &= np.where(np.isnan(p), -1.0, p).max(axis=-1) >= 1 - tol
+    """Per row of ``probs`` (each (r, m_i)): is it pure, and its strategy indices (the
+    first largest probability; NaN counts as -1). Elementwise over the strategies."""
+    r = len(probs[0])
+    idx = np.empty((r, len(probs)), dtype=np.intp)
+    pure = np.ones(r, dtype=bool)
+    for i, p in enumerate(probs):
+        best = np.where(np.isnan(p[:, 0]), -1.0, p[:, 0])
+        arg = np.zeros(r, dtype=np.intp)
+        for t in range(1, p.shape[1]):
+            v = np.where(np.isnan(p[:, t]), -1.0, p[:, t])
+            better = v > best
+            arg[better] = t
+            np.maximum(best, v, out=best)
+        idx[:, i] = arg
+        pure &= best >= 1 - tol
     return pure, idx
 
 
@@ -287,6 +331,11 @@ def _column_index(prof: tuple[int, ...]) -> tuple[Any, ...]:
 
 def evaluate_chunk(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The table rows of one chunk: parameters (``columns``) then outcome columns."""
+    return pd.DataFrame(chunk_columns(spec, columns))
+
+
+def chunk_columns(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """:func:`evaluate_chunk`'s columns as numpy arrays (for joining many chunks once)."""
     raw = _raw(spec, columns)
     k = len(raw.n)
     params = {n: np.asarray(v, dtype=float) for n, v in columns.items()}
@@ -302,7 +351,7 @@ def evaluate_chunk(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> pd.Data
         data = {**params, "n_equilibria": raw.n, "degenerate": raw.degenerate, **flags,
                 "selected": has, "selected_by": _BY[raw.by],
                 **_prob_columns(spec, probs, pays), "label": labels}
-        return pd.DataFrame(data)
+        return data
     g, e = np.nonzero(np.arange(raw.pays.shape[1])[None, :] < raw.n[:, None])
     probs = [p[g, e] for p in raw.probs]
     labels, pnames = _labels(spec, probs)
@@ -312,4 +361,4 @@ def evaluate_chunk(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> pd.Data
             "selected": raw.sel[g] == e,
             "selected_by": np.where(raw.sel[g] == e, _BY[raw.by[g]], "none").astype(object),
             **_prob_columns(spec, probs, raw.pays[g, e]), "label": labels}
-    return pd.DataFrame(data)
+    return data

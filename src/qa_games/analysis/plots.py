@@ -1,4 +1,4 @@
-"""Figures of a sweep (matplotlib, Agg backend): outcomes along a parameter, region maps.
+"""Figures of a sweep (matplotlib Figures): outcomes along a parameter, region maps.
 
 :func:`plot_outcome` draws outcome columns (by default each player's probability
 of their first strategy in the selected equilibrium) along one varied parameter,
@@ -21,23 +21,34 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # never a window: figures go to files
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ..errors import ModelError, ParameterError  # noqa: E402
 
-__all__ = ["thresholds", "plot_outcome", "region_map", "plot", "save_figure", "FIGURE_FORMATS"]
+__all__ = ["thresholds", "plot_outcome", "region_map", "plot", "save_figure", "new_figure",
+           "FIGURE_FORMATS"]
 
 FIGURE_FORMATS = (".png", ".pdf", ".svg")
 _COLOURS = ("#4e9a6b", "#d1495b", "#3b6ea8", "#edae49", "#8d6a9f", "#66a5ad", "#8c8c8c")
 _LINES = ("black", "#555555", "#993333", "#335599")
+
+
+def new_figure(figsize: tuple[float, float] = (6.4, 4.8)) -> Figure:
+    """A matplotlib Figure of its own (not registered with pyplot), drawn by the Agg canvas.
+
+    Plotting never touches pyplot's state or the user's backend: a notebook shows the
+    returned Figure, ``save_figure`` writes it, and nothing needs closing. To draw into a
+    pyplot figure of your own, pass ``ax=`` to the plotting functions.
+    """
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def thresholds(model: Any) -> dict[str, tuple[tuple[str, sympy.Expr], ...]]:
@@ -139,7 +150,7 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
     colours = _colours(model, [str(u) for u in uniq])
     order = [n for n in colours if n in set(uniq.tolist())]
     codes = np.array([order.index(str(u)) for u in uniq], dtype=float)[inverse.ravel()]
-    fig = ax.figure if ax is not None else plt.figure(figsize=(6.4, 4.8))
+    fig = ax.figure if ax is not None else new_figure((6.4, 4.8))
     ax = ax or fig.add_subplot()
     xv, yv = df[x].to_numpy(), df[y].to_numpy()
     xs, ys = np.unique(xv), np.unique(yv)
@@ -215,7 +226,7 @@ def plot_outcome(sweep: Any, outcome: str | Sequence[str] | None = None, *,
             cols = [c for c in df.columns if df[c].dtype.kind in "biuf"]
             raise ParameterError(f"outcome={o!r} is not a numeric column (known: "
                                  f"{', '.join(cols)})")
-    fig = ax.figure if ax is not None else plt.figure(figsize=(6.4, 4.0))
+    fig = ax.figure if ax is not None else new_figure((6.4, 4.0))
     ax = ax or fig.add_subplot()
     xv = df[along].to_numpy()
     labels = df["label"].to_numpy().astype(str)
@@ -270,12 +281,9 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
 
 def plot(sweep: Any, path: str | Path | None = None, **options: Any) -> Any:
     """A region map when the sweep varies two parameters, else an outcome plot; saved to
-    ``path`` when given (and then closed). Returns the Figure."""
+    ``path`` when given. Returns the Figure."""
     fig = (region_map(sweep, **options) if len(sweep.grid.names) >= 2
            else plot_outcome(sweep, **options))
     if path is not None:
-        try:
-            save_figure(fig, path)
-        finally:
-            plt.close(fig)
+        save_figure(fig, path)
     return fig

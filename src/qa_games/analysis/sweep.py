@@ -38,9 +38,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, QAGamesError, UnsupportedGameError
-from .checkpoint import Checkpoint
+from ..games import display
+from .checkpoint import Checkpoint, CheckpointError
 from .grid import Grid, as_grid
-from .outcomes import Outcomes, evaluate_chunk, outcome_spec
+from .outcomes import Outcomes, chunk_columns, evaluate_chunk, outcome_spec
 
 __all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE"]
 
@@ -69,6 +70,7 @@ class Sweep:
     resumed_chunks: int = 0
     seconds: float = 0.0
     source: Any = field(default=None, repr=False)  # the Model, for plots (thresholds)
+    notes: tuple[str, ...] = ()  # what was recovered: recomputed chunks, lost workers
 
     def __len__(self) -> int:
         return len(self.table)
@@ -109,8 +111,27 @@ class Sweep:
         return write_table(self.table, path, digits=digits)
 
     def __repr__(self) -> str:
-        return (f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: {len(self.table)} "
-                f"rows, selection={self.selection}, engine={self.engine}>")
+        return display.short(f"<Sweep {self.model!r} over {', '.join(self.grid.names)}: "
+                             f"{len(self.table)} rows, selection={self.selection}, "
+                             f"engine={self.engine}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: what was varied and fixed, label shares, the first rows."""
+        df = self.table
+        ranges = [[n, display.number(float(df[n].min())), display.number(float(df[n].max())),
+                   int(df[n].nunique())] for n in self.grid.names if n in df.columns]
+        parts = [display.html_table(["varied", "min", "max", "values"], ranges)]
+        if "label" in df.columns and len(df):
+            shares = df["label"].value_counts()
+            parts.append(display.html_table(
+                ["label", "rows", "share"],
+                [[str(k), int(v), f"{v / len(df):.1%}"] for k, v in shares.items()]))
+        parts.append(display.frame_html(df, max_rows=10))
+        fixed = ", ".join(f"{k}={display.number(v)}" for k, v in self.fixed.items())
+        note = (f"{len(df)} rows ({self.rows}), selection {self.selection}, engine "
+                f"{self.engine}, {self.chunks} chunks, {self.seconds:.2f} s"
+                + (f"; fixed: {fixed}" if fixed else ""))
+        return display.section(f"Sweep of {self.model}", *parts, note=note)
 
 
 def _load(model: Any) -> Any:
@@ -187,6 +208,32 @@ def _run_local(spec: Outcomes, grid: Grid, todo: list[int], bounds: list[tuple[i
         done(i, evaluate_chunk(spec, grid.chunk(a, b)))
 
 
+#: Points per block when the local engine needs no checkpoint: chunks are joined into
+#: blocks this large (a chunk's rows are a pure function of its points, so the table is
+#: the same), which keeps numpy's per-call overhead and pandas out of the loop.
+LOCAL_BLOCK = 1 << 17
+
+
+def _run_local_joined(spec: Outcomes, grid: Grid, bounds: list[tuple[int, int]],
+                      bar: Any) -> pd.DataFrame:
+    """The whole table, evaluated in blocks of about :data:`LOCAL_BLOCK` points and
+    built once from numpy columns (no per-chunk frames)."""
+    total = bounds[-1][1]
+    step = max(LOCAL_BLOCK, bounds[0][1] - bounds[0][0])
+    parts: list[dict[str, np.ndarray]] = []
+    for a in range(0, total, step):
+        b = min(total, a + step)
+        parts.append(chunk_columns(spec, grid.chunk(a, b)))
+        bar.update(b - a)
+    if len(parts) == 1:
+        data = parts[0]
+    else:
+        data = {}
+        for name in list(parts[0]):
+            data[name] = np.concatenate([p.pop(name) for p in parts])
+    return pd.DataFrame(data, copy=False)
+
+
 def _client(scheduler: Any, workers: int | None) -> tuple[Any, Any, bool]:
     """A dask Client (and the cluster it owns), and whether we must close them."""
     try:
@@ -202,14 +249,36 @@ def _client(scheduler: Any, workers: int | None) -> tuple[Any, Any, bool]:
         return Client(cluster), cluster, True
     try:
         client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # OSError, TimeoutError, ValueError, TypeError (tls:// ...)
         raise SweepError(f"scheduler={scheduler!r}: cannot connect to a Dask scheduler within "
                          f"{CONNECT_TIMEOUT:g} s ({type(exc).__name__}: {exc})") from None
     return client, None, True
 
 
+#: Exceptions (by class name) meaning Dask lost the workers or the futures of a sweep.
+_WORKER_LOSS = {"FutureCancelledError", "CancelledError", "KilledWorker", "CommClosedError",
+                "FutureLostError"}
+
+
 def _run_dask(spec: Outcomes, grid: Grid, todo: list[int], bounds: list[tuple[int, int]],
-              done: Any, scheduler: Any, workers: int | None) -> None:
+              done: Any, scheduler: Any, workers: int | None, finished: Any,
+              note: Any) -> None:
+    """Run the chunks on Dask; when the workers are lost, the chunks not yet finished are
+    computed locally (they are pure functions of their points), with a note."""
+    try:
+        _run_dask_attempt(spec, grid, todo, bounds, done, scheduler, workers)
+    except Exception as exc:
+        if type(exc).__name__ not in _WORKER_LOSS:
+            raise
+        left = [i for i in todo if not finished(i)]
+        note(f"Dask lost its workers ({type(exc).__name__}); computing the {len(left)} "
+             f"unfinished chunks locally")
+        _run_local(spec, grid, left, bounds, done)
+
+
+def _run_dask_attempt(spec: Outcomes, grid: Grid, todo: list[int],
+                      bounds: list[tuple[int, int]], done: Any, scheduler: Any,
+                      workers: int | None) -> None:
     client, cluster, own = _client(scheduler, workers)
     try:
         from dask.distributed import as_completed
@@ -234,7 +303,8 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
           scheduler: Any = None, workers: int | None = None,
           chunk_size: int = DEFAULT_CHUNK_SIZE, checkpoint: str | Path | None = None,
           resume: bool = False, keep_checkpoint: bool = False,
-          progress: bool | None = None, tol: float = 1e-9) -> Sweep:
+          progress: bool | None = None, tol: float = 1e-9,
+          note: Any = None) -> Sweep:
     """Solve ``model`` at every point of ``grid``; see the module docstring.
 
     ``model``: a Model or a bundled model's name or a path. ``grid``: a
@@ -250,6 +320,11 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
     ``resume=True`` reuses them (refused if they belong to another sweep); the
     folder is deleted after success unless ``keep_checkpoint``. ``progress``: show
     a bar (None: when stderr is a terminal). All input is checked before any work.
+    ``note``: called with one line for each thing recovered (a chunk that failed
+    verification and was recomputed, a stale lock taken over, Dask workers lost and the
+    rest computed locally); the lines are also in ``Sweep.notes``. On failure a
+    checkpoint is removed, except when finished chunks can be resumed (an interruption,
+    a write error, a lost scheduler): then the error says where they are.
     """
     m = _load(model)
     rule = m.selection if selection is None else selection
@@ -277,36 +352,101 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
     n_chunks = max(1, math.ceil(g.size / size))
     bounds = [(i * size, min(g.size, (i + 1) * size)) for i in range(n_chunks)]
     results: dict[int, pd.DataFrame] = {}
+    notes: list[str] = []
+
+    def say(msg: str) -> None:
+        notes.append(msg)
+        if note is not None:
+            note(msg)
+
     cp = None
     if checkpoint is not None:
         cp = Checkpoint.open(checkpoint, key=_key(m, g, spec, size), chunks=n_chunks,
-                             resume=resume)
-        for i in sorted(cp.finished()):
-            table = cp.load(i)
-            if table is not None:
-                results[i] = table
-    resumed = len(results)
-    todo = [i for i in range(n_chunks) if i not in results]
-    start = time.perf_counter()
-    bar = _bar(g.size, sum(bounds[i][1] - bounds[i][0] for i in results), progress,
-               f"sweep {m.name}")
-
-    def done(i: int, table: pd.DataFrame) -> None:
-        if cp is not None:
-            cp.save(i, table)
-        results[i] = table
-        bar.update(bounds[i][1] - bounds[i][0])
-
+                             resume=resume, note=say)
     try:
-        if todo and engine == "local":
-            _run_local(spec, g, todo, bounds, done)
-        elif todo:
-            _run_dask(spec, g, todo, bounds, done, scheduler, workers)
-    finally:
-        bar.close()
-    parts = [results[i] for i in range(n_chunks)]
-    table = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    if cp is not None and not keep_checkpoint:
-        cp.remove()
+        if cp is not None and resume:
+            for i in range(n_chunks):
+                if i in cp.finished() or cp._file(i).exists():
+                    table = cp.load(i, rows=bounds[i],
+                                    check=_chunk_check(g, bounds[i], rows))
+                    if table is not None:
+                        results[i] = table
+        resumed = len(results)
+        todo = [i for i in range(n_chunks) if i not in results]
+        start = time.perf_counter()
+        bar = _bar(g.size, sum(bounds[i][1] - bounds[i][0] for i in results), progress,
+                   f"sweep {m.name}")
+
+        def done(i: int, table: pd.DataFrame) -> None:
+            if cp is not None:
+                cp.save(i, table, rows=bounds[i])
+            results[i] = table
+            bar.update(bounds[i][1] - bounds[i][0])
+
+        joined = None
+        try:
+            if todo and engine == "local" and cp is None:  # one pass, no chunk files
+                joined = _run_local_joined(spec, g, bounds, bar)
+            elif todo and engine == "local":
+                _run_local(spec, g, todo, bounds, done)
+            elif todo:
+                _run_dask(spec, g, todo, bounds, done, scheduler, workers,
+                          lambda i: i in results, say)
+        finally:
+            bar.close()
+        if joined is not None:
+            table = joined
+        else:
+            parts = [results[i] for i in range(n_chunks)]
+            table = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    except BaseException as exc:
+        if cp is not None:
+            _after_failure(cp, exc, len(results) if cp is not None else 0)
+        raise
+    if cp is not None:
+        if keep_checkpoint:
+            cp.release()
+        else:
+            cp.remove()
     return Sweep(m.name, g, rule, engine, table, exact_fixed, rows, n_chunks, resumed,
-                 time.perf_counter() - start, m)
+                 time.perf_counter() - start, m, tuple(notes))
+
+
+#: Failures after which finished chunks are worth keeping: the sweep itself is sound.
+_RESUMABLE = (CheckpointError, SweepError, OSError, MemoryError)
+
+
+def _after_failure(cp: Checkpoint, exc: BaseException, finished: int) -> None:
+    """Keep the chunks of an interrupted or environmentally failed sweep (and say where
+    in the error); remove the checkpoint of a sweep that failed on its own input."""
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: resume later
+        cp.release()
+        return
+    if isinstance(exc, _RESUMABLE) and finished:
+        cp.release()
+        if isinstance(exc, QAGamesError) and exc.args:
+            exc.args = (f"{exc.args[0]}; {finished} finished chunks are kept in "
+                        f"{cp.path}: run again with resume=True (qa-games sweep: --resume) "
+                        f"to continue, or delete the folder",) + exc.args[1:]
+        return
+    cp.remove()
+
+
+def _chunk_check(grid: Grid, rows_range: tuple[int, int], rows: str) -> Any:
+    """A verifier of a stored chunk: its parameter columns are the grid's points."""
+    a, b = rows_range
+
+    def check(table: pd.DataFrame) -> str:
+        for name in grid.names:
+            if name not in table.columns:
+                return f"it has no column {name!r}"
+            got = np.asarray(table[name], dtype=float)
+            want = grid.columns[name][a:b]
+            if rows == "points":
+                if got.shape != want.shape or not np.array_equal(got, want):
+                    return f"its {name} values are not the grid's points {a}..{b - 1}"
+            elif not np.isin(got, want).all():
+                return f"its {name} values are not among the grid's points {a}..{b - 1}"
+        return ""
+
+    return check

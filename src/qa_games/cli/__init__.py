@@ -49,6 +49,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (OSError, MemoryError, RecursionError, OverflowError, EOFError) as exc:
+        # outside the error family: the environment (a file, the disk, memory) or an
+        # input beyond what Python can represent; still one line, never a traceback
+        print(f"qa-games {args.command}: error: {_describe(exc)}", file=sys.stderr)
+        return 2
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "out of memory: the input asks for more memory than is available"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename!s}" if exc.filename is not None else ""
+        return f"cannot access{where}: {exc.strerror}"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from typing import Any
 from ..analysis.export import format_table
 from ..compare.cases import load_cases, retrodict
 from ..compare.theories import DEFAULT_GRID, compare
+from ..errors import ParameterError
 from ..modelfiles.scenario import make_scenario
 from .common import parse_sets
 
@@ -33,9 +34,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _scenario_items(spec: str) -> dict[str, str]:
+    """``"c=0.7,t=1"`` -> ``{"c": "0.7", "t": "1"}``; empty items are errors."""
+    items = spec.split(",")
+    if not spec.strip() or any(not x.strip() for x in items):
+        raise ParameterError(f"--scenario {spec!r}: expected NAME=VALUE items separated by "
+                             "commas, e.g. --scenario c=0.7,t=1 (no empty items)")
+    return parse_sets(items)
+
+
 def run(args: argparse.Namespace) -> int:
-    scenarios = [make_scenario(parse_sets([x for x in s.split(",") if x.strip()]),
-                 name=f"scenario {k + 1}") for k, s in enumerate(args.scenarios)]
+    scenarios = [make_scenario(_scenario_items(s), name=f"scenario {k + 1}")
+                 for k, s in enumerate(args.scenarios)]
     if not scenarios and not args.grid and not args.cases:
         scenarios = [make_scenario(name="defaults")]
     cmp = compare(args.models, scenarios, selection=args.selection,

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..verify.proofs import proofs_dir, stale_proofs, write_proofs
+from .common import output_folder
 
 
 def register(sub: Any) -> None:
@@ -27,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             print("run `qa-games prove` to regenerate the proofs", file=sys.stderr)
         return 1 if problems else 0
+    if args.out is not None:
+        output_folder(args.out)
     written = write_proofs(out_dir=args.out)
     print(f"wrote {len(written)} files into {written[0].parent if written else args.out}")
     return 0

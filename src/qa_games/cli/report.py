@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..report.document import report
+from .common import output_folder
 
 
 def register(sub: Any) -> None:
@@ -21,6 +22,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    output_folder(args.out)
     r = report(args.out, quick=args.quick, seed=args.seed)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")
     print(f"open in a browser: {r.html.resolve()}")

@@ -6,28 +6,37 @@ from __future__ import annotations
 import argparse
 import json
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
 from ..errors import ParameterError
+from ..modelfiles.tree_model import TreeModel
 from ..solvers.selection import RULES, select
 from ..solvers.solve import METHODS, solve
 from .common import add_set_option, is_nfg, parse_sets
+from .solve_tree import is_efg, load_tree, run_tree
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "solve", help="every Nash equilibrium of a model or a .nfg game",
-        description="Solve a bundled model (by name), a model file (path) or a Gambit .nfg "
-                    "file: every Nash equilibrium of a 2-player game (every extreme one when "
-                    "the game is degenerate), exact when the payoffs are rational.")
-    p.add_argument("game", metavar="GAME", help="model name, model .toml path, or .nfg file")
+        description="Solve a bundled model (by name), a model file (path), a Gambit .nfg "
+                    "file or a Gambit .efg tree: every Nash equilibrium of a 2-player game "
+                    "(every extreme one when the game is degenerate), every isolated one of "
+                    "an n-player game, the subgame-perfect equilibria of a tree; exact when "
+                    "the payoffs are rational.")
+    p.add_argument("game", metavar="GAME",
+                   help="model name, model .toml path, .nfg file or .efg file")
     add_set_option(p)
     p.add_argument("--method", choices=METHODS, default="auto",
                    help="algorithm (default: auto, exact vertex enumeration)")
     p.add_argument("--selection", choices=RULES, default=None,
                    help="equilibrium selection for the model's label (default: the model's)")
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S",
+                   help="let an exact enumeration larger than the size limit run for at "
+                        "most S seconds (default: refuse it before it starts)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -39,11 +48,13 @@ def load_game(target: str, sets: dict[str, str]) -> tuple[Any, Any]:
 
         if sets:
             raise ParameterError(f"--set: {target} is a .nfg game and has no parameters")
-        return None, read_nfg(target)
+        return None, read_nfg(Path(target))
     from ..modelfiles.loader import load_model
     from ..modelfiles.normal_form import Model
 
     model = load_model(target)
+    if isinstance(model, TreeModel):
+        return model, None
     if not isinstance(model, Model):
         raise ParameterError(f"{target}: a {type(model).__name__} is not a normal-form game; "
                              f"use the command made for it")
@@ -62,8 +73,14 @@ def _count(n: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     sets = parse_sets(args.sets)
+    if is_efg(args.game):
+        return run_tree(args, *load_tree(args.game, sets))
     model, game = load_game(args.game, sets)
-    solution = solve(game, method=args.method)
+    if isinstance(model, TreeModel):
+        return run_tree(args, *load_tree(args.game, sets, model))
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise ParameterError(f"--max-seconds {args.max_seconds:g} must be a positive number")
+    solution = solve(game, method=args.method, max_seconds=args.max_seconds)
     rule = args.selection or (model.selection if model is not None else "payoff_dominance")
     chosen = select(solution, rule)
     if args.json:

@@ -9,12 +9,14 @@ removed once every output is written. Outputs are written atomically.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError
-from .common import add_set_option, parse_sets
+from ..errors import ParameterError, QAGamesError
+from .common import add_set_option, parse_sets, probe_file
 
 
 def register(sub: Any) -> None:
@@ -97,13 +99,71 @@ def _grid(args: argparse.Namespace, model: Any) -> Any:
     return latin_hypercube(box, args.sample, seed=args.seed, model=model)
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    """Every option that needs no model, refused before anything runs."""
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise ParameterError(f"--chunk-size {args.chunk_size}: must be a whole number >= 1")
+    if args.sample is not None and args.sample < 1:
+        raise ParameterError(f"--sample {args.sample}: must be a whole number >= 1")
+    if args.seed < 0:
+        raise ParameterError(f"--seed {args.seed}: must be a whole number >= 0")
+    if args.workers is not None and args.workers < 1:
+        raise ParameterError(f"--workers {args.workers}: must be a whole number >= 1")
+    if args.digits is not None:
+        import pandas as pd
+
+        from ..analysis.export import format_table
+
+        try:
+            format_table(pd.DataFrame({"x": [0.5]}), "csv", digits=args.digits)
+        except ParameterError as exc:
+            raise ParameterError(f"--digits {args.digits}: {exc}") from None
+    for option, value in (("--out", args.out), ("--plot", args.plot),
+                          ("--checkpoint", args.checkpoint)):
+        if value is not None:
+            _check_name_length(option, Path(value))
+            if option != "--checkpoint":
+                probe_file(value, option=option)
+
+
+def _check_name_length(option: str, path: Path) -> None:
+    """The file name, its temporary name and its checkpoint folder must all fit."""
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        limit = os.pathconf(parent if parent.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = len(path.name) + max(len(".chunks"), 10 + len(path.suffix))
+    if longest > limit:
+        room = limit - longest + len(path.name)
+        raise ParameterError(f"{option} {str(path)[:60]!r}...: the file name is too long "
+                             f"({len(path.name)} characters; at most {room} here, leaving "
+                             "room for its temporary and checkpoint names)")
+
+
+def _remove_stale_temporaries(path: Path, say: Any) -> None:
+    """Temporary files an earlier run of the same output left when it was killed."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}"
+                         rf"{re.escape(path.suffix or '.tmp')}$")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        stale = [p for p in parent.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return
+    for p in stale:
+        p.unlink(missing_ok=True)
+        say(f"removed {p}, left by an interrupted run")
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..analysis.checkpoint import Checkpoint
+    from ..analysis.checkpoint import Checkpoint, hold
     from ..analysis.export import check_writable, format_table, table_format, write_table
-    from ..analysis.plots import FIGURE_FORMATS, plot
+    from ..analysis.plots import FIGURE_FORMATS, plot, thresholds
     from ..analysis.sweep import DEFAULT_CHUNK_SIZE, _load, sweep
 
+    _check_options(args)
     model = _load(args.model)
+    thresholds(model)  # the model's [sweep] table: checked now, not after the sweep
     grid = _grid(args, model)
     if args.scheduler is not None and args.engine != "dask":
         raise ParameterError("--scheduler needs --engine dask")
@@ -121,20 +181,48 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--plot needs one or two varied parameters, got "
                              f"{len(grid.names)} ({', '.join(grid.names)}); fix the others "
                              "with --set")
+    fixed = parse_sets(args.sets)
     first = args.out or args.plot
     checkpoint = args.checkpoint or (f"{first}.chunks" if first else None)
     if args.resume and checkpoint is None:
         raise ParameterError("--resume needs --out, --plot or --checkpoint (where the "
                              "interrupted sweep kept its chunks)")
-    if args.resume and checkpoint is not None and not Path(checkpoint).exists():
-        print(f"qa-games sweep: nothing to resume in {checkpoint}; starting afresh",
-              file=sys.stderr)
-    result = sweep(model, grid, fixed=parse_sets(args.sets), selection=args.selection,
-                   rows=args.rows, engine=args.engine, scheduler=args.scheduler,
-                   workers=args.workers, chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                   checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
-                   progress=args.progress)
-    written = []
+
+    def say(msg: str) -> None:
+        print(f"qa-games sweep: note: {msg}", file=sys.stderr)
+
+    if checkpoint is None:
+        return _finish(args, sweep(model, grid, fixed=fixed, selection=args.selection,
+                                   rows=args.rows, engine=args.engine,
+                                   scheduler=args.scheduler, workers=args.workers,
+                                   chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                                   progress=args.progress, note=say),
+                       [], format_table, write_table, plot)
+    if args.resume and not (Path(checkpoint) / "manifest.json").exists():
+        say(f"nothing to resume in {checkpoint}; starting afresh")
+    with hold(checkpoint, note=say):
+        for out in (args.out, args.plot):
+            if out is not None:
+                _remove_stale_temporaries(Path(out), say)
+        result = sweep(model, grid, fixed=fixed, selection=args.selection, rows=args.rows,
+                       engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+                       chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                       checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
+                       progress=args.progress, note=say)
+        written: list[str] = []
+        try:
+            code = _finish(args, result, written, format_table, write_table, plot)
+        except QAGamesError as exc:
+            exc.args = (f"{exc}; the sweep's {result.chunks} chunks are kept in "
+                        f"{checkpoint}: fix the output and add --resume to write it without "
+                        f"recomputing, or delete {checkpoint}",)
+            raise
+        Checkpoint(Path(checkpoint), "", 0).remove()
+    return code
+
+
+def _finish(args: argparse.Namespace, result: Any, written: list[str], format_table: Any,
+            write_table: Any, plot: Any) -> int:
     if args.out is not None:
         written.append(str(write_table(result.table, args.out, digits=args.digits)))
     if args.plot is not None:
@@ -142,8 +230,6 @@ def run(args: argparse.Namespace) -> int:
         written.append(args.plot)
     if not written:
         sys.stdout.write(format_table(result.table, "csv", digits=args.digits))
-    if checkpoint is not None:
-        Checkpoint(Path(checkpoint), "", 0).remove()
     resumed = f" ({result.resumed_chunks} resumed)" if result.resumed_chunks else ""
     print(f"qa-games sweep: {len(result.table)} rows, {result.chunks} chunks{resumed}, "
           f"engine {result.engine}, {result.seconds:.2f} s"

@@ -1,6 +1,6 @@
 """Historical cases: scenarios coded from published accounts, retrodicted by each theory.
 
-A case (``models/cases.toml``, ``models.md`` section 5) is a scenario whose every value
+A case (``models/cases.toml``, ``docs/models.md`` section 5) is a scenario whose every value
 carries its source, a one-line justification, whether it is a judgement, and the
 range within which it may move given the case's confidence; plus the observed
 outcome with its source. :func:`retrodict` puts each case to each model
@@ -10,7 +10,7 @@ but not scored. :func:`sensitivity` re-runs every case with each ranged value mo
 either end of its range, one at a time, and reports which moves flip a verdict.
 
 Sources: Cha 1999; Wilkins 2015; Tziarras 2016; FRUS 1969-76 vol. XIX (see
-``models.md``, Sources).
+``docs/models.md``, Sources).
 
 >>> cases = load_cases()
 >>> [c.id for c in cases][:2]
@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ModelError, ParameterError
+from ..games import display
 from ..modelfiles.scenario import VARIABLES, Scenario, make_scenario
 
 __all__ = ["CodedValue", "Observed", "Case", "Retrodiction", "CaseTable", "load_cases",
@@ -234,6 +235,19 @@ class CaseTable:
     models: tuple[str, ...]
     theories: tuple[str, ...]
     rows: tuple[Retrodiction, ...]
+
+    def __repr__(self) -> str:
+        sc = self.scores
+        hits = ", ".join(f"{t} {h}/{n}" for t, h, n in
+                         zip(sc["theory"], sc["hits"], sc["scored"], strict=True))
+        return display.short(f"<CaseTable: {len(self.rows)} cases x {len(self.models)} models; "
+                             f"hits {hits}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: every case against every model, then the scores."""
+        return display.section(f"{len(self.rows)} cases against {', '.join(self.models)}",
+                               display.frame_html(self.frame, max_rows=100),
+                               "<p>Scores</p>", display.frame_html(self.scores))
 
     @property
     def frame(self) -> pd.DataFrame:

@@ -6,7 +6,7 @@ stated rule (:func:`qa_games.solvers.selection.select`) and labelled by the theo
 label is read as a common outcome (``alignment`` / ``no_alignment``). Two models
 *agree* on a scenario when they predict the same common outcome.
 
-Over a grid of two scenario variables (the ``(c, t)`` plane of ``models.md`` section 4)
+Over a grid of two scenario variables (the ``(c, t)`` plane of ``docs/models.md`` section 4)
 each model is swept (:func:`qa_games.sweep.sweep`) and the plane splits into regions
 by the pair of outcomes. For Cha against Walt the two **discriminating** regions are
 the firm patron with enough threat (``c > max(c*, c_W)``: Cha friction, Walt alliance)
@@ -35,6 +35,7 @@ import pandas as pd
 import sympy
 
 from ..errors import ParameterError
+from ..games import display
 from ..modelfiles.scenario import (
     PER_STATE,
     VARIABLES,
@@ -51,7 +52,7 @@ from ..solvers.solve import Equilibrium, Solution, solve
 __all__ = ["Prediction", "ScenarioComparison", "Threshold", "GridComparison", "Comparison",
            "compare", "compare_grid", "predict", "thresholds", "DEFAULT_GRID"]
 
-#: The (c, t) plane of models.md section 4, as grid specs (lo:hi:n).
+#: The (c, t) plane of docs/models.md section 4, as grid specs (lo:hi:n).
 DEFAULT_GRID = {"c": "0:1:51", "t": "0.1:3:59"}
 
 
@@ -186,6 +187,21 @@ class Comparison:
     rows: tuple[ScenarioComparison, ...]
     grid: GridComparison | None = None
     model_objects: tuple[Any, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        agree = sum(r.agree for r in self.rows)
+        grid = f"; grid over {', '.join(self.grid.axes)}" if self.grid is not None else ""
+        return display.short(f"<Comparison {' vs '.join(self.theories)}: {len(self.rows)} "
+                             f"scenarios, {agree} agree{grid}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the predictions per scenario, and the grid's regions."""
+        parts = [display.frame_html(self.to_frame())] if self.rows else []
+        if self.grid is not None:
+            parts += ["<p>Regions of the grid</p>", display.frame_html(self.grid.regions)]
+        rule = self.selection or "each model's own"
+        return display.section(f"Comparison of {', '.join(self.models)}", *parts,
+                               note=f"selection: {rule}")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: its name, c, t, each theory's label and outcome, agree."""

@@ -28,20 +28,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import GameError
+from . import limits
 from .normal_form import Game
 
 __all__ = ["read_nfg", "write_nfg"]
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_RATIO = re.compile(r"^[+-]?\d+/\d+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_RATIO = re.compile(r"^[+-]?[0-9]+/[0-9]+$")
 _NONFINITE = re.compile(r"^[+-]?(inf|infinity|nan)$", re.IGNORECASE)
+_COUNT = re.compile(r"^[0-9]{1,12}$")
+_FLOAT_MAX = Fraction(2) ** 1024  # every exact payoff must be representable as a float
 
 
 class _Tokens:
@@ -122,24 +124,32 @@ class _Tokens:
             raise self.fail(f"expected {what} (a number), found {text!r}", line)
         if _NONFINITE.match(text):
             raise self.fail(f"{what} {text!r} is not a finite number", line)
-        if _NUMBER.match(text):
-            value = Decimal(text)
-            if abs(value.adjusted()) > 1000:
-                raise self.fail(f"{what} {text!r} is out of range (|exponent| > 1000)", line)
-            return Fraction(value)
-        if _RATIO.match(text):
-            num, den = text.split("/")
-            if int(den) == 0:
-                raise self.fail(f"{what} {text!r} divides by zero", line)
-            return Fraction(int(num), int(den))
+        try:
+            if _NUMBER.match(text):
+                value = limits.parse_decimal(text)
+            elif _RATIO.match(text):
+                num, den = (limits.parse_decimal(x).numerator for x in text.split("/"))
+                if den == 0:
+                    raise self.fail(f"{what} {text!r} divides by zero", line)
+                value = Fraction(num, den)
+            else:
+                value = None
+        except limits.LimitError as exc:
+            raise self.fail(f"{what} is out of range: {exc}", line) from None
+        if value is not None:
+            if abs(value) >= _FLOAT_MAX:
+                raise self.fail(f"{what} {text[:40]!r} is beyond the range of floats "
+                                "(about 1.8e308)", line)
+            return value
         raise self.fail(f"expected {what} (a number like 3, -1.5, 2e3 or 3/2), "
                         f"found {text!r}", line)
 
     def count(self, what: str) -> int:
         kind, text, line = self.next(what)
-        if kind != "word" or not text.isdigit():
+        if kind != "word" or not _COUNT.match(text):
             raise self.fail(f"expected {what} (a non-negative integer), found {text!r}", line)
         return int(text)
+
 
     def skip_commas(self) -> None:
         while (tok := self.peek()) is not None and tok[1] == "," and tok[0] == "punct":
@@ -154,9 +164,19 @@ def _source_text(path_or_text: str | Path) -> tuple[str, str]:
             raise GameError(f"{path_or_text}: cannot read: {exc}") from None
     if not isinstance(path_or_text, str):
         raise GameError(f"path_or_text={path_or_text!r} must be a str or a Path")
-    if path_or_text.lstrip().startswith("NFG") or any(c in path_or_text for c in "\n{"):
+    one_line = "\n" not in path_or_text
+    if one_line and len(path_or_text) < 4096 and _is_file(path_or_text):
+        return _source_text(Path(path_or_text))
+    if re.match(r"\s*NFG\s", path_or_text) or not one_line or "{" in path_or_text:
         return path_or_text, "<nfg text>"
     return _source_text(Path(path_or_text))
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
@@ -186,6 +206,10 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
     t.expect("}", "the end of the player list")
     if not players:
         raise t.fail("the game has no players")
+    try:
+        limits.check_shape([], players=len(players))
+    except limits.LimitError as exc:
+        raise t.fail(f"the player list: {exc}") from None
     strategies = _read_strategies(t, len(players))
     if (tok := t.peek()) is not None and tok[0] == "string":
         t.pos += 1  # the comment
@@ -215,11 +239,17 @@ def _read_strategies(t: _Tokens, n: int) -> list[list[str]]:
     tok = t.peek()
     out: list[list[str]] = []
     if tok is not None and tok[0] == "word":  # counts: { 2 3 }
+        counts = []
         for i in range(n):
             k = t.count(f"the strategy count of player {i + 1}")
             if k < 1:
                 raise t.fail(f"player {i + 1} has {k} strategies (needs at least 1)")
-            out.append([str(j + 1) for j in range(k)])
+            counts.append(k)
+            try:
+                limits.check_shape(counts, players=n)
+            except limits.LimitError as exc:
+                raise t.fail(f"the strategy counts: {exc}") from None
+        out = [[str(j + 1) for j in range(k)] for k in counts]
     else:
         for i in range(n):
             t.expect("{", f"the strategy names of player {i + 1}")
@@ -230,6 +260,10 @@ def _read_strategies(t: _Tokens, n: int) -> list[list[str]]:
             if not names:
                 raise t.fail(f"player {i + 1} has no strategies")
             out.append(names)
+            try:
+                limits.check_shape([len(x) for x in out], players=n)
+            except limits.LimitError as exc:
+                raise t.fail(f"the strategy names: {exc}") from None
     t.expect("}", f"the end of the strategy list ({n} players)")
     return out
 

@@ -80,19 +80,30 @@ def _as_payoff_array(values: Any, who: str) -> np.ndarray:
     if arr.dtype == object:
         if all(isinstance(v, (int, Fraction, np.integer)) and not isinstance(v, bool)
                for v in arr.flat):
-            return to_exact_array(arr)
+            return _in_float_range(to_exact_array(arr), who)
         try:
             arr = arr.astype(float)
         except (TypeError, ValueError):
             raise GameError(f"payoffs of player {who} contain non-numbers") from None
     if arr.dtype.kind in "iu":
-        return to_exact_array(arr)
+        return _in_float_range(to_exact_array(arr), who)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "f":
         raise GameError(f"payoffs of player {who} must be numbers, got dtype {arr.dtype}")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         raise GameError(f"payoff of player {who} at profile {bad} is {arr[bad]} (not finite)")
     return arr.astype(np.float64)
+
+
+def _in_float_range(arr: np.ndarray, who: str) -> np.ndarray:
+    """Exact payoffs must be representable as floats (results are also reported as floats)."""
+    for idx, v in np.ndenumerate(arr):
+        try:
+            float(v)
+        except OverflowError:
+            raise GameError(f"payoff of player {who} at profile {idx} is beyond the range of "
+                            "floats (about 1.8e308)") from None
+    return arr
 
 
 class _StrategicForm:
@@ -283,11 +294,15 @@ class SymbolicGame(_StrategicForm):
             out[name] = self.parameter(name).check(v)
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
         for rel in self.constraints:
-            ok = rel.subs(subs)
+            try:
+                ok = rel.subs(subs)
+            except TypeError:  # sympy: "Invalid comparison of non-real zoo"
+                ok = None
             if ok is not sympy.true:
                 shown = ", ".join(
                     f"{s}={out[str(s)]}" for s in sorted(rel.free_symbols, key=str))
-                raise ParameterError(f"constraint {rel} fails at {shown}")
+                verb = "is undefined" if ok is None else "fails"
+                raise ParameterError(f"constraint {rel} {verb} at {shown}")
         return out
 
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Game:
@@ -309,7 +324,10 @@ class SymbolicGame(_StrategicForm):
                 if val.is_Rational:
                     out[idx] = Fraction(int(val.p), int(val.q))
                 else:
-                    num = complex(val.evalf(30)) if val.is_number else None
+                    try:
+                        num = complex(val.evalf(30)) if val.is_number else None
+                    except (OverflowError, ValueError, TypeError):
+                        num = None
                     if num is None or num.imag != 0 or not math.isfinite(num.real):
                         raise ParameterError(
                             f"payoff of {self.players[k]} at {self.profile_label(idx)} "

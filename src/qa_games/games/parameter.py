@@ -28,12 +28,13 @@ from typing import Any
 import sympy
 
 from ..errors import ParameterError
+from .limits import LimitError, check_integer, parse_decimal
 
 __all__ = ["Interval", "Parameter", "to_fraction", "exact_values"]
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
-_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-_RATIO = re.compile(r"^\s*[+-]?\d+\s*/\s*\d+\s*$")
+_NUMBER = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$")
+_RATIO = re.compile(r"^\s*[+-]?[0-9]+\s*/\s*[0-9]+\s*$")
 
 
 def to_fraction(value: Any, *, name: str = "value") -> Fraction:
@@ -44,14 +45,28 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
     """
     if isinstance(value, bool):
         raise ParameterError(f"{name}={value!r} is not a number")
-    if isinstance(value, (int, Fraction, Rational)):
-        return Fraction(value)
+    try:
+        return _to_fraction(value, name)
+    except LimitError as exc:
+        raise ParameterError(str(exc)) from None
+
+
+def _to_fraction(value: Any, name: str) -> Fraction:
+    if isinstance(value, int):
+        return Fraction(check_integer(value, where=f"{name}"))
+    if isinstance(value, (Fraction, Rational)):
+        f = Fraction(value)
+        check_integer(f.numerator, where=name)
+        check_integer(f.denominator, where=name)
+        return f
     if isinstance(value, sympy.Rational):
+        check_integer(int(value.p), where=name)
+        check_integer(int(value.q), where=name)
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ParameterError(f"{name}={value!r} is not a finite number")
-        return Fraction(value)
+        return parse_decimal(str(value), name=name)
     if isinstance(value, float) or (hasattr(value, "dtype") and hasattr(value, "item")):
         x = float(value)
         if not math.isfinite(x):
@@ -60,14 +75,19 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
     if isinstance(value, str):
         text = value.strip()
         if _NUMBER.match(text):
-            return Fraction(Decimal(text))
+            return parse_decimal(text, name=name)
         if _RATIO.match(text):
-            num, den = text.split("/")
-            if int(den) == 0:
+            num, den = (parse_decimal(x, name=name).numerator for x in text.split("/"))
+            if den == 0:
                 raise ParameterError(f"{name}={value!r} divides by zero")
-            return Fraction(int(num), int(den))
-        raise ParameterError(f"{name}={value!r} is not a number (write e.g. 0.5 or 1/3)")
-    raise ParameterError(f"{name}={value!r} is not a number")
+            return Fraction(num, den)
+        raise ParameterError(f"{name}={_short(text)!r} is not a number (write e.g. 0.5 or "
+                             "1/3)")
+    raise ParameterError(f"{name}={_short(repr(value))} is not a number")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:20] + "..." + text[-8:]
 
 
 def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:

@@ -64,7 +64,9 @@ def broadcast_values(model: Any, values: Mapping[str, Any]) -> tuple[dict[str, n
 
 @lru_cache(maxsize=256)
 def _compiled(symbols: tuple[sympy.Symbol, ...], exprs: tuple[sympy.Expr, ...]) -> Any:
-    return sympy.lambdify(symbols, list(exprs), modules="numpy", cse=True)
+    # dummify: the generated code names its arguments _Dummy_N, so a parameter called
+    # like a name the numpy printer uses (minimum, maximum, reduce, select, where) works
+    return sympy.lambdify(symbols, list(exprs), modules="numpy", cse=True, dummify=True)
 
 
 def expression_arrays(model: Any, exprs: list[sympy.Expr],

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..games.limits import LimitError, check_toml_nesting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,9 +56,17 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     except UnicodeDecodeError as exc:
         raise ModelError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
+        check_toml_nesting(text, where=str(path))
+    except LimitError as exc:
+        raise ModelError(str(exc)) from None
+    try:
         return tomllib.loads(text), data
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{path}: malformed TOML: {exc}") from None
+    except ValueError as exc:  # Python's limit on integer digits (4300)
+        raise ModelError(f"{path}: a number has too many digits ({exc})") from None
+    except RecursionError:
+        raise ModelError(f"{path}: arrays or tables are nested too deeply") from None
 
 
 def bundled_files() -> dict[str, Path]:

@@ -2,8 +2,10 @@
 
 A model file's ``[model] kind`` says which reader builds it: ``"normal"`` (the default)
 gives a :class:`~qa_games.modelfiles.normal_form.Model`, ``"sequential"`` a
-:class:`~qa_games.modelfiles.sequential.SequentialModel`. This module sits above both
-readers, so neither imports the other through it.
+:class:`~qa_games.modelfiles.sequential.SequentialModel`, ``"tree"`` a
+:class:`~qa_games.modelfiles.tree_model.TreeModel` and ``"bayesian"`` a
+:class:`~qa_games.modelfiles.bayesian_model.BayesianModel`. This module sits above every
+reader, so none imports another through it.
 
 >>> load_model("cha_quasi_alliance").name
 'cha_quasi_alliance'
@@ -18,13 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from .bayesian_model import parse_bayesian_model
 from .files import list_models, models_dir, read_toml, resolve
 from .normal_form import parse_model
 from .sequential import parse_sequential_model
+from .tree_model import parse_tree_model
 
 __all__ = ["load_model", "list_models"]
 
-KINDS = ("normal", "sequential")
+KINDS = ("normal", "sequential", "tree", "bayesian")
+
+
+def _is_bundled(path: Path) -> bool:
+    """Whether ``path`` is a bundled model file (False when none are installed)."""
+    try:
+        return path.parent == models_dir()
+    except ModelError:
+        return False
 
 
 def load_model(name_or_path: str | Path) -> Any:
@@ -35,7 +47,7 @@ def load_model(name_or_path: str | Path) -> Any:
     """
     path = resolve(name_or_path)
     data, raw_bytes = read_toml(path)
-    where = str(path) if path.parent != models_dir() else f"models/{path.name}"
+    where = f"models/{path.name}" if _is_bundled(path) else str(path)
     meta = data.get("model")
     if not isinstance(meta, dict):
         raise ModelError(f"{where}: missing [model] table (is this a model file?)")
@@ -45,4 +57,8 @@ def load_model(name_or_path: str | Path) -> Any:
         return parse_model(data, where=where, path=path, sha256=sha)
     if kind == "sequential":
         return parse_sequential_model(data, where=where, path=path, sha256=sha)
+    if kind == "tree":
+        return parse_tree_model(data, where=where, path=path, sha256=sha)
+    if kind == "bayesian":
+        return parse_bayesian_model(data, where=where, path=path, sha256=sha)
     raise ModelError(f"{where}: model.kind: unknown kind {kind!r} (known: {', '.join(KINDS)})")

@@ -30,7 +30,9 @@ import numpy as np
 import sympy
 
 from ..errors import ModelError, ParameterError
+from ..games import display
 from ..games.expressions import check_name, parse_condition, parse_expression
+from ..games.limits import MAX_PLAYERS, LimitError, check_shape
 from ..games.normal_form import Game, SymbolicGame
 from ..games.parameter import Interval, Parameter, to_fraction
 
@@ -150,7 +152,28 @@ class Model:
                        name=f"{self.name}[{name}={expression}]")
 
     def __repr__(self) -> str:
-        return f"<Model {self.name!r}: {self.title}>"
+        return display.short(f"<Model {self.name!r}: {self.title}>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: parameters (domain, default), payoff matrix, derived, labels."""
+        params = display.html_table(
+            ["parameter", "domain", "default", "description"],
+            [[p.name, str(p.domain), p.default, p.description] for p in self.parameters],
+            max_rows=100)
+        derived = display.html_table(["derived", "expression"],
+                                     [[k, str(v)] for k, v in self.derived.items()],
+                                     max_rows=100) if self.derived else ""
+        strategies = self.game.strategies
+        labels = [[lab, pname, ", ".join(strategies[i][k]
+                                         for i, k in enumerate(self.profiles[pname]))]
+                  for lab, pname in self.labels]
+        labels.append([self.otherwise, "otherwise", "any other selected equilibrium"])
+        note = (f"{self.name} · theory {self.theory or '-'} · selection {self.selection} · "
+                f"{len(self.propositions)} propositions")
+        return display.section(
+            self.title, params, "<p>Payoffs</p>", display.payoff_matrix_html(self.game),
+            derived, display.html_table(["label", "profile", "strategies"], labels),
+            note=note)
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -206,10 +229,18 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     meta = _need(data, "model", dict, where)
     name = _need(meta, "name", str, f"{where}: model")
     players = _str_list(_need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
+    if len(players) > MAX_PLAYERS:
+        raise ModelError(f"{where}: model.players: {len(players)} players (at most "
+                         f"{MAX_PLAYERS})")
     strategies_raw = _need(meta, "strategies", list, f"{where}: model")
     if len(strategies_raw) != len(players):
         raise ModelError(f"{where}: model.strategies: expected one list per player "
                          f"({len(players)}), got {len(strategies_raw)}")
+    try:
+        check_shape([len(s) if isinstance(s, list) else 1 for s in strategies_raw],
+                    players=len(players))
+    except LimitError as exc:
+        raise ModelError(f"{where}: model.strategies: {exc}") from None
     strategies = tuple(_str_list(s, f"{where}: model.strategies[{k}]")
                        for k, s in enumerate(strategies_raw))
     for k, s in enumerate(strategies):
@@ -268,7 +299,10 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                         str(meta.get("title", name)))
 
     profiles: dict[str, tuple[int, ...]] = {}
-    for pname, prof in data.get("profiles", {}).items():
+    ptable_named = data.get("profiles", {})
+    if not isinstance(ptable_named, dict):
+        raise ModelError(f"{where}: profiles: expected a table name = [strategies]")
+    for pname, prof in ptable_named.items():
         at = f"{where}: profiles.{pname}"
         check_name(pname, where=at)
         prof = _str_list(prof, at)
@@ -289,7 +323,14 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
         raise ModelError(f"{where}: outcomes.selection: unknown rule {selection!r} "
                          f"(known: {', '.join(SELECTIONS)})")
     labels = []
-    for label, pname in outcomes.get("labels", {}).items():
+    ltable = outcomes.get("labels", {})
+    if not isinstance(ltable, dict):
+        raise ModelError(f"{where}: outcomes.labels: expected a table label = \"profile name\", "
+                         f"got {type(ltable).__name__}")
+    for label, pname in ltable.items():
+        if not isinstance(pname, str):
+            raise ModelError(f"{where}: outcomes.labels.{label}: expected a profile name "
+                             f"(a string), got {type(pname).__name__}")
         if pname not in profiles:
             raise ModelError(f"{where}: outcomes.labels.{label}: unknown profile {pname!r} "
                              f"(known: {', '.join(profiles) or 'none'})")

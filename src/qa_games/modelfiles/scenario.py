@@ -1,7 +1,7 @@
 """Scenarios: one point of the world that every theory reads in its own terms.
 
 To compare two theories they must be asked about the *same* situation. A scenario
-(``models.md`` section 4) is a point of shared variables: the patron's commitment
+(``docs/models.md`` section 4) is a point of shared variables: the patron's commitment
 ``c``, the intensity ``t`` of the common threat (Walt's ``tau = t``), each state's
 exposure ``x``, entrapment ``y`` and cost of obligations ``k`` (symmetric, or per
 state ``x_A``, ``x_B``, ...), Cha's free-riding share ``phi`` and Walt's balancing
@@ -43,6 +43,7 @@ from ..games.parameter import Interval, Parameter, exact_values
 __all__ = [
     "VARIABLES",
     "OUTCOMES",
+    "ALIGNMENTS",
     "PER_STATE",
     "Scenario",
     "ScenarioMap",
@@ -55,6 +56,10 @@ __all__ = [
 
 #: The common outcomes both theories' labels map onto; observed cases may also be "mixed".
 OUTCOMES = ("alignment", "no_alignment")
+#: The finer vocabulary every model's labels map onto (``[scenario] alignment``), so that
+#: the theories are compared on the same variable: the two states align with each other,
+#: stay apart under their patron, or accommodate the threat.
+ALIGNMENTS = ("bilateral_alignment", "distance_under_patron", "bandwagoning")
 
 
 def _p(name: str, domain: str, default: str, description: str) -> Parameter:
@@ -158,6 +163,7 @@ class ScenarioMap:
     model: str
     parameters: Mapping[str, sympy.Expr] = field(default_factory=dict)
     outcomes: Mapping[str, str] = field(default_factory=dict)
+    alignment: Mapping[str, str] = field(default_factory=dict)  # label -> ALIGNMENTS
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -174,9 +180,10 @@ def scenario_map(model: Any) -> ScenarioMap:
     if not isinstance(table, Mapping):
         raise ModelError(f"{where}: model {model.name!r} has no [scenario] table "
                          f"(it cannot be compared on scenarios)")
-    unknown = set(table) - {"parameters", "outcomes"}
+    unknown = set(table) - {"parameters", "outcomes", "alignment"}
     if unknown:
-        raise ModelError(f"{where}: unknown keys {sorted(unknown)} (known: outcomes, parameters)")
+        raise ModelError(f"{where}: unknown keys {sorted(unknown)} "
+                         f"(known: alignment, outcomes, parameters)")
     ptable = table.get("parameters")
     if not isinstance(ptable, Mapping) or not ptable:
         raise ModelError(f"{where}.parameters: expected a table parameter = \"expression\"")
@@ -205,7 +212,24 @@ def scenario_map(model: Any) -> ScenarioMap:
             raise ModelError(f"{where}.outcomes.{label}: {out!r} is not a common outcome "
                              f"(known: {', '.join(OUTCOMES)})")
         outcomes[label] = out
-    return ScenarioMap(model.name, MappingProxyType(params), MappingProxyType(outcomes))
+    atable = table.get("alignment", {})
+    if not isinstance(atable, Mapping):
+        raise ModelError(f"{where}.alignment: expected a table label = \"alignment\"")
+    alignment: dict[str, str] = {}
+    for label, out in atable.items():
+        if label not in model.label_names:
+            raise ModelError(f"{where}.alignment.{label}: not a label of {model.name} "
+                             f"(known: {', '.join(model.label_names)})")
+        if out not in ALIGNMENTS:
+            raise ModelError(f"{where}.alignment.{label}: {out!r} is not one of "
+                             f"{', '.join(ALIGNMENTS)}")
+        alignment[label] = out
+    if alignment and set(alignment) != set(model.label_names):
+        missing = sorted(set(model.label_names) - set(alignment))
+        raise ModelError(f"{where}.alignment: labels {missing} have no alignment "
+                         f"(give every label one, or none)")
+    return ScenarioMap(model.name, MappingProxyType(params), MappingProxyType(outcomes),
+                       MappingProxyType(alignment))
 
 
 def _as_scenario(scenario: Scenario | Mapping[str, Any]) -> Scenario:

@@ -5,8 +5,8 @@ bundled, derived ATOP / COW / NMC / CShapes / rivalry / MID tables (:mod:`.data`
 and derivation in ``data/README.md``), the quasi-alliance panel of pairs that share a
 patron but are not allied (:mod:`.panel`), each theory's parameters measured on it
 (:mod:`.measures`), the reduced-form logit (:mod:`.reduced_form`) and the counts and
-case tables (:mod:`.summary`). It may import verify, analysis, solvers, modelfiles and
-games; never compare, report or cli.
+case tables (:mod:`.summary`). It may import compare (the hand-coded cases), verify,
+analysis, solvers, modelfiles and games; never report or cli.
 """
 
 from .data import KINDS, RecordData, data_dir, data_hashes, load_record_data

@@ -61,10 +61,12 @@ import pandas as pd
 import sympy
 from scipy import optimize
 
-from qa_games import Model, load_model
 from qa_games.errors import ModelError, ParameterError
 from qa_games.record.links import Link, parse_link
 from qa_games.solvers.qre import QREBifurcationWarning, qre_2x2_local, qre_batch
+
+from ..modelfiles.loader import load_model
+from ..modelfiles.normal_form import Model
 
 if sys.version_info >= (3, 11):
     import tomllib

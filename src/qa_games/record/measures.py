@@ -199,7 +199,7 @@ def threatening_state(panel: pd.DataFrame, data: RecordData | None = None, *,
 @functools.cache
 def _walt_functions(index: str) -> tuple[tuple[str, ...], Any, Mapping[str, float]]:
     """The walt model's derived expression ``index`` as a numpy function of its symbols."""
-    from .. import load_model
+    from ..modelfiles.loader import load_model
 
     model = load_model(_WALT)
     if index not in model.derived:

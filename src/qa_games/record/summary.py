@@ -144,7 +144,7 @@ def case_rows(*, data: RecordData | None = None, **options: Any) -> pd.DataFrame
     and, for years outside the panel, why (allied, no common patron, after the data).
     ``options`` are measurement and panel options (:func:`measured_panel`).
     """
-    from .. import load_cases
+    from ..compare.cases import load_cases
 
     src = load_record_data() if data is None else data
     m = measured_panel(data=data, **options)
@@ -192,7 +192,7 @@ def case_years(*, data: RecordData | None = None, **options: Any) -> pd.DataFram
     values (:data:`CASE_COLUMNS`) when the pair-year is in the panel, else why not, next
     to the case's coded ``c`` and ``t`` and its observed outcome.
     """
-    from .. import load_cases
+    from ..compare.cases import load_cases
 
     src = load_record_data() if data is None else data
     m = measured_panel(data=data, **options)

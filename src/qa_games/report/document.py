@@ -38,6 +38,7 @@ from ..modelfiles.files import models_dir
 from ..modelfiles.loader import load_model
 from ..modelfiles.scenario import VARIABLES, make_scenario
 from . import figures as figs
+from . import mechanisms
 from .html import to_html
 from .record_section import record_section
 from .tables import REFERENCE, crossing, effects, reading
@@ -47,7 +48,7 @@ __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
 #: The models the report compares, and the sequential model of the patron's choice.
 MODELS = ("cha_quasi_alliance", "walt_balance_of_threat")
 PATRON = "patron_sequential"
-#: One named scenario per region of the models.md section 4 table (others at defaults).
+#: One named scenario per region of the docs/models.md section 4 table (others at defaults).
 SCENARIOS = (
     make_scenario(name="firm patron, enough threat", c="0.8", t="1"),
     make_scenario(name="loose patron, little threat", c="0.2", t="0.3"),
@@ -116,7 +117,7 @@ def _models_section(w: _Writer, models: list[Any], patron: Any) -> None:
               + " ".join(m.description.split()), "")
         if m.sources:
             w.add("Sources: " + "; ".join(m.sources) + ".", "")
-    w.add("A scenario of the shared variables (models.md section 4) is read by each model "
+    w.add("A scenario of the shared variables (docs/models.md section 4) is read by each model "
           "through the `[scenario]` table of its file; each model's labels map onto the "
           "common outcomes `alignment` / `no_alignment`.", "")
 
@@ -211,7 +212,7 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
         if ref is not None:
             expr = parse_expression(ref[1], sym, where="report")
             ok = all(sympy.simplify(th.symmetric - expr) == 0 for th in ths)
-            same = f" This equals models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
+            same = f" This equals docs/models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
         w.add(f"- **{thy}**: alignment iff c {'<=' if b[0] == 'below' else '>='} "
               f"`{ths[0].symmetric}` for symmetric states (per state: "
               + ", ".join(f"`{th.expr}`" for th in dict.fromkeys(ths)) + f").{same}")
@@ -238,14 +239,14 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
                          f"{len(g.frame)} grid points ({100 * r.fraction:.1f}% of the plane).")
     w.table(regions, "disagreement_regions", "Regions of the (c, t) plane by the pair of "
             "outcomes; the two rows with agree = False are the discriminating regions "
-            "(models.md section 4).")
+            "(docs/models.md section 4).")
     path = w.out / "figures" / "disagreement.png"
     figs.comparison_figure(g, path)
     w.figure(path, "The (c, t) plane coloured by the pair of predictions, with Cha's "
              "c*(t) and Walt's c_W(t).")
     _japan_korea_plane(w, models, grid)
     df = cmp.to_frame()
-    w.table(df, "scenarios", "One scenario per region of the models.md table: each "
+    w.table(df, "scenarios", "One scenario per region of the docs/models.md table: each "
             "model's label and whether they agree.")
     return cmp
 
@@ -293,14 +294,26 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     w.table(pd.DataFrame(rows), "patron_spe", "Subgame-perfect equilibria at the defaults "
             "(c_L = 0.3, c_H = 0.7, beta = 0.5, kappa = 0.2, lam = 1, t = 1).")
     game = simultaneous_form(patron)
-    # 3-player games: solve finds pure equilibria only, so every pure_profile is set
-    pure = [game.profile_names(p) for e in solve(game).equilibria
-            if (p := e.pure_profile) is not None]
+    simultaneous = solve(game)  # every isolated equilibrium, mixed ones included
+    shown = []
+    for e in simultaneous.equilibria:
+        if e.pure_profile is not None:
+            shown.append("(" + ", ".join(game.profile_names(e.pure_profile)) + ")")
+        else:
+            shown.append("a mixed equilibrium (" + "; ".join(
+                ", ".join(f"{s} {float(q):.3g}" for s, q in zip(game.strategies[i], probs,
+                                                               strict=False) if q > 0)
+                for i, probs in enumerate(e.profile)) + ")")
+    extent = ("every equilibrium, mixed ones included (certified support enumeration)"
+              if simultaneous.complete else
+              "the isolated equilibria (a continuum was flagged: " + simultaneous.note + ")")
     w.add("In the simultaneous three-player normal form (the patron chooses c at the same "
-          "time as A and B) the pure equilibria at the defaults are: "
-          + "; ".join("(" + ", ".join(p) + ")" for p in pure) + ". The patron's weak "
-          "commitment no longer conditions the partners' play, and the cooperative outcome "
-          "of the sequential game disappears (models.md section 2).", "")
+          f"time as A and B), {extent}, at the defaults: " + "; ".join(shown) + ". The "
+          "patron's weak commitment no longer conditions the partners' play, and the "
+          "cooperative outcome of the sequential game disappears"
+          + (": no mixed equilibrium brings it back" if all(
+              e.pure_profile is not None for e in simultaneous.equilibria) else "")
+          + " (docs/models.md section 2).", "")
     n = 13 if w.quick else 31
     path = w.out / "figures" / "patron_choice.png"
     table = figs.patron_figure(patron, path, n=n)
@@ -397,7 +410,8 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     w.add("# qa_games report: Cha's quasi-alliance model and Walt's balance of threat", "",
           f"Generated {stamp} by `qa-games report{' --quick' if quick else ''}`. "
-          "Formal models: models.md; every number below is computed from the model files.",
+          "Formal models: `docs/models.md` in the qa_games repository (its sections "
+          "are cited below); every number below is computed from the model files.",
           "")
     _models_section(w, models, patron)
     _timed(w, "equilibrium regions", _regions_section, w, models)
@@ -406,6 +420,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     _timed(w, "comparison", _comparison_section, w, models)
     _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
+    _timed(w, "mechanisms", mechanisms.section, w)
     _timed(w, "record", record_section, w)
     _reproducibility(w, models, patron, time.perf_counter() - t0)
     if w.summary:

@@ -8,17 +8,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch  # noqa: E402
 
-from ..analysis.plots import save_figure  # noqa: E402
+from ..analysis.plots import new_figure, save_figure  # noqa: E402
 
 __all__ = ["comparison_figure", "patron_figure"]
 
@@ -52,7 +49,8 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     xs, ys = np.unique(df[x]), np.unique(df[y])
     code = {r: k for k, r in enumerate(regions)}
     z = df.pivot(index=y, columns=x, values="region").loc[ys, xs].map(code.get).to_numpy()
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig = new_figure((7, 5))
+    ax = fig.add_subplot()
     ax.pcolormesh(xs, ys, z.astype(float), cmap=ListedColormap([colours[r] for r in regions]),
                   vmin=-0.5, vmax=len(regions) - 0.5, shading="nearest")
     tt = np.linspace(ys.min(), ys.max(), 400)
@@ -76,10 +74,7 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     ax.set_title(title)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8,
               ncol=2)
-    try:
-        return save_figure(fig, path)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)
 
 
 def patron_figure(patron: Any, path: Path, *, n: int = 31) -> pd.DataFrame:
@@ -105,7 +100,8 @@ def patron_figure(patron: Any, path: Path, *, n: int = 31) -> pd.DataFrame:
                 applies += 1
                 predicted = b >= (lam * t - kappa) * (ch - cl)
                 agree += predicted == ("weak" in choice)
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = new_figure((7, 4.5))
+    ax = fig.add_subplot()
     cmap = ListedColormap(["#4e9a6b", "#d1495b", "#edae49"])
     ax.pcolormesh([float(t) for t in ts], [float(b) for b in bs], z, cmap=cmap, vmin=-0.5,
                   vmax=2.5, shading="nearest")
@@ -123,12 +119,9 @@ def patron_figure(patron: Any, path: Path, *, n: int = 31) -> pd.DataFrame:
     ax.legend(handles=[Patch(color="#4e9a6b", label="weak commitment (partners cooperate)"),
                        Patch(color="#d1495b", label="strong commitment"),
                        Patch(color="#edae49", label="indifferent (both SPE)"),
-                       plt.Line2D([], [], color="k", label="patron-1 boundary")],
+                       Line2D([], [], color="k", label="patron-1 boundary")],
               loc="upper left", fontsize=8)
-    try:
-        save_figure(fig, path)
-    finally:
-        plt.close(fig)
+    save_figure(fig, path)
     return pd.DataFrame([{"grid points": n * n, "weak chosen": weak,
                           "points where patron-1 applies": applies,
                           "agree with patron-1": agree}])

@@ -1,5 +1,5 @@
 """Tables of the report derived from a grid comparison: the reading of each region
-(``models.md`` section 4), the reference closed forms, the comparative statics of the
+(``docs/models.md`` section 4), the reference closed forms, the comparative statics of the
 alignment boundaries and the threat at which they cross."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from ..modelfiles.scenario import VARIABLES
 
 __all__ = ["REFERENCE", "READING", "reading", "effects", "crossing"]
 
-#: models.md section 4's closed forms, checked against the ones derived from the games.
+#: docs/models.md section 4's closed forms, checked against the ones derived from the games.
 REFERENCE = {"cha": ("c*(t)", "1 - (y + k/t)/((1 - phi) * x)"),
              "walt": ("c_W(t)", "((k_W - a)/t + theta - mu_2)/(1 - mu_2)")}
-#: models.md section 4's reading of each region of the (c, t) plane.
+#: docs/models.md section 4's reading of each region of the (c, t) plane.
 READING = {
     "cha: no_alignment, walt: alignment":
         "firm patron, enough threat (c > max(c*, c_W)): Cha friction, Walt alliance",
@@ -28,7 +28,7 @@ READING = {
 
 
 def reading(region: str) -> str:
-    """models.md's reading of a region; tied selections are named as such."""
+    """docs/models.md's reading of a region; tied selections are named as such."""
     if region in READING:
         return READING[region]
     if "undecided" in region:

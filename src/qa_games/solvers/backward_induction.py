@@ -18,7 +18,7 @@ a brute-force search over all plans (see the tests).
 
 Sources: Reinhard Selten, "Reexamination of the perfectness concept for equilibrium
 points in extensive games", *International Journal of Game Theory* 4, 1975; the
-patron's game is ``models.md`` section 2.
+patron's game is ``docs/models.md`` section 2.
 """
 
 from __future__ import annotations

@@ -20,7 +20,14 @@ close to tell in floats -- is a *suspect*, solved by the exact solver
 :func:`qa_games.solvers.solve.solve` (a Python loop over the suspects only), so the result
 equals ``solve`` game by game: all equilibria of a nondegenerate game, all extreme
 equilibria of a degenerate one, in ``solve``'s order (decreasing lexicographic in
-the concatenated profile).
+the concatenated profile). Suspects whose payoffs are small integers go instead to a
+vectorised exact kernel (:mod:`qa_games.solvers.batch_exact`: every vertex pair of the
+best-response polytopes by fraction-free elimination on all games at once), with the
+same results as ``solve`` to the bit.
+
+2x2 games whose payoffs float64 holds exactly (floats; integers below 2**53) are
+decided exactly in closed form (:func:`qa_games.solvers.batch_2x2.exact_2x2`), ties
+included: no tolerance, no suspects beyond the degenerate games, no per-game solver.
 
 Supported sizes: ``1 <= m, n <= 8`` (the number of support pairs grows like
 ``C(m + n, m)``); larger games raise :class:`UnsupportedGameError`.
@@ -43,6 +50,7 @@ import numpy as np
 from ..errors import GameError, ParameterError, UnsupportedGameError
 from ..games.normal_form import Game
 from . import batch_2x2 as k2
+from . import batch_exact as kx
 from . import batch_support as kern
 
 __all__ = ["BatchSolution", "solve_batch", "MAX_STRATEGIES"]
@@ -61,8 +69,9 @@ class BatchSolution:
     :func:`~qa_games.solvers.solve.solve` for suspects, False for certified games; without
     the exact fallback, True for every suspect);
     ``suspect[g]`` (the float screen could not certify the game nondegenerate, so
-    the exact solver was used, or with ``exact_fallback=False`` the set may be
-    incomplete); ``complete[g]`` (the set is guaranteed to be every equilibrium, or
+    an exact path was used, or with ``exact_fallback=False`` the set may be
+    incomplete; for 2x2 games solved in closed form, the degenerate ones);
+    ``complete[g]`` (the set is guaranteed to be every equilibrium, or
     every extreme equilibrium when degenerate); ``pure_equilibrium[g, i, j]``
     (is the pure profile ``(i, j)`` an equilibrium). Equilibrium ``e`` of game ``g``
     is ``(row[g, e], col[g, e])`` with payoffs ``payoff_row[g, e]``,
@@ -191,11 +200,30 @@ def _check_options(chunk_size: Any, tol: Any) -> None:
         raise ParameterError(f"tol={tol!r} must be a number with 0 < tol < 1e-3")
 
 
-def _order(found: kern.Found) -> np.ndarray:
-    """Permutation sorting records by game, then decreasing lexicographic profile (as solve)."""
-    profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
+def _order(found: kern.Found, *, rounded: bool = True) -> np.ndarray:
+    """Permutation sorting records by game, then decreasing lexicographic profile (as solve).
+
+    ``rounded``: on profiles rounded to 9 digits (suspects' repeats sort together);
+    otherwise on the floats themselves (see :func:`_order_ambiguous`)."""
+    profile = np.concatenate([found.row, found.col], axis=1)
+    if rounded:
+        profile = np.round(profile, 9)
     keys = [-profile[:, c] for c in reversed(range(profile.shape[1]))] + [found.game]
     return np.lexsort(keys)
+
+
+def _order_ambiguous(found: kern.Found, tol: float) -> np.ndarray:
+    """Games (sorted records) where two consecutive equilibria first differ by at most
+    ``tol``: their float order need not be the exact order, so they go to the exact
+    path (issue 13: the order must be ``solve``'s)."""
+    if len(found.game) < 2:
+        return np.zeros(0, dtype=found.game.dtype)
+    profile = np.concatenate([found.row, found.col], axis=1)
+    diff = profile[1:] - profile[:-1]
+    first = np.argmax(diff != 0, axis=1)
+    gap = np.abs(diff[np.arange(len(diff)), first])
+    same = found.game[1:] == found.game[:-1]
+    return np.unique(found.game[1:][same & (gap <= tol)])
 
 
 def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
@@ -223,15 +251,38 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     A_f, B_f, exact = _check_stack(A, B)
     k, m, n = A_f.shape
     chunk = int(chunk_size)
+    if (m, n) == (2, 2) and exact_fallback and _represented(A, B, A_f, B_f):
+        counts, degenerate, pure_eq, row, col, pay_r, pay_c = _run_2x2_exact(A_f, B_f)
+        E = int(counts.max())
+        row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
+        method = ("closed form for 2x2 (every extreme equilibrium, decided exactly on the "
+                  "payoffs' binary values)")
+        complete = np.ones(k, dtype=bool)
+        result = BatchSolution(counts, degenerate, degenerate.copy(), complete, pure_eq, row,
+                               col, pay_r, pay_c, method)
+        for arr in (counts, degenerate, result.suspect, complete, pure_eq, row, col, pay_r,
+                    pay_c):
+            arr.setflags(write=False)
+        return result
     if (m, n) == (2, 2):
         arrays = _run_2x2(A_f, B_f, tol, chunk)
+    elif exact_fallback:
+        arrays = _run_generic_routed(A, B, A_f, B_f, tol, chunk)
     else:
         arrays = _run_generic(A_f, B_f, tol, chunk, drop_suspects=exact_fallback)
     counts, pure_eq, suspect, row, col, pay_r, pay_c = arrays
     degenerate = np.zeros(k, dtype=bool)
     complete = np.ones(k, dtype=bool)
     if exact_fallback:
-        extra = _exact(A, B, A_f, B_f, exact, np.flatnonzero(suspect))
+        games = np.flatnonzero(suspect)
+        if len(games):
+            small = games[_represented_each(A, B, A_f, B_f, games)
+                          & kx.exact_safe(A_f[games], B_f[games])]
+            if len(small):
+                done, counts, row, col, pay_r, pay_c = _fill_exact_stack(
+                    A_f, B_f, small, counts, degenerate, pure_eq, row, col, pay_r, pay_c)
+                games = np.setdiff1d(games, done, assume_unique=True)
+        extra = _exact(A, B, A_f, B_f, exact, games)
         for g, (degen, eqs) in extra.items():
             degenerate[g], counts[g] = degen, len(eqs)
         E = int(counts.max())
@@ -295,6 +346,57 @@ def _run_2x2(A: np.ndarray, B: np.ndarray, tol: float, chunk: int) -> Arrays:
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
 
 
+def _pure_ties(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Games with two exactly equal payoffs of a player against one pure strategy of the
+    other (a cheap, exact superset of the pure degeneracy witness: two tied best
+    responses); such games are routed straight to an exact path."""
+    K, m, n = A.shape
+    out = np.zeros(K, dtype=bool)
+    for i in range(m):
+        for i2 in range(i + 1, m):
+            for j in range(n):
+                out |= A[:, i, j] == A[:, i2, j]
+    for j in range(n):
+        for j2 in range(j + 1, n):
+            for i in range(m):
+                out |= B[:, i, j] == B[:, i, j2]
+    return out
+
+
+def _run_generic_routed(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray, tol: float,
+                        chunk: int) -> Arrays:
+    """:func:`_run_generic` with the exact fallback, except that small integer games with
+    a tie against a pure strategy skip the float screen (they are almost always its
+    suspects) and are marked suspect directly, for the vectorised exact kernel."""
+    k = len(A_f)
+    direct = _pure_ties(A_f, B_f)
+    if direct.any():
+        idx = np.flatnonzero(direct)
+        direct[idx[~(_represented_each(A, B, A_f, B_f, idx)
+                     & kx.exact_safe(A_f[idx], B_f[idx]))]] = False
+    if not direct.any():
+        return _run_generic(A_f, B_f, tol, chunk, drop_suspects=True)
+    m, n = A_f.shape[1:]
+    rest = np.flatnonzero(~direct)
+    pure_eq = np.zeros((k, m, n), dtype=bool)
+    suspect = direct.copy()
+    counts = np.zeros(k, dtype=np.intp)
+    if len(rest):
+        c, pe, sus, row_r, col_r, pr, pc = _run_generic(A_f[rest], B_f[rest], tol, chunk,
+                                                        drop_suspects=True)
+        E = row_r.shape[1]
+        counts[rest], pure_eq[rest], suspect[rest] = c, pe, sus
+    else:
+        E = 1
+    row = np.full((k, E, m), np.nan)
+    col = np.full((k, E, n), np.nan)
+    pay_r = np.full((k, E), np.nan)
+    pay_c = np.full((k, E), np.nan)
+    if len(rest):
+        row[rest], col[rest], pay_r[rest], pay_c[rest] = row_r, col_r, pr, pc
+    return counts, pure_eq, suspect, row, col, pay_r, pay_c
+
+
 def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
                  drop_suspects: bool) -> Arrays:
     k, m, n = A.shape
@@ -311,8 +413,14 @@ def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
         suspect[start:stop] = sus
         parts.append(found._replace(game=found.game + start))
     found = kern._concat(parts, m, n)
-    order = _order(found)
+    order = _order(found, rounded=not drop_suspects)
     found = kern.Found(*(a[order] for a in found))
+    if drop_suspects:
+        unsure = _order_ambiguous(found, tol)
+        if len(unsure):
+            suspect[unsure] = True
+            keep = ~suspect[found.game]
+            found = kern.Found(*(a[keep] for a in found))
     if not drop_suspects and len(found.game) > 1:  # a suspect may repeat an equilibrium
         profile = np.round(np.concatenate([found.row, found.col], axis=1), 9)
         repeat = np.zeros(len(found.game), dtype=bool)
@@ -332,6 +440,81 @@ def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
     pay_r[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, A[found.game], found.col)
     pay_c[found.game, pos] = np.einsum("ki,kij,kj->k", found.row, B[found.game], found.col)
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
+
+
+def _represented(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray) -> bool:
+    """Do the float64 copies hold the user's entries exactly (so exact decisions on
+    them are exact decisions on the game)?"""
+    for X, X_f in ((A, A_f), (B, B_f)):
+        arr = np.asarray(X)
+        if arr.dtype.kind == "f":
+            continue
+        if arr.dtype.kind in "iu":
+            if np.abs(X_f).max() >= 2.0**53:
+                return False
+            continue
+        if not bool(np.all(X_f.astype(object) == arr)):
+            return False
+    return True
+
+
+def _represented_each(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray,
+                      games: np.ndarray) -> np.ndarray:
+    """:func:`_represented` for each listed game."""
+    ok = np.ones(len(games), dtype=bool)
+    for X, X_f in ((A, A_f), (B, B_f)):
+        arr = np.asarray(X)
+        if arr.dtype.kind == "f":
+            continue
+        sub = X_f[games].reshape(len(games), -1)
+        if arr.dtype.kind in "iu":
+            ok &= np.abs(sub).max(axis=1) < 2.0**53
+        else:
+            ok &= np.all(sub.astype(object) == arr[games].reshape(len(games), -1), axis=1)
+    return ok
+
+
+def _run_2x2_exact(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`batch_2x2.exact_2x2` over cache-sized chunks, outputs joined."""
+    k = len(A)
+    if k <= _CACHE_CHUNK:
+        return k2.exact_2x2(A, B)
+    parts = [k2.exact_2x2(A[s:s + _CACHE_CHUNK], B[s:s + _CACHE_CHUNK])
+             for s in range(0, k, _CACHE_CHUNK)]
+    E = max(p[3].shape[1] for p in parts)
+    out = [np.concatenate([p[i] for p in parts]) for i in range(3)]
+    for i in range(3, 7):
+        out.append(np.concatenate([p[i] if p[i].shape[1] == E else _widen(p[i], E)
+                                   for p in parts]))
+    return tuple(out)
+
+
+def _fill_exact_stack(A_f: np.ndarray, B_f: np.ndarray, games: np.ndarray,
+                      counts: np.ndarray, degenerate: np.ndarray, pure_eq: np.ndarray,
+                      row: np.ndarray, col: np.ndarray, pay_r: np.ndarray,
+                      pay_c: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Solve the listed small integer games with the vectorised exact kernel
+    (:mod:`batch_exact`) and write their results; returns the games it handled and the
+    (possibly widened) output arrays."""
+    handled, degen, cnt, (gg, x, y) = kx.solve_stack(A_f[games], B_f[games])
+    done = games[handled]
+    degenerate[done] = degen[handled]
+    counts[done] = cnt[handled]
+    E = int(counts.max())
+    if E > row.shape[1]:
+        row, col, pay_r, pay_c = (_widen(arr, E) for arr in (row, col, pay_r, pay_c))
+    for arr in (row, col, pay_r, pay_c):
+        arr[done] = np.nan
+    pure_eq[done] = False
+    G = games[gg]
+    pos = np.arange(len(gg)) - np.searchsorted(gg, gg, side="left")
+    row[G, pos] = x
+    col[G, pos] = y
+    pay_r[G, pos] = np.einsum("ki,kij,kj->k", x, A_f[G], y)
+    pay_c[G, pos] = np.einsum("ki,kij,kj->k", x, B_f[G], y)
+    pure = (x.max(axis=1) == 1.0) & (y.max(axis=1) == 1.0)
+    pure_eq[G[pure], x[pure].argmax(axis=1), y[pure].argmax(axis=1)] = True
+    return done, counts, row, col, pay_r, pay_c
 
 
 def _exact(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray, exact: bool,

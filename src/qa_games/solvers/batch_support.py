@@ -44,6 +44,11 @@ BLOCK_ENTRIES = 1 << 21
 #: trusted in floats (error up to about 1e-16 / ratio); :func:`_ill_may_matter`
 #: triages them through an SVD.
 ILL_CONDITIONED = 1e-5
+#: Absolute error of one entry of a normalised game's row differences (normalising
+#: into [0, 1] and one subtraction: a few units in the last place of 1).
+ENTRY_ERROR = 4 * 2.0**-52
+#: A closed-form solution is trusted when its error bound is below this share of tol.
+ERROR_SHARE = 0.25
 
 
 class Found(NamedTuple):
@@ -122,7 +127,8 @@ def _bordered_solve(M_sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return z, w, ill
 
 
-def _indifferent(M_sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _indifferent(M_sub: np.ndarray, tol: float = 1e-9
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The mix ``z`` on the columns of ``M_sub (..., s, s)`` making its rows indifferent.
 
     Solves ``M z = w 1, sum(z) = 1``. For ``s <= 4`` in closed form: ``z`` is
@@ -130,7 +136,9 @@ def _indifferent(M_sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     (``s = 2``: ``(d_1, -d_0)``; ``s = 3``: a cross product; ``s = 4``: signed 3x3
     minors), whose sum is the system's determinant; elementwise numpy on whole
     stacks, several times faster than LAPACK's per-matrix calls. Larger ``s``:
-    :func:`_bordered_solve`. Returns ``(z, w, ill)``, NaN where ``ill``.
+    :func:`_bordered_solve`. Returns ``(z, w, ill)``, NaN where ``ill``: too
+    ill-conditioned, or (closed forms) a first-order error bound on ``z`` above a
+    quarter of ``tol``.
     """
     s = M_sub.shape[-1]
     if s > 4:
@@ -156,12 +164,29 @@ def _indifferent(M_sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     total = c[0] + c[1]
     for t in c[2:]:
         total = total + t
-    bound = math.sqrt(s) * np.sqrt((d[0] * d[0]).sum(axis=-1))
-    for di in d[1:]:
-        bound = bound * np.sqrt((di * di).sum(axis=-1))
+    norms = [np.sqrt((di * di).sum(axis=-1)) for di in d]
+    prod = norms[0]
+    for nrm in norms[1:]:
+        prod = prod * nrm
+    bound = math.sqrt(s) * prod
     ill = np.abs(total) <= ILL_CONDITIONED * bound
     safe = np.where(ill, 1.0, total)
     z = np.stack(c, axis=-1) / safe[..., None]
+    # First-order error bound on z against the exact game: every entry of the row
+    # differences is off by at most ENTRY_ERROR (normalisation and subtraction), which
+    # moves each cofactor by at most ENTRY_ERROR * sqrt(s) * sum_l prod_{i != l} |d_i|.
+    # A solution not known to within a quarter of tol is not trusted (issue 13: a
+    # near-tie, rows almost equal, loses digits in the differences, not in the solve).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / norms[0]
+        for nrm in norms[1:]:
+            inv = inv + 1.0 / nrm
+        d_cof = ENTRY_ERROR * math.sqrt(s) * prod * inv
+        zmax = np.abs(z).max(axis=-1)
+        err = (1.0 + s * zmax) * d_cof / np.abs(safe)
+    ill |= ~(err <= ERROR_SHARE * tol)
+    safe = np.where(ill, 1.0, total)
+    z = np.where(ill[..., None], np.nan, z)
     w = (M_sub[..., 0, :] * z).sum(axis=-1)
     if ill.any():
         z[ill] = np.nan
@@ -242,10 +267,10 @@ def mixed(
         C = C_all[start:start + block]
         # Column player's mix y on C making the rows of R indifferent (payoff v).
         A_RC = A[:, R[:, :, None], C[:, None, :]]  # (K, P, s, s)
-        y, v, ill_a = _indifferent(A_RC)
+        y, v, ill_a = _indifferent(A_RC, tol)
         # Row player's mix x on R making the columns of C indifferent (payoff u).
         B_RC_T = np.swapaxes(B[:, R[:, :, None], C[:, None, :]], -1, -2)
-        x, u, ill_b = _indifferent(B_RC_T)
+        x, u, ill_b = _indifferent(B_RC_T, tol)
         # Payoff of every pure strategy against the candidate: (K, m, P) and (K, n, P).
         row_pay = A[:, :, C[:, 0]] * y[:, None, :, 0]
         col_pay = Bt[:, :, R[:, 0]] * x[:, None, :, 0]

@@ -76,7 +76,7 @@ from ..errors import GameError, ParameterError, UnsupportedGameError
 from ..games.normal_form import SymbolicGame
 from .box_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
 from .eqmap_evaluation import MapEvaluation
-from .solve import Equilibrium, Solution
+from .records import Equilibrium, Solution
 
 __all__ = ["Region", "EquilibriumMap", "MapEvaluation", "equilibrium_map",
            "MAX_SUPPORT_PAIRS", "MAX_SUPPORT_LIMIT"]
@@ -335,9 +335,12 @@ class EquilibriumMap:
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Solution:
         """The equilibria at one parameter point, exactly (a :class:`Solution`).
 
-        ``degenerate`` (and ``complete=False``) when some region holds with equality
-        or a singular system has solutions there: the equal-support equilibria found
-        may then miss extreme equilibria that :func:`qa_games.solvers.solve.solve` lists.
+        At a rational point ``degenerate`` is decided exactly, as
+        :func:`qa_games.solvers.solve.solve` decides it, and a degenerate point gets
+        ``solve``'s extreme equilibria. At an irrational point ``degenerate`` (and
+        ``complete=False``) means some region holds with equality or a singular system
+        has solutions there: the equal-support equilibria found may then miss extreme
+        equilibria.
         """
         vals = self.game.values(values, **kw)
         subs = {self.game.parameter(k).symbol: _rat(v) for k, v in vals.items()}
@@ -361,9 +364,20 @@ class EquilibriumMap:
         note = "symbolic equilibrium map (equal-support regions)"
         if not exact:
             note += "; irrational values, reported as floats"
+        point = self.game.at(vals)
+        if point.exact:  # degeneracy means what solve says (issue 13): decide it exactly
+            from .solve import solve
+
+            ref = solve(point)
+            if ref.degenerate:
+                note += ("; degenerate point: every extreme equilibrium, from the exact "
+                         "vertex enumeration")
+                return Solution(point, "equilibrium-map", True, True, ref.equilibria, True,
+                                note)
+            return Solution(point, "equilibrium-map", exact, False, eqs, True, note)
         if degenerate:
             note += "; degenerate point: regions touch, extreme equilibria may be missing"
-        return Solution(self.game.at(vals), "equilibrium-map", exact, degenerate, eqs,
+        return Solution(point, "equilibrium-map", exact, degenerate, eqs,
                         not degenerate, note)
 
     def _singular_consistent(self, r: Region, subs: Mapping) -> bool:

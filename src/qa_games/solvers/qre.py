@@ -55,8 +55,9 @@ from typing import Any
 
 import numpy as np
 
-from qa_games import Game
 from qa_games.errors import GameError, ParameterError, SolverError, UnsupportedGameError
+
+from ..games.normal_form import Game
 
 __all__ = ["QRE", "QREBifurcationWarning", "qre", "qre_batch", "qre_2x2_local"]
 

@@ -26,97 +26,26 @@ therefore broken in the result too: pass exact payoffs when ties matter.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from ..errors import GameError, ParameterError, SolverError, UnsupportedGameError
+from ..games.limits import MAX_ENUMERATION, enumeration_cost
 from ..games.normal_form import Game
 from .nashpy_bridge import NASHPY_METHODS, exactify, nashpy_candidates
 from .pure import bimatrix_regret, pure_equilibria
+from .records import Equilibrium, ExactProfile, Solution
 from .vertex_enumeration import extreme_equilibria
 
 __all__ = ["Equilibrium", "Solution", "solve", "METHODS"]
 
 METHODS = ("auto", "vertex-exact", "pure", "vertex", "support", "lemke-howson")
-
-ExactProfile = tuple[tuple[Fraction, ...], ...]
-
-
-@dataclass(frozen=True)
-class Equilibrium:
-    """One Nash equilibrium: each player's mixed strategy and expected payoff.
-
-    ``exact`` and ``exact_payoffs`` hold Fractions when the game is exact, else None.
-
-    >>> eq = Equilibrium(((1.0, 0.0), (0.5, 0.5)), None, (1.0, 2.0))
-    >>> eq.is_pure, eq.pure_profile, eq.support
-    (False, None, ((0,), (0, 1)))
-    """
-
-    profile: tuple[tuple[float, ...], ...]
-    exact: ExactProfile | None
-    payoffs: tuple[float, ...]
-    exact_payoffs: tuple[Fraction, ...] | None = None
-
-    @property
-    def support(self) -> tuple[tuple[int, ...], ...]:
-        """Each player's strategies played with positive probability."""
-        probs: tuple[tuple[Fraction | float, ...], ...] = (
-            self.exact if self.exact is not None else self.profile)
-        return tuple(tuple(k for k, p in enumerate(s) if p > 0) for s in probs)
-
-    @property
-    def is_pure(self) -> bool:
-        return all(len(s) == 1 for s in self.support)
-
-    @property
-    def pure_profile(self) -> tuple[int, ...] | None:
-        """The strategy indices when every player plays one strategy, else None."""
-        return tuple(s[0] for s in self.support) if self.is_pure else None
-
-    def to_json_dict(self) -> dict[str, Any]:
-        return {
-            "profile": [list(s) for s in self.profile],
-            "exact": None if self.exact is None else [[str(p) for p in s] for s in self.exact],
-            "payoffs": list(self.payoffs),
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class Solution:
-    """What :func:`solve` found (pygambit's ``NashComputationResult`` habit).
-
-    ``complete`` is True when ``equilibria`` is guaranteed to hold every equilibrium
-    (nondegenerate game) or every extreme equilibrium (degenerate game).
-    ``missed_by_method`` lists the indices of equilibria that a nashpy method did not
-    find (they were added by the exact kernel); ``note`` says what was done.
-    """
-
-    game: Game
-    method: str
-    exact: bool
-    degenerate: bool
-    equilibria: tuple[Equilibrium, ...]
-    complete: bool
-    note: str = ""
-    missed_by_method: tuple[int, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.equilibria)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The JSON contract of ``qa-games solve --json``."""
-        return {
-            "players": list(self.game.players),
-            "strategies": [list(s) for s in self.game.strategies],
-            "degenerate": self.degenerate,
-            "equilibria": [eq.to_json_dict() for eq in self.equilibria],
-        }
-
 
 def _make(game: Game, exact: ExactProfile, *, tol: float,
           bimatrix: tuple[list, list] | None = None) -> Equilibrium:
@@ -175,7 +104,42 @@ def _check_args(game: Any, method: str, tol: float) -> None:
         raise ParameterError(f"tol={tol!r} must be a finite number >= 0")
 
 
-def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
+class _OutOfTime(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise _OutOfTime in the block after ``seconds`` of wall time (main thread only)."""
+    if seconds is None:
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        raise ParameterError("max_seconds needs the main thread (it uses a timer signal)")
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_large(game: Game, cost: int) -> UnsupportedGameError:
+    dims = "x".join(map(str, game.shape))
+    return UnsupportedGameError(
+        f"a {dims} game is too large to enumerate every equilibrium exactly (estimated "
+        f"cost {cost:.3g}, limit {MAX_ENUMERATION:.3g}): use method=\"lemke-howson\" for "
+        f"equilibria found by Lemke-Howson paths (--method lemke-howson), or give the "
+        f"enumeration a time budget with max_seconds (--max-seconds)")
+
+
+def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
+          max_seconds: float | None = None) -> Solution:
     """Nash equilibria of ``game``; see the module docstring for the guarantees.
 
     Methods: ``"auto"`` / ``"vertex-exact"`` (exact vertex enumeration, the reference);
@@ -184,10 +148,20 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
     method's float candidates are exactified (supports, exact indifference system,
     exact zero-regret check); non-equilibria and non-extreme points are dropped, and
     the exact enumeration completes the set, so the result equals ``"auto"``'s;
-    ``missed_by_method`` and ``note`` say what nashpy missed. For n > 2 players only
-    pure equilibria are computed (``complete=False``); other methods raise
+    ``missed_by_method`` and ``note`` say what nashpy missed. For n > 2 players
+    ``"auto"`` returns every isolated equilibrium, certified (support enumeration,
+    :func:`qa_games.solvers.nplayer.solve_nplayer`; ``complete=False`` with a note when a
+    continuum is found), ``"pure"`` the pure ones only; other methods raise
     :class:`UnsupportedGameError`. A 1-player game's equilibria are its maximisers.
     ``tol`` is the absolute float tolerance (times the payoff scale for checks).
+
+    Before an exact enumeration starts its cost is estimated
+    (:func:`~qa_games.games.limits.enumeration_cost`); beyond
+    :data:`~qa_games.games.limits.MAX_ENUMERATION` it is refused with an
+    :class:`UnsupportedGameError` naming the size, unless ``max_seconds`` gives it a
+    time budget (then it stops with that error when the budget is spent).
+    ``method="lemke-howson"`` on such a game returns the equilibria its paths reach
+    (exactified and verified), with ``complete=False``.
 
     >>> solve(Game.from_arrays([[0, 0], [0, 0]], [[0, 0], [0, 0]])).degenerate
     True
@@ -196,14 +170,34 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
     n = game.n_players
     if n == 1:
         return _solve_one(game, method, tol)
+    if n > 2 and method == "auto":  # every isolated equilibrium, certified
+        from .nplayer import solve_nplayer
+
+        return solve_nplayer(game, tol=tol)
     if n > 2 or method == "pure":
         if method not in ("auto", "pure"):
             raise UnsupportedGameError(
                 f"method={method!r} does not support {n}-player games; use 'pure' or "
                 f"'auto' (pure equilibria only)")
         return _solve_pure(game, method, tol)
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(
+            max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0):
+        raise ParameterError(f"max_seconds={max_seconds!r} must be a positive number")
     a, b = ([list(r) for r in arr] for arr in game.as_exact().payoffs)
-    found, degenerate = extreme_equilibria(a, b)
+    cost = enumeration_cost(*game.shape)
+    if cost > MAX_ENUMERATION and max_seconds is None:
+        if method == "lemke-howson":
+            return _lemke_howson_only(game, a, b, tol)
+        raise _too_large(game, cost)
+    try:
+        with _deadline(max_seconds):
+            found, degenerate = extreme_equilibria(a, b)
+    except _OutOfTime:
+        dims = "x".join(map(str, game.shape))
+        raise UnsupportedGameError(
+            f"the exact enumeration of the {dims} game did not finish within "
+            f"max_seconds={max_seconds:g}; use method=\"lemke-howson\" for equilibria "
+            "found by Lemke-Howson paths") from None
     profiles = _order(found)
     note = ("all extreme equilibria (vertices of the equilibrium components); "
             "the game is degenerate" if degenerate else "all equilibria (nondegenerate game)")
@@ -215,6 +209,30 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9) -> Solution:
         note += "; solved exactly as the binary-float game, reported as floats"
     equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
     return Solution(game, method, game.exact, degenerate, equilibria, True, note, missed)
+
+
+def _lemke_howson_only(game: Game, a: list, b: list, tol: float) -> Solution:
+    """The equilibria the Lemke-Howson paths reach (one per starting label), exactified
+    and verified: for games too large to enumerate."""
+    af, bf = (np.asarray(arr, dtype=float) for arr in game.payoffs)
+    cands, n_warn, error = nashpy_candidates(af, bf, "lemke-howson")
+    found = []
+    for x, y in cands:
+        exact = exactify(a, b, x, y, tol=max(tol, 1e-12))
+        if exact is not None:
+            found.append(exact)
+    profiles = _order(found)
+    dims = "x".join(map(str, game.shape))
+    note = (f"Lemke-Howson from each of the {sum(game.shape)} labels: {len(profiles)} "
+            f"distinct equilibria (not all: the {dims} game is too large to enumerate); "
+            "degeneracy not checked")
+    if error:
+        note += f"; {error}"
+    if not profiles:
+        raise SolverError(f"Lemke-Howson found no equilibrium of the {dims} game that "
+                          f"verifies exactly ({error or f'{len(cands)} candidates'})")
+    equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
+    return Solution(game, "lemke-howson", game.exact, False, equilibria, False, note)
 
 
 def _cross_check(game: Game, a: list, b: list, profiles: list[ExactProfile], method: str,
@@ -261,10 +279,26 @@ def _solve_pure(game: Game, method: str, tol: float) -> Solution:
             equilibria.append(Equilibrium(tuple(tuple(float(v) for v in s) for s in p), None,
                                           tuple(float(arr[idx]) for arr in game.payoffs)))
     note = "pure equilibria only"
+    degenerate = False
     if game.n_players > 2:
+        degenerate = _pure_tie(game)
         note += (f"; mixed equilibria of {game.n_players}-player games are not computed; "
-                 "degeneracy is not checked")
-    return Solution(game, method, game.exact, False, tuple(equilibria), False, note)
+                 + ("degenerate (a pure profile of the others leaves a player two best "
+                    "responses)" if degenerate else
+                    "degeneracy not checked beyond pure profiles (no tied best response "
+                    "to a pure profile)"))
+    return Solution(game, method, game.exact, degenerate, tuple(equilibria), False, note)
+
+
+def _pure_tie(game: Game) -> bool:
+    """Does some pure profile of the others leave a player two best responses (a
+    support of size 1 with more than 1 pure best response: degenerate, as for two
+    players)? Decided exactly on the payoffs (binary values for floats)."""
+    for i, arr in enumerate(game.payoffs):
+        best = arr.max(axis=i, keepdims=True)
+        if ((arr == best).sum(axis=i) > 1).any():
+            return True
+    return False
 
 
 def _solve_one(game: Game, method: str, tol: float) -> Solution:

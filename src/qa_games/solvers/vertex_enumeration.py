@@ -17,12 +17,20 @@ The game is *degenerate* exactly when some vertex of P has more than m labels or
 vertex of Q more than n (a mixed strategy with k pure best responses on a support of
 size < k).
 
-Vertices are enumerated by a breadth-first search over **all feasible bases** of
+Vertices are enumerated by a depth-first search over **all feasible bases** of
 ``M z + s = 1, z, s >= 0``: the graph of feasible bases is connected (simplex steps
 reach the bases of any vertex, and the bases of one vertex are the bases of a matroid,
 connected by exchanges, which are degenerate pivots). Pivoting is integer-only
 ("integer pivoting", Edmonds 1967; von Stengel 2002 sec. 2.4): the tableau holds the
-basis determinant times the true entries, and each pivot divides exactly.
+basis determinant times the true entries, and each pivot divides exactly. Only the
+nonbasic columns and the right-hand side are stored (the basic columns are the scaled
+identity), and the search is depth-first, so one pivot per new basis is the whole cost.
+
+Pairing (Avis, Rosenberg, Savani and von Stengel, *Economic Theory* 42, 2010, sec. 3):
+a vertex x of P needs a partner in Q carrying every label x misses. In a
+nondegenerate game that partner's label set is exactly the complement, looked up in a
+hash of Q's vertices by label set; in a degenerate game the partners are the Q vertices
+in the intersection of the per-label bit sets of the missing labels.
 
 This module is the trusting kernel: plain lists of ints/Fractions in, no checks.
 """
@@ -30,7 +38,6 @@ This module is the trusting kernel: plain lists of ints/Fractions in, no checks.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -68,85 +75,98 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     """
     k = len(matrix)
     d = len(matrix[0])
-    nvar = d + k
-    tableau = [list(matrix[r]) + [1 if c == r else 0 for c in range(k)] + [1]
-               for r in range(k)]
-    basis = [d + r for r in range(k)]
-    start = sum(1 << b for b in basis)
-    seen = {start}
-    queue = deque([(tableau, basis, 1)])
+    label_of = [1 << z_labels[v] for v in range(d)] + [1 << s_labels[r] for r in range(k)]
+    rows_k = range(k)
+    # condensed integer tableau: the d nonbasic columns, then the right-hand side
+    start = [list(matrix[r]) + [1] for r in rows_k]
+    basis0 = list(range(d, d + k))
+    seen = {sum(1 << b for b in basis0)}
+    stack = [(start, basis0, list(range(d)), 1)]
     found: dict[tuple[tuple[int, ...], int], int] = {}
-    while queue:
-        tab, basis, det = queue.popleft()
-        rhs = [row[-1] for row in tab]
-        # the vertex of this basis
+    while stack:
+        tab, basis, nonbasic, det = stack.pop()
+        rhs = [row[d] for row in tab]
         nums = [0] * d
         labels = 0
-        in_basis = [False] * nvar
-        for r, b in enumerate(basis):
-            in_basis[b] = True
+        for v in nonbasic:
+            labels |= label_of[v]
+        for r in rows_k:
+            b = basis[r]
+            x = rhs[r]
             if b < d:
-                nums[b] = rhs[r]
-            if rhs[r] == 0:
-                labels |= 1 << (z_labels[b] if b < d else s_labels[b - d])
-        for v in range(nvar):
-            if not in_basis[v]:
-                labels |= 1 << (z_labels[v] if v < d else s_labels[v - d])
+                nums[b] = x
+            if x == 0:
+                labels |= label_of[b]
         g = math.gcd(det, *nums)
-        sign = -1 if det < 0 else 1
-        key = (tuple(sign * x // g for x in nums), abs(det) // g)
-        found.setdefault(key, labels)
-        # every feasible pivot from this basis
+        if det < 0:
+            g = -g
+        key = (tuple(x // g for x in nums), det // g)
+        if key not in found:
+            found[key] = labels
         positive = det > 0
-        bmask = sum(1 << b for b in basis)
-        for e in range(nvar):
-            if in_basis[e]:
-                continue
+        zero_rows = [r for r in rows_k if rhs[r] == 0]
+        bmask = 0
+        for b in basis:
+            bmask |= 1 << b
+        for q in range(d):
+            e = nonbasic[q]
             rows: list[int] = []
-            best = -1
-            for r in range(k):
-                a = tab[r][e]
-                if a == 0:
-                    continue
-                if rhs[r] == 0:
+            has_zero_ratio = False
+            for r in zero_rows:
+                a = tab[r][q]
+                if a != 0:
                     rows.append(r)
-                elif (a > 0) == positive:  # true entry a / det > 0
+                    if (a > 0) == positive:
+                        has_zero_ratio = True
+            if not has_zero_ratio:
+                best = -1
+                ties: list[int] = []
+                bn = bd = 0
+                for r in rows_k:
+                    a = tab[r][q]
+                    if a == 0 or (a > 0) != positive:
+                        continue
+                    x = rhs[r]
+                    if x == 0:
+                        continue
                     if best < 0:
-                        best = r
-                    else:
-                        # rhs[r]/a < rhs[best]/tab[best][e]; a and tab[best][e] share a sign
-                        lhs, rhs_b = rhs[r] * tab[best][e], rhs[best] * a
-                        if lhs < rhs_b:
-                            best = r
-            has_zero_ratio = any((tab[r][e] > 0) == positive for r in rows)
-            if not has_zero_ratio and best >= 0:
-                ab = tab[best][e]
-                for r in range(k):
-                    a = tab[r][e]
-                    if rhs[r] != 0 and (a > 0) == positive and a != 0 \
-                            and rhs[r] * ab == rhs[best] * a:
-                        rows.append(r)
+                        best, bn, bd, ties = r, x, a, []
+                        continue
+                    # x / a < bn / bd; x, a, bn, bd all share the sign of det
+                    lhs, rgt = x * bd, bn * a
+                    if lhs < rgt:
+                        best, bn, bd, ties = r, x, a, []
+                    elif lhs == rgt:
+                        ties.append(r)
+                if best >= 0:
+                    rows.append(best)
+                    rows.extend(ties)
             for r in rows:
                 mask = bmask ^ (1 << basis[r]) ^ (1 << e)
                 if mask in seen:
                     continue
                 seen.add(mask)
-                p = tab[r][e]
                 prow = tab[r]
+                p = prow[q]
                 new = []
-                for i, row in enumerate(tab):
+                for i in rows_k:
+                    row = tab[i]
                     if i == r:
-                        new.append(prow)
+                        nr = list(prow)
+                        nr[q] = det
                     else:
-                        f = row[e]
+                        f = row[q]
                         if f == 0:
-                            new.append([x * p // det for x in row])
+                            nr = [x * p // det for x in row]
                         else:
-                            new.append([(x * p - f * y) // det
-                                        for x, y in zip(row, prow, strict=True)])
+                            nr = [(x * p - f * y) // det for x, y in zip(row, prow, strict=True)]
+                            nr[q] = -f
+                    new.append(nr)
                 nb = list(basis)
                 nb[r] = e
-                queue.append((new, nb, p))
+                nn = list(nonbasic)
+                nn[q] = basis[r]
+                stack.append((new, nb, nn, p))
     return sorted((nums, den, lab) for (nums, den), lab in found.items())
 
 
@@ -167,19 +187,42 @@ def extreme_equilibria(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fra
     degenerate = any(bin(lab).count("1") > m for _, _, lab in p_verts) or \
         any(bin(lab).count("1") > n for _, _, lab in q_verts)
     full = (1 << (m + n)) - 1
-    by_mask: dict[int, list[tuple[int, ...]]] = {}
-    for nums, _, lab in q_verts:
-        if any(nums):
-            by_mask.setdefault(lab, []).append(nums)
+    q_nonzero = [(nums, lab) for nums, _, lab in q_verts if any(nums)]
+    exact_mask: dict[int, list[int]] = {}
+    with_label = [0] * (m + n)  # label -> bit set of the Q vertices carrying it
+    for idx, (_, lab) in enumerate(q_nonzero):
+        exact_mask.setdefault(lab, []).append(idx)
+        bit = 1 << idx
+        rest = lab
+        while rest:
+            low = rest & -rest
+            with_label[low.bit_length() - 1] |= bit
+            rest ^= low
+    every = (1 << len(q_nonzero)) - 1
     out = []
     for xn, _, xlab in p_verts:
         if not any(xn):
             continue
-        for ylab, ys in by_mask.items():
-            if xlab | ylab == full:
-                sx = sum(xn)
-                x = tuple(Fraction(v, sx) for v in xn)
-                for yn in ys:
-                    sy = sum(yn)
-                    out.append((x, tuple(Fraction(v, sy) for v in yn)))
+        need = full ^ xlab
+        if not degenerate:  # every vertex has exactly m (n) labels: the partner's mask is known
+            matches = exact_mask.get(need, [])
+        else:  # the Q vertices carrying every missing label
+            hits = every
+            rest = need
+            while rest and hits:
+                low = rest & -rest
+                hits &= with_label[low.bit_length() - 1]
+                rest ^= low
+            matches = []
+            while hits:
+                low = hits & -hits
+                matches.append(low.bit_length() - 1)
+                hits ^= low
+        if matches:
+            sx = sum(xn)
+            x = tuple(Fraction(v, sx) for v in xn)
+            for idx in matches:
+                yn = q_nonzero[idx][0]
+                sy = sum(yn)
+                out.append((x, tuple(Fraction(v, sy) for v in yn)))
     return out, degenerate

@@ -33,6 +33,7 @@ from hypothesis.errors import Unsatisfiable
 
 from ..analysis.decide import Reduction, Unsupported
 from ..errors import ParameterError, QAGamesError
+from ..games import display
 from .prover import prove as prove_statement
 from .search import SearchResult, check_point, search
 from .strategies import model_constraints
@@ -89,6 +90,26 @@ class Verdict:
         if self.status == "refuted":
             return f"refuted at {_show(self.counterexample)}"
         return "proved"
+
+    def __repr__(self) -> str:
+        return display.short(f"<Verdict {self.proposition}: {self.summary()} "
+                             f"(expected {self.expected}"
+                             f"{'' if self.as_expected else ', NOT as expected'})>")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the verdict, its exact conditions, each statement's verdict."""
+        head = display.html_table(["proposition", "verdict", "expected", "as expected",
+                                   "methods", "conditions"],
+                                  [[self.proposition, self.summary(), self.expected,
+                                    "yes" if self.as_expected else "NO",
+                                    ", ".join(self.methods), self.conditions]])
+        rows = [[s.formal, s.status, s.method, s.samples,
+                 _show(s.counterexample) if s.counterexample else "-"]
+                for s in self.statements]
+        body = display.html_table(["statement", "status", "method", "samples",
+                                   "counterexample"], rows) if rows else ""
+        return display.section(f"Verdict on {self.proposition}", head, body,
+                               note=f"seed {self.seed}")
 
     def to_json_dict(self) -> dict[str, Any]:
         def pt(v: dict | None) -> dict | None:

@@ -1,0 +1,261 @@
+"""Input limits: one policy for how large untrusted input may be, checked before work begins.
+
+Model files, ``.nfg`` files and command-line values are untrusted text. A few bytes can
+ask for unbounded work -- ``1e999999999`` expands to a billion digits, ``c**(10**60)`` to
+an exponent no one can evaluate exactly, ``{ 1000000000 1 }`` in a 40-byte ``.nfg`` file
+to a billion payoffs, a 30x30 game to an exact enumeration that never ends -- so every
+reader checks the *declared* size against the limits below before it builds anything,
+and refuses with one line naming the key, the size and the limit. The limits are
+generous for real models (the bundled ones are far inside them) and are the same
+everywhere:
+
+=====================  ==========  =========================================================
+limit                  value       what it bounds
+=====================  ==========  =========================================================
+``MAX_DIGITS``         1000        significant digits of a number literal (``0.333...``,
+                                   a TOML integer, ``--set c=...``, a domain bound)
+``MAX_EXPONENT``       1000        the decimal exponent of a literal (``1e-300`` is fine,
+                                   ``1e999999999`` is not)
+``MAX_NODES``          20000       nodes of an expression *after* derived quantities are
+                                   substituted, counted as a tree (a chain of derived
+                                   quantities that doubles at each step is caught)
+``MAX_POWER``          64          a constant exponent, anywhere (``c**65`` is refused)
+``MAX_DEGREE``         4096        the total degree: nested exponents multiply
+                                   (``(c**64)**64`` is refused), products add
+``MAX_PLAYERS``        32          players of a game
+``MAX_STRATEGIES``     10000       strategies of one player
+``MAX_PROFILES``       1000000     pure profiles of a game (product of strategy counts)
+``MAX_NESTING``        50          nesting of arrays and tables in a TOML file
+``MAX_ENUMERATION``    200000      the estimated work of an exact enumeration of every
+                                   equilibrium (see :func:`enumeration_cost`)
+=====================  ==========  =========================================================
+
+:func:`parse_decimal` reads a decimal string exactly *after* checking its digits and
+exponent (``Fraction("1e999999999")`` would first build the number); the other
+``check_*`` functions raise :class:`LimitError` (a :class:`~qa_games.errors.QAGamesError`
+and a :class:`ValueError`) with the caller's ``where`` prefix.
+
+>>> parse_decimal("2.5e-3")
+Fraction(1, 400)
+>>> parse_decimal("1e999999999", name="c")
+Traceback (most recent call last):
+...
+qa_games.games.limits.LimitError: c=1e999999999 has a decimal exponent beyond 1000
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Any
+
+from ..errors import QAGamesError
+
+__all__ = [
+    "LimitError", "MAX_DIGITS", "MAX_EXPONENT", "MAX_NODES", "MAX_POWER", "MAX_DEGREE",
+    "MAX_PLAYERS", "MAX_STRATEGIES", "MAX_PROFILES", "MAX_NESTING", "MAX_ENUMERATION",
+    "DECIMAL", "parse_decimal", "check_integer", "check_shape", "check_toml_nesting",
+    "tree_size", "degree", "enumeration_cost",
+]
+
+MAX_DIGITS = 1000
+MAX_EXPONENT = 1000
+MAX_NODES = 20_000
+MAX_POWER = 64
+MAX_DEGREE = 4096
+MAX_PLAYERS = 32
+MAX_STRATEGIES = 10_000
+MAX_PROFILES = 1_000_000
+MAX_NESTING = 50
+MAX_ENUMERATION = 200_000
+
+#: A decimal literal: sign, digits with an optional point, an optional exponent (ASCII).
+DECIMAL = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$")
+
+
+class LimitError(QAGamesError, ValueError):
+    """Input larger than the limits of :mod:`qa_games.games.limits`."""
+
+
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def parse_decimal(text: str, *, name: str = "") -> Fraction:
+    """The exact value of a decimal literal (``"-1.25"``, ``".5"``, ``"3e-2"``), its
+    digits and exponent checked first. Raises :class:`LimitError` when too large (naming
+    ``name=text``) and :class:`ValueError` when ``text`` is not a decimal literal."""
+    t = text.strip()
+    m = DECIMAL.match(t)
+    if not m or not (m.group(2) or m.group(3)):
+        raise ValueError(f"{t!r} is not a decimal number")
+    sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    digits = (whole + frac).lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        raise LimitError(f"{_named(name, t)} has more than {MAX_DIGITS} digits")
+    e = 0
+    if exp is not None:
+        if len(exp.lstrip("+-").lstrip("0")) > 6 or abs(int(exp)) > MAX_EXPONENT:
+            raise LimitError(f"{_named(name, t)} has a decimal exponent beyond {MAX_EXPONENT}")
+        e = int(exp)
+    e -= len(frac)
+    value = Fraction(int(digits or "0")) * (Fraction(10) ** e)
+    return -value if sign == "-" else value
+
+
+def _named(name: str, text: str) -> str:
+    if name:
+        return f"{name}={text if len(text) <= 40 else text[:20] + '...' + text[-8:]}"
+    return _shown(text)
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:20] + "..." + text[-8:])
+
+
+def check_integer(value: int, *, where: str = "") -> int:
+    """``value`` unless it has more than :data:`MAX_DIGITS` digits (checked by bit length)."""
+    if value.bit_length() > MAX_DIGITS * 3.33:
+        raise LimitError(f"{_prefix(where)}an integer with more than {MAX_DIGITS} digits")
+    return value
+
+
+def check_shape(counts: Any, *, where: str = "", players: int | None = None) -> None:
+    """Players, strategies per player and pure profiles within the limits."""
+    n = len(counts) if players is None else players
+    if n > MAX_PLAYERS:
+        raise LimitError(f"{_prefix(where)}{n} players (at most {MAX_PLAYERS})")
+    profiles = 1
+    for i, k in enumerate(counts):
+        if k > MAX_STRATEGIES:
+            raise LimitError(f"{_prefix(where)}player {i + 1} has {k} strategies (at most "
+                             f"{MAX_STRATEGIES})")
+        profiles *= k
+        if profiles > MAX_PROFILES:
+            shape = "x".join(str(c) for c in counts)
+            raise LimitError(f"{_prefix(where)}a {shape} game has more than "
+                             f"{MAX_PROFILES} pure profiles")
+
+
+def check_toml_nesting(text: str, *, where: str = "") -> None:
+    """Refuse TOML text whose arrays and inline tables nest deeper than :data:`MAX_NESTING`
+    (scanned before parsing: the parser itself recurses)."""
+    depth = 0
+    i, n = 0, len(text)
+    line_start = True
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line_start = True
+            i += 1
+            continue
+        if c in " \t\r":
+            i += 1
+            continue
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "\"'":
+            triple = text.startswith(c * 3, i)
+            quote = c * 3 if triple else c
+            j = i + len(quote)
+            while j < n:
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(quote, j):
+                    break
+                if not triple and text[j] == "\n":
+                    break
+                j += 1
+            i = j + len(quote)
+            line_start = False
+            continue
+        if line_start and depth == 0 and c == "[":  # a table header [a] or [[a]]
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        line_start = False
+        if c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise LimitError(f"{_prefix(where)}arrays or tables nested deeper than "
+                                 f"{MAX_NESTING} levels")
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+
+
+def tree_size(expr: Any, *, limit: int = MAX_NODES) -> int:
+    """Nodes of a sympy expression counted as a tree (shared subexpressions count each
+    time they occur), in time linear in the number of distinct subexpressions; stops
+    counting at ``limit + 1``."""
+    memo: dict[int, int] = {}
+
+    def size(e: Any) -> int:
+        key = id(e)
+        if key in memo:
+            return memo[key]
+        total = 1
+        for a in e.args:
+            total += size(a)
+            if total > limit:
+                break
+        memo[key] = min(total, limit + 1)
+        return memo[key]
+
+    return size(expr)
+
+
+def degree(expr: Any, *, limit: int = MAX_DEGREE) -> int:
+    """An upper bound on the total degree of a sympy expression in its symbols: powers
+    multiply, products add, sums and functions take the largest (capped at ``limit + 1``).
+    Constant exponents count by magnitude, symbolic ones as :data:`MAX_POWER`."""
+    memo: dict[int, int] = {}
+
+    def deg(e: Any) -> int:
+        key = id(e)
+        if key in memo:
+            return memo[key]
+        if not e.args:
+            d = 1 if e.is_Symbol else 0
+        elif e.is_Pow:
+            base, ex = e.args
+            db = max(deg(base), 1 if not base.is_number else 0)
+            mult = _magnitude(ex) if ex.is_number else MAX_POWER
+            d = db * max(mult, 1) + (deg(ex) if not ex.is_number else 0)
+        elif e.is_Mul:
+            d = sum(deg(a) for a in e.args)
+        else:
+            d = max(deg(a) for a in e.args)
+        memo[key] = min(d, limit + 1)
+        return memo[key]
+
+    return deg(expr)
+
+
+def _magnitude(number: Any) -> int:
+    try:
+        if number.is_Rational:
+            p, q = abs(int(number.p)), int(number.q)
+            return max(1, -(-p // q))
+        return max(1, math.ceil(abs(float(number))))
+    except (TypeError, ValueError, OverflowError):
+        return MAX_DEGREE + 1
+
+
+def enumeration_cost(m: int, n: int) -> int:
+    """An estimate of the work of enumerating every extreme equilibrium of an m x n
+    bimatrix game by vertex enumeration: the number of vertices of the larger
+    best-response polytope by McMullen's upper bound theorem (a ``d``-polytope with
+    ``k`` facets has at most ``C(k - ceil(d/2), k - d) + C(k - floor(d/2) - 1, k - d)``
+    vertices; here ``d = min(m, n)``, ``k = m + n``), times ``m + n`` for the pivots.
+
+    >>> enumeration_cost(2, 2), enumeration_cost(30, 30) > MAX_ENUMERATION
+    (16, True)
+    """
+    d, k = min(m, n), m + n
+    vertices = math.comb(k - (d + 1) // 2, k - d) + math.comb(k - (d + 2) // 2, k - d)
+    return vertices * (m + n)

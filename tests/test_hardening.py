@@ -1,0 +1,645 @@
+"""Regression tests of issue 13: every hostile or careless input gets one clear line in
+bounded time and memory, and no sweep returns wrong rows.
+
+Each reproducer of the issue is one test, grouped by the issue's classes. CLI reproducers
+run in a forked child capped at 500 MB more than its starting size and 5 CPU seconds
+(:mod:`capped`); they assert exit 2, exactly one stderr line naming the key or value, no
+traceback, and nothing half-written. Library reproducers assert the error class and the
+key in its message, or the right answer (cross-checked against an independent route).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qa_games.cli.compare  # noqa: F401  (preloaded: the capped child should not import)
+import qa_games.cli.prove  # noqa: F401
+import qa_games.cli.report  # noqa: F401
+import qa_games.cli.solve  # noqa: F401
+import qa_games.cli.sweep  # noqa: F401
+from capped import run_capped, run_cli
+from qa_games.errors import GameError, ModelError, QAGamesError
+from qa_games.games.expressions import parse_expression
+from qa_games.games.nfg import read_nfg
+from qa_games.modelfiles.loader import load_model
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def model_file(tmp_path: Path, *, payoffs: dict | None = None, derived: str = "",
+               params: str = "", extra: str = "", meta: str = "", name: str = "m.toml",
+               strategies: str = '[["C", "D"], ["C", "D"]]') -> Path:
+    """A small valid 2x2 model file over c in [0, 1] and t in [0, 2], with overrides."""
+    pay = payoffs or {"C,C": ["2 - c", "2 - c"], "C,D": ["0", "t"],
+                      "D,C": ["t", "0"], "D,D": ["1", "1"]}
+    rows = "\n".join(f'"{k}" = [{", ".join(json.dumps(x) for x in v)}]' for k, v in pay.items())
+    text = f"""
+[model]
+name = "m"
+players = ["A", "B"]
+strategies = {strategies}
+{meta}
+
+[parameters]
+c = {{ domain = "[0, 1]", default = 0.5 }}
+t = {{ domain = "[0, 2]", default = 1 }}
+{params}
+
+[derived]
+{derived}
+
+[payoffs]
+{rows}
+
+[profiles]
+cc = ["C", "C"]
+
+{extra}
+"""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_one_line(out, *needles: str, code: int = 2) -> str:
+    """Exit ``code``, one stderr line, no traceback, each needle in the line."""
+    assert not out.timed_out and out.signal is None, out.describe()
+    assert out.code == code, out.describe()
+    assert "Traceback" not in out.stderr, out.describe()
+    assert len(out.lines) == 1, out.describe()
+    line = out.lines[0]
+    for needle in needles:
+        assert needle in line, (needle, out.describe())
+    return line
+
+
+def lib_error(fn, exc=QAGamesError, *needles: str, **kw):
+    """Run ``fn`` capped; it must raise ``exc`` (printed as one line) naming each needle."""
+    def child():
+        try:
+            fn()
+        except exc as e:
+            print(f"{type(e).__name__}: {e}", file=__import__("sys").stderr)
+            return 2
+        return 0
+    out = run_capped(child, **kw)
+    return assert_one_line(out, *needles)
+
+
+def sweep_table(path, **kw):
+    from qa_games.analysis.sweep import sweep
+
+    return sweep(path, {"c": "0:1:21", "t": "0:2:5"}, chunk_size=10, progress=False, **kw).table
+
+
+# -- wrong results, exit 0 ---------------------------------------------------------------
+
+
+class TestWrongResults:
+    def test_hidden_division_by_zero_is_an_error_naming_the_key(self, tmp_path):
+        f = model_file(tmp_path, payoffs={"C,C": ["1/(log(4) - 2*log(2))", "1"],
+                                          "C,D": ["0", "0"], "D,C": ["0", "0"],
+                                          "D,D": ["1", "1"]})
+        lib_error(lambda: load_model(f), ModelError, 'payoffs."C,C"[0]', "undefined")
+
+    def test_hidden_division_by_zero_in_a_derived_quantity(self, tmp_path):
+        f = model_file(tmp_path, derived='z = "c / (log(4) - 2*log(2))"')
+        lib_error(lambda: load_model(f), ModelError, "derived.z", "undefined")
+
+    @pytest.mark.parametrize("text", ["\uff43 * 2", "\U0001d450 * 2"])
+    def test_non_ascii_letters_are_refused(self, text):
+        import sympy
+
+        c = sympy.Symbol("c", real=True)
+        lib_error(lambda: parse_expression(text, {"c": c}, where="k"), ModelError, "k:",
+                  "ASCII")
+
+    def test_non_ascii_derived_name_is_refused(self, tmp_path):
+        f = model_file(tmp_path, derived='"\uff43" = "t + 1"')
+        lib_error(lambda: load_model(f), ModelError, "derived", "ASCII")
+
+    def test_comment_in_an_expression_is_refused(self):
+        import sympy
+
+        c = sympy.Symbol("c", real=True)
+        lib_error(lambda: parse_expression("c # * 1000", {"c": c}, where="k"), ModelError,
+                  "'#'")
+
+    def test_second_sweep_on_the_same_out_is_refused(self, tmp_path):
+        from qa_games.analysis.checkpoint import LOCK
+
+        cp = tmp_path / "t.csv.chunks"
+        cp.mkdir()
+        (cp / LOCK).write_text(json.dumps({"pid": os.getppid(), "host": os.uname().nodename}))
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:5", "--out",
+                       str(tmp_path / "t.csv"), "--no-progress"])
+        assert_one_line(out, "another sweep", str(os.getppid()))
+        assert not (tmp_path / "t.csv").exists()
+        assert (cp / LOCK).exists()  # the other sweep's lock is left alone
+
+    def test_stale_lock_of_a_dead_process_is_taken_over(self, tmp_path):
+        from qa_games.analysis.checkpoint import LOCK
+
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)  # pid is now dead
+        cp = tmp_path / "t.csv.chunks"
+        cp.mkdir()
+        (cp / LOCK).write_text(json.dumps({"pid": pid, "host": os.uname().nodename}))
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:5", "--out",
+                       str(tmp_path / "t.csv"), "--no-progress"], cpu_s=20)
+        assert out.code == 0, out.describe()
+        assert "stale lock" in out.stderr
+        assert len(pd.read_csv(tmp_path / "t.csv")) == 5
+        assert not cp.exists()
+
+    @pytest.mark.parametrize("tamper", ["other_npz", "swap", "labels", "drop_column",
+                                        "truncate", "zero", "bitflip", "delete_manifest_row"])
+    def test_tampered_chunks_are_recomputed(self, tmp_path, tamper):
+        from qa_games.analysis.checkpoint import MANIFEST
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        reference = sweep_table(f)
+        cp = tmp_path / "cp"
+        sweep_table(f, checkpoint=cp, keep_checkpoint=True)
+        chunks = sorted(cp.glob("chunk-*.npz"))
+        assert len(chunks) == 11
+        a, b = chunks[1], chunks[2]
+        if tamper == "other_npz":
+            np.savez(a, __columns__=np.array(["c"]), c0=np.zeros(10))
+        elif tamper == "swap":
+            da, db = a.read_bytes(), b.read_bytes()
+            a.write_bytes(db)
+            b.write_bytes(da)
+        elif tamper in ("labels", "drop_column"):
+            with np.load(a, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+            if tamper == "labels":
+                names = list(arrays["__columns__"])
+                k = names.index("label")
+                arrays[f"c{k}"] = np.array(["cooperation"] * len(arrays[f"c{k}"]))
+            else:
+                arrays["__columns__"] = arrays["__columns__"][:-1]
+            np.savez(a, **arrays)
+        elif tamper == "truncate":
+            a.write_bytes(a.read_bytes()[:100])
+        elif tamper == "zero":
+            a.write_bytes(b"")
+        elif tamper == "bitflip":
+            data = bytearray(a.read_bytes())
+            data[len(data) // 2] ^= 0x10
+            a.write_bytes(bytes(data))
+        else:
+            m = json.loads((cp / MANIFEST).read_text())
+            m["chunk_files"].pop(a.name)
+            (cp / MANIFEST).write_text(json.dumps(m))
+        notes: list[str] = []
+        resumed = sweep(f, {"c": "0:1:21", "t": "0:2:5"}, chunk_size=10, progress=False,
+                        checkpoint=cp, resume=True, note=notes.append)
+        pd.testing.assert_frame_equal(resumed.table, reference)
+        if tamper != "delete_manifest_row":
+            assert any("recomputed" in n for n in notes), notes
+
+    def test_resume_after_tampering_via_the_cli(self, tmp_path):
+        from qa_games.analysis.sweep import sweep
+
+        out_csv = tmp_path / "t.csv"
+        args = ["sweep", "cha_quasi_alliance", "--vary", "c=0:1:30", "--chunk-size", "10",
+                "--out", str(out_csv), "--no-progress"]
+        ref = run_cli(args, cpu_s=20)
+        assert ref.code == 0, ref.describe()
+        reference = out_csv.read_text()
+        out_csv.unlink()
+        cp = tmp_path / "t.csv.chunks"
+        sweep("cha_quasi_alliance", {"c": "0:1:30"}, chunk_size=10, progress=False,
+              checkpoint=cp, keep_checkpoint=True)
+        first = sorted(cp.glob("chunk-*.npz"))[0]
+        first.write_bytes(first.read_bytes()[:50])
+        out = run_cli(args + ["--resume"], cpu_s=20)
+        assert out.code == 0, out.describe()
+        assert "recomputed" in out.stderr
+        assert out_csv.read_text() == reference
+        assert not cp.exists()
+
+
+# -- hangs and memory -----------------------------------------------------------------------
+
+
+class TestHangsAndMemory:
+    @pytest.mark.parametrize("value", ["1e999999999", "1e99999999", "1e-999999999"])
+    def test_set_huge_exponent(self, value):
+        assert_one_line(run_cli(["solve", "cha_quasi_alliance", "--set", f"c={value}"]),
+                        "c=", "exponent")
+
+    def test_vary_huge_exponent(self):
+        assert_one_line(run_cli(["sweep", "cha_quasi_alliance", "--vary",
+                                 "c=0:1e-999999999:3"]), "exponent")
+
+    def test_compare_scenario_huge_exponent(self):
+        assert_one_line(run_cli(["compare", "--scenario", "t=1e999999999"]), "t=", "exponent")
+
+    def test_domain_huge_exponent(self, tmp_path):
+        f = model_file(tmp_path, params='d = { domain = "[0, 1e999999999]", default = 0 }')
+        assert_one_line(run_cli(["solve", str(f)]), "parameters.d", "exponent")
+
+    def test_default_huge_exponent(self, tmp_path):
+        f = model_file(tmp_path, params='d = { domain = "[0, 1]", default = "1e-999999999" }')
+        assert_one_line(run_cli(["solve", str(f)]), "parameters.d", "exponent")
+
+    @pytest.mark.parametrize("expr", ["c**(10**60)", "2**(c*10**60)",
+                                      "((((((2**64)**64)**64)**64)**64)**64)",
+                                      "c**(2**64)", "(c+1)**1000"])
+    def test_huge_exponents(self, tmp_path, expr):
+        f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        assert_one_line(run_cli(["solve", str(f)]), 'payoffs."C,C"[0]', "exponent")
+
+    def test_derived_chain_cannot_get_round_the_size_limit(self, tmp_path):
+        lines = ['d0 = "c + t"'] + [f'd{i} = "(d{i - 1} + c)*(d{i - 1} + t)"'
+                                    for i in range(1, 40)]
+        f = model_file(tmp_path, derived="\n".join(lines),
+                       payoffs={"C,C": ["d39", "1"], "C,D": ["0", "0"], "D,C": ["0", "0"],
+                                "D,D": ["1", "1"]})
+        assert_one_line(run_cli(["solve", str(f)]), "derived.d", "parts")
+
+    def test_nfg_huge_declared_count(self, tmp_path):
+        f = tmp_path / "g.nfg"
+        f.write_text('NFG 1 R "" { "A" "B" } { 1000000000 1 }')
+        assert_one_line(run_cli(["solve", str(f)]), "strategies")
+
+    def test_model_with_50000_strategies(self, tmp_path):
+        names = json.dumps([f"s{i}" for i in range(50_000)])
+        f = model_file(tmp_path, strategies=f"[{names}, {names}]",
+                       payoffs={"s0,s0": ["1", "1"]})
+        assert_one_line(run_cli(["solve", str(f)]), "model.strategies")
+
+    def test_random_30x30_nfg_says_why_before_enumerating(self, tmp_path):
+        rng = np.random.default_rng(1)
+        pays = " ".join(str(int(x)) for x in rng.integers(-99, 99, 2 * 900))
+        f = tmp_path / "g.nfg"
+        f.write_text(f'NFG 1 R "" {{ "A" "B" }} {{ 30 30 }} {pays}')
+        line = assert_one_line(run_cli(["solve", str(f)]), "30x30", "lemke-howson")
+        assert "--max-seconds" in line
+
+    def test_large_game_with_lemke_howson_gives_verified_equilibria(self):
+        from qa_games import Game
+        from qa_games.solvers.solve import solve
+
+        rng = np.random.default_rng(1)
+        a, b = rng.integers(-9, 9, (2, 30, 30))
+        game = Game.from_arrays(a.tolist(), b.tolist())
+        sol = solve(game, method="lemke-howson")
+        assert len(sol.equilibria) >= 1 and not sol.complete
+        for eq in sol.equilibria:  # zero regret, checked here independently in Fractions
+            x, y = (np.array(s, dtype=object) for s in eq.exact)
+            ea, eb = (np.array(p, dtype=object) for p in game.payoffs)
+            assert max(ea.dot(y)) == x.dot(ea).dot(y)
+            assert max(x.dot(eb)) == x.dot(eb).dot(y)
+
+    def test_max_seconds_lets_a_large_enumeration_run_or_stops_it(self):
+        from qa_games import Game
+        from qa_games.solvers.solve import solve
+
+        rng = np.random.default_rng(3)
+        a, b = rng.integers(-9, 9, (2, 12, 12))
+        game = Game.from_arrays(a.tolist(), b.tolist())
+        with pytest.raises(QAGamesError, match="12x12"):
+            solve(game)
+        with pytest.raises(QAGamesError, match="did not finish within max_seconds=0.01"):
+            solve(game, max_seconds=0.01)
+        full = solve(game, max_seconds=600)
+        lh = solve(game, method="lemke-howson")
+        assert full.complete and {e.exact for e in lh.equilibria} <= {
+            e.exact for e in full.equilibria}
+
+    def test_max_seconds_on_the_cli(self, tmp_path):
+        rng = np.random.default_rng(1)
+        pays = " ".join(str(int(x)) for x in rng.integers(-99, 99, 2 * 900))
+        f = tmp_path / "g.nfg"
+        f.write_text(f'NFG 1 R "" {{ "A" "B" }} {{ 30 30 }} {pays}')
+        assert_one_line(run_cli(["solve", str(f), "--max-seconds", "0.5"]),
+                        "did not finish within")
+
+    def test_enumeration_estimate_is_a_solver_error(self):
+        from qa_games import Game
+        from qa_games.solvers.solve import solve
+
+        rng = np.random.default_rng(2)
+        a, b = rng.integers(-9, 9, (2, 30, 30))
+        lib_error(lambda: solve(Game.from_arrays(a.tolist(), b.tolist())),
+                  QAGamesError, "30x30", "lemke-howson")
+
+
+# -- tracebacks instead of one line ---------------------------------------------------------
+
+
+class TestDigitsAndOverflow:
+    def test_5000_digit_toml_integer(self, tmp_path):
+        f = model_file(tmp_path, params=f'd = {{ domain = "[0, 1]", default = {"1" * 5000} }}')
+        assert_one_line(run_cli(["solve", str(f)]), str(f), "digits")
+
+    def test_set_5000_digit_decimal(self):
+        assert_one_line(run_cli(["solve", "cha_quasi_alliance", "--set",
+                                 "c=0." + "1" * 5000]), "c=", "digits")
+
+    def test_nfg_payoff_1e999(self, tmp_path):
+        f = tmp_path / "g.nfg"
+        f.write_text('NFG 1 R "" { "A" "B" } { 1 1 } 1e999 1')
+        assert_one_line(run_cli(["solve", str(f)]), "line 1", "1e999")
+
+    def test_nested_exp(self, tmp_path):
+        f = model_file(tmp_path, payoffs={"C,C": ["exp(exp(exp(exp(10))))", "1"],
+                                          "C,D": ["0", "0"], "D,C": ["0", "0"],
+                                          "D,D": ["1", "1"]})
+        assert_one_line(run_cli(["solve", str(f)]), 'payoffs."C,C"[0]')
+
+    def test_nested_exp_in_a_sweep(self, tmp_path):
+        f = model_file(tmp_path, payoffs={"C,C": ["exp(exp(exp(exp(10*c))))", "1"],
+                                          "C,D": ["0", "0"], "D,C": ["0", "0"],
+                                          "D,D": ["1", "1"]})
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--out",
+                       str(tmp_path / "t.csv"), "--no-progress"])
+        assert_one_line(out, "not finite")
+        assert list(tmp_path.iterdir()) == [f]  # nothing left behind
+
+    def test_sweep_vary_1e400(self):
+        assert_one_line(run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=1e400,0"]),
+                        "c=", "1e400")
+
+
+class TestNonReal:
+    @pytest.mark.parametrize("cond", ["c < log(0)", "c < sqrt(-1)", "c >= 1/(c - 0.5)"])
+    def test_constraints(self, tmp_path, cond):
+        f = model_file(tmp_path, meta=f'constraints = ["{cond}"]')
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--no-progress"])
+        if "1/(c" in cond:  # defined except at c = 1/2, a grid point
+            assert_one_line(out, "constraint", "undefined at c=1/2")
+        else:  # never defined: refused when the model is read
+            assert_one_line(out, "constraints[0]")
+
+    @pytest.mark.parametrize("th", ["log(0)", "sqrt(-1)"])
+    def test_thresholds(self, tmp_path, th):
+        f = model_file(tmp_path, extra=f'[sweep]\nthresholds = {{ c = ["{th}"] }}')
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--plot",
+                       str(tmp_path / "p.png"), "--no-progress"])
+        assert_one_line(out, "sweep.thresholds.c")
+        assert list(tmp_path.iterdir()) == [f]
+
+
+class TestMalformedTables:
+    def test_labels_as_a_list(self, tmp_path):
+        f = model_file(tmp_path, extra='[outcomes]\nlabels = ["C"]')
+        lib_error(lambda: load_model(f), ModelError, "outcomes.labels")
+
+    def test_labels_value_a_list(self, tmp_path):
+        f = model_file(tmp_path, extra='[outcomes]\nlabels = { coop = ["cc"] }')
+        lib_error(lambda: load_model(f), ModelError, "outcomes.labels.coop")
+
+    def test_2000_nested_arrays(self, tmp_path):
+        f = model_file(tmp_path, meta="sources = " + "[" * 2000 + "]" * 2000)
+        assert_one_line(run_cli(["solve", str(f)]), str(f), "nested")
+
+    def test_sequential_subgame_is_itself(self, tmp_path):
+        f = tmp_path / "s.toml"
+        f.write_text('[model]\nkind = "sequential"\nname = "s"\nsubgame = "s.toml"\n'
+                     '[parameters]\nb = { domain = "[0, 1]", default = 0 }\n'
+                     '[actions]\nx = { sets = {} }\n[leader]\nname = "P"\npayoff = "b"\n')
+        lib_error(lambda: load_model(f), ModelError, "model.subgame")
+
+    def test_sequential_subgames_name_each_other(self, tmp_path):
+        for a, b in (("s", "u"), ("u", "s")):
+            (tmp_path / f"{a}.toml").write_text(
+                f'[model]\nkind = "sequential"\nname = "{a}"\nsubgame = "{b}.toml"\n'
+                '[parameters]\nb = { domain = "[0, 1]", default = 0 }\n'
+                '[actions]\nx = { sets = {} }\n[leader]\nname = "P"\npayoff = "b"\n')
+        lib_error(lambda: load_model(tmp_path / "s.toml"), ModelError, "model.subgame")
+
+
+class TestNames:
+    @pytest.mark.parametrize("name", ["minimum", "maximum", "reduce", "select", "where",
+                                      "exp", "numpy", "builtins", "Max", "x0", "_x"])
+    def test_clashing_parameter_names_work_or_are_refused(self, tmp_path, name):
+        from qa_games.analysis.sweep import sweep
+        from qa_games.solvers.solve import solve
+
+        f = model_file(tmp_path, params=f'{name} = {{ domain = "[0, 1]", default = 0.5 }}',
+                       payoffs={"C,C": [f"2 - c + {name}", f"2 - min(c, {name})"],
+                                "C,D": ["0", f"max(t, {name})"], "D,C": ["t", "abs(t - 1)"],
+                                "D,D": ["1", "1"]})
+        try:
+            m = load_model(f)
+        except ModelError as exc:  # refused clearly, naming the parameter
+            assert name in str(exc) and "\n" not in str(exc)
+            return
+        s = sweep(m, {name: "0:1:3", "c": [0.2, 0.9]}, progress=False).table
+        for _, row in s.iterrows():
+            exact = solve(m.at({name: row[name], "c": row["c"]}))
+            assert row["n_equilibria"] == len(exact.equilibria)
+
+    def test_c_and_fullwidth_c_both_declared(self, tmp_path):
+        f = model_file(tmp_path, params='"\uff43" = { domain = "[0, 1]", default = 0.5 }')
+        lib_error(lambda: load_model(f), ModelError, "parameters", "ASCII")
+
+
+class TestNfg:
+    def test_superscript_count(self):
+        lib_error(lambda: read_nfg('NFG 1 R "" { "A" "B" } { \u00b2 2 }'), GameError,
+                  "strategy count")
+
+    def test_payoff_with_a_huge_exponent(self):
+        lib_error(lambda: read_nfg('NFG 1 R "" { "A" } { 1 } 1e9999999999999999999'),
+                  GameError, "payoff 1")
+
+    @pytest.mark.parametrize("n", [33, 65])
+    def test_many_players(self, n):
+        players = " ".join(f'"P{i}"' for i in range(n))
+        text = f'NFG 1 R "" {{ {players} }} {{ {" ".join(["1"] * n)} }} ' + " ".join(
+            ["0"] * n)
+        lib_error(lambda: read_nfg(text), GameError, "players")
+
+    def test_70_player_model_file(self, tmp_path):
+        players = json.dumps([f"P{i}" for i in range(70)])
+        strategies = json.dumps([["s"]] * 70)
+        key = ",".join(["s"] * 70)
+        f = tmp_path / "m.toml"
+        f.write_text(f'[model]\nname = "m"\nplayers = {players}\nstrategies = {strategies}\n'
+                     '[parameters]\nc = { domain = "[0, 1]", default = 0 }\n'
+                     f'[payoffs]\n"{key}" = {json.dumps(["0"] * 70)}\n')
+        lib_error(lambda: load_model(f), ModelError, "model.players")
+
+    def test_path_starting_with_nfg(self, tmp_path, monkeypatch):
+        d = tmp_path / "NFGgames"
+        d.mkdir()
+        (d / "pd.nfg").write_text('NFG 1 R "PD" { "A" "B" } { 2 2 } 3 3 5 0 0 5 1 1')
+        monkeypatch.chdir(tmp_path)
+        assert read_nfg("NFGgames/pd.nfg").shape == (2, 2)
+
+    def test_path_with_braces(self, tmp_path):
+        (tmp_path / "pd{1}.nfg").write_text('NFG 1 R "PD" { "A" "B" } { 2 2 } 3 3 5 0 0 5 1 1')
+        out = run_cli(["solve", "pd{1}.nfg", "--json"], cwd=tmp_path)
+        assert out.code == 0, out.describe()
+        assert len(json.loads(out.stdout)["equilibria"]) == 1
+
+
+class TestCliInputs:
+    def test_negative_seed(self):
+        assert_one_line(run_cli(["sweep", "cha_quasi_alliance", "--vary", "c", "--sample",
+                                 "3", "--seed", "-1"]), "--seed")
+
+    def test_300_character_out_name(self, tmp_path):
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out",
+                       str(tmp_path / ("x" * 300 + ".csv")), "--no-progress"])
+        assert_one_line(out, "--out")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_manifest_holding_a_list(self, tmp_path):
+        cp = tmp_path / "t.csv.chunks"
+        cp.mkdir()
+        (cp / "manifest.json").write_text("[1]")
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out",
+                       str(tmp_path / "t.csv"), "--resume", "--no-progress"])
+        assert_one_line(out, "manifest")
+
+    @pytest.mark.parametrize("args,needle", [
+        (["--chunk-size", "0"], "--chunk-size"),
+        (["--digits", "99"], "--digits"),
+        (["--digits", "-1"], "--digits"),
+        (["--sample", "0"], "--sample"),
+        (["--workers", "0", "--engine", "dask"], "--workers"),
+    ])
+    def test_options_refused_before_work(self, tmp_path, args, needle):
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out",
+                       str(tmp_path / "t.csv"), "--no-progress"] + args)
+        assert_one_line(out, needle)
+        assert list(tmp_path.iterdir()) == []
+
+    @pytest.mark.parametrize("spec", [",,,", "", " , "])
+    def test_empty_scenario(self, spec):
+        assert_one_line(run_cli(["compare", "--scenario", spec]), "--scenario")
+
+    def test_unknown_threshold_name_refused_before_work(self, tmp_path):
+        f = model_file(tmp_path, extra='[sweep]\nthresholds = { c = ["no_such_name"] }')
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--out",
+                       str(tmp_path / "t.csv"), "--plot", str(tmp_path / "p.png"),
+                       "--no-progress"])
+        assert_one_line(out, "sweep.thresholds.c", "no_such_name")
+        assert list(tmp_path.iterdir()) == [f]
+
+    def test_unknown_threshold_parameter_refused_before_work(self, tmp_path):
+        f = model_file(tmp_path, extra='[sweep]\nthresholds = { zz = ["c"] }')
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--out",
+                       str(tmp_path / "t.csv"), "--no-progress"])
+        assert_one_line(out, "sweep.thresholds")
+        assert list(tmp_path.iterdir()) == [f]
+
+    def test_scheduler_unreachable(self, tmp_path):
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--engine", "dask",
+                       "--scheduler", "tls://127.0.0.1:1", "--out", str(tmp_path / "t.csv"),
+                       "--no-progress"], cpu_s=30, mem_mb=1500)
+        assert_one_line(out, "tls://127.0.0.1:1")
+        assert list(tmp_path.iterdir()) == []
+
+
+class TestOutputs:
+    @pytest.mark.parametrize("command", ["prove", "report"])
+    @pytest.mark.parametrize("where", ["proc", "file", "readonly"])
+    def test_unwritable_out(self, tmp_path, command, where):
+        if where == "proc":
+            target = "/proc/x"
+        elif where == "file":
+            target = str(tmp_path / "f")
+            Path(target).write_text("keep")
+        else:
+            ro = tmp_path / "ro"
+            ro.mkdir()
+            ro.chmod(0o555)
+            target = str(ro / "out")
+            if os.access(ro, os.W_OK):
+                pytest.skip("running as root: a read-only folder is writable")
+        args = [command, "--out", target] + (["--quick"] if command == "report" else [])
+        out = run_cli(args, cpu_s=10)
+        assert_one_line(out, "--out")
+        if where == "file":
+            assert Path(target).read_text() == "keep"
+
+    @pytest.mark.parametrize("where", ["/proc/x.csv", "folder", "missing/t.csv"])
+    def test_sweep_out_unwritable_refused_before_work(self, tmp_path, where):
+        target = {"folder": str(tmp_path), "missing/t.csv": str(tmp_path / "missing" / "t.csv")
+                  }.get(where, where)
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out", target,
+                       "--no-progress"])
+        assert_one_line(out, {"folder": "it is a folder", "missing/t.csv": "does not exist"
+                              }.get(where, "--out"))
+        assert list(tmp_path.iterdir()) == []
+
+    def test_prove_on_a_full_disk_leaves_nothing(self, tmp_path):
+        out = run_cli(["prove", "--out", str(tmp_path / "p")], cpu_s=60, fsize=100)
+        assert_one_line(out, "cannot write")
+        left = [p for p in (tmp_path / "p").rglob("*") if p.is_file()] \
+            if (tmp_path / "p").exists() else []
+        assert all(p.stat().st_size > 0 for p in left), left
+        assert not [p for p in left if p.name.startswith(".")]
+
+    def test_sweep_on_a_full_disk_leaves_nothing(self, tmp_path):
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:50", "--chunk-size",
+                       "10", "--out", str(tmp_path / "t.csv"), "--no-progress"],
+                      cpu_s=20, fsize=200)
+        line = assert_one_line(out, "cannot write")
+        assert "--resume" in line or not (tmp_path / "t.csv.chunks").exists()
+
+    def test_failed_sweep_leaves_no_manifest(self, tmp_path):
+        f = model_file(tmp_path, payoffs={"C,C": ["1/(c - 0.5)", "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--out", str(tmp_path / "t.csv"),
+                       "--no-progress"])
+        assert_one_line(out, "not finite")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.toml"]
+
+    def test_stale_temporary_csv_is_removed_on_resume(self, tmp_path):
+        stale = tmp_path / ".t.csv.abcd1234.csv"
+        stale.write_text("half")
+        cp = tmp_path / "t.csv.chunks"
+        out = run_cli(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--out",
+                       str(tmp_path / "t.csv"), "--resume", "--no-progress"], cpu_s=20)
+        assert out.code == 0, out.describe()
+        assert not stale.exists() and not cp.exists()
+
+    def test_runtime_warning_adds_no_lines(self, tmp_path):
+        f = model_file(tmp_path, payoffs={"C,C": ["log(c)", "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        out = run_cli(["sweep", str(f), "--vary", "c=0:1:5", "--no-progress"])
+        assert_one_line(out, "not finite")
+
+
+class TestDask:
+    def test_worker_loss_is_resumed_locally(self, tmp_path, monkeypatch):
+        pytest.importorskip("distributed")
+        from distributed.client import FutureCancelledError
+
+        import qa_games.analysis.sweep as sw
+
+        reference = sw.sweep("cha_quasi_alliance", {"c": "0:1:30"}, chunk_size=10,
+                             progress=False).table
+        real = sw._run_dask_attempt
+
+        def flaky(spec, grid, todo, bounds, done, scheduler, workers):
+            # the first chunk arrives, then the last worker dies
+            a, b = bounds[todo[0]]
+            done(todo[0], sw.evaluate_chunk(spec, grid.chunk(a, b)))
+            raise FutureCancelledError("key", "lost")
+
+        monkeypatch.setattr(sw, "_run_dask_attempt", flaky)
+        notes: list[str] = []
+        got = sw.sweep("cha_quasi_alliance", {"c": "0:1:30"}, chunk_size=10, progress=False,
+                       engine="dask", note=notes.append)
+        assert real is not None
+        pd.testing.assert_frame_equal(got.table, reference)
+        assert any("worker" in n and "locally" in n for n in notes), notes

@@ -1,0 +1,44 @@
+"""The report's mechanisms section: predictions of three theories under two rules in one
+vocabulary, scored against the always-alignment baseline, and the repeated game."""
+
+from __future__ import annotations
+
+from qa_games.compare.cases import load_cases
+from qa_games.compare.theories import predict
+from qa_games.modelfiles.loader import load_model
+from qa_games.modelfiles.scenario import ALIGNMENTS
+from qa_games.report.mechanisms import RULES, THEORIES, repetition_table, scores, selection_table
+
+CASES = load_cases()
+
+
+def test_selection_table_matches_predict_case_by_case():
+    table = selection_table(CASES)
+    assert len(table) == len(CASES) * len(THEORIES)
+    assert set(table["theory"]) == {"cha", "walt", "buck_passing"}
+    for shown, rule in RULES.items():
+        assert set(table[shown]) <= {*ALIGNMENTS, "undecided"}
+        row = table.iloc[0]
+        p = predict(load_model(THEORIES[0]), CASES[0].scenario, selection=rule)
+        assert (row[shown] == "bilateral_alignment") == (p.outcome == "alignment")
+
+
+def test_scores_count_hits_and_the_baseline():
+    table = selection_table(CASES)
+    s = scores(table)
+    scored = [c for c in CASES if c.observed.outcome != "mixed"]
+    assert set(s["cases"]) == {len(scored)}
+    assert set(s["always alignment"]) == {sum(c.observed.outcome == "alignment" for c in scored)}
+    for shown in RULES:
+        assert (s[shown] <= s["cases"]).all()
+
+
+def test_repetition_table_agrees_with_the_model():
+    rep = repetition_table(CASES)
+    assert len(rep) == len(CASES)
+    for _, row in rep.iterrows():
+        if row["delta*_A"] is None:
+            continue
+        need = max(row["delta*_A"], row["delta*_B"])
+        assert (row["cooperation sustainable"] == "never") == (need >= 1)
+        assert (row["cooperation sustainable"] == "in the one-shot game") == (need <= 0)

@@ -1,0 +1,84 @@
+"""The exact vertex enumeration (qa_games.solvers.vertex_enumeration) against the first
+implementation (tests/vertex_oracle.py, every vertex of P tested against every mask of Q)
+and against pygambit's rational enummixed, on random games: integers with ties (degenerate),
+wide integers (nondegenerate almost surely) and floats, up to 10x10."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction as F
+
+import pygambit as gbt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import vertex_oracle as oracle
+from qa_games.solvers import vertex_enumeration as ve
+
+
+def random_game(rng: random.Random, m: int, n: int, family: str) -> tuple[list, list]:
+    def cell() -> F:
+        if family == "float":
+            return F(rng.gauss(0.0, 1.0))  # the exact value of a binary float
+        hi = {"ties": rng.choice([1, 2, 5]), "wide": 1000}[family]
+        return F(rng.randint(0, hi))
+    return ([[cell() for _ in range(n)] for _ in range(m)],
+            [[cell() for _ in range(n)] for _ in range(m)])
+
+
+def gambit_set(a: list, b: list) -> set:
+    g = gbt.Game.from_arrays(a, b)
+    res = gbt.nash.enummixed_solve(g, rational=True)
+    return {tuple(tuple(F(eq[s]) for s in p.strategies) for p in g.players)
+            for eq in res.equilibria}
+
+
+def as_set(found: list) -> set:
+    assert len(found) == len(set(found)), "an equilibrium reported twice"
+    return set(found)
+
+
+@settings(max_examples=60)
+@given(st.integers(1, 7), st.integers(1, 7), st.sampled_from(["ties", "wide", "float"]),
+       st.integers(0, 2**32))
+def test_equals_the_first_implementation(m, n, family, seed):
+    a, b = random_game(random.Random(seed), m, n, family)
+    new, new_deg = ve.extreme_equilibria(a, b)
+    old, old_deg = oracle.extreme_equilibria(a, b)
+    assert as_set(new) == as_set(old)
+    assert new_deg == old_deg
+    # the vertices themselves, labels included
+    bt = ve.to_positive_integers(a)
+    zl, sl = list(range(n)), [n + i for i in range(m)]
+    assert ve.polytope_vertices(bt, zl, sl) == oracle.polytope_vertices(bt, zl, sl)
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 6), st.integers(1, 6), st.sampled_from(["ties", "wide", "float"]),
+       st.integers(0, 2**32))
+def test_equals_gambit(m, n, family, seed):
+    a, b = random_game(random.Random(seed), m, n, family)
+    assert as_set(ve.extreme_equilibria(a, b)[0]) == gambit_set(a, b)
+
+
+@pytest.mark.parametrize("size,family,seed", [(8, "ties", 1), (9, "wide", 2), (10, "ties", 3),
+                                              (10, "wide", 4)])
+def test_large_games_equal_oracle_and_gambit(size, family, seed):
+    a, b = random_game(random.Random(seed), size, size, family)
+    new, new_deg = ve.extreme_equilibria(a, b)
+    old, old_deg = oracle.extreme_equilibria(a, b)
+    assert as_set(new) == as_set(old) == gambit_set(a, b)
+    assert new_deg == old_deg
+
+
+def test_degenerate_structures():
+    """All-zero, constant-row and duplicated-strategy games: equilibrium polytopes."""
+    zero = [[F(0)] * 4 for _ in range(3)]
+    dup = [[F(1), F(2), F(1)], [F(1), F(2), F(1)], [F(3), F(0), F(3)]]
+    const = [[F(2)] * 3, [F(1), F(0), F(5)], [F(2)] * 3]
+    for a, b in [(zero, zero), (dup, const), (const, dup), (dup, dup)]:
+        new, deg = ve.extreme_equilibria(a, b)
+        old, old_deg = oracle.extreme_equilibria(a, b)
+        assert deg and old_deg
+        assert as_set(new) == as_set(old) == gambit_set(a, b)
