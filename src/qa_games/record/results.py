@@ -622,7 +622,7 @@ def _pair_sentence(r: RecordResults, vu: PairTest, cl: PairTest, first: bool) ->
 def headline(r: RecordResults) -> str:
     """The verdict in a few sentences, from the tests (the structural pair first), the
     reduced form's signs and the out-of-sample scores."""
-    sentences = []
+    sentences: list[str] = []
     for k in range(0, len(r.tests) - 1, 2):
         vu, cl = r.tests[k], r.tests[k + 1]
         sentences.append(_pair_sentence(r, vu, cl, first=not sentences))
