@@ -66,7 +66,7 @@ def test_csv_reads_back_identical(tmp_path, table):
 
 
 def test_markdown_reads_back_the_same_numbers(tmp_path, table):
-    path = write_table(table, tmp_path / "t.md")
+    path = write_table(table, tmp_path / "t.md", significant=None)  # every digit
     lines = path.read_text().splitlines()
     header = [h.strip() for h in lines[0].strip("|").split("|")]
     assert header == list(table.columns)
@@ -75,7 +75,8 @@ def test_markdown_reads_back_the_same_numbers(tmp_path, table):
 
 
 def test_latex_is_booktabs_and_reads_back_the_same_numbers(tmp_path, table):
-    path = write_table(table, tmp_path / "t.tex", caption="Cha: 50% of c_star", label="tab:cha")
+    path = write_table(table, tmp_path / "t.tex", caption="Cha: 50% of c_star", label="tab:cha",
+                       significant=None)  # every digit
     text = path.read_text()
     assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
     assert "|" not in text and "\\caption{Cha: 50\\% of c\\_star}" in text

@@ -162,8 +162,6 @@ def test_outcome_format_null_outcome_and_optional_commas():
     ('NFG 1 R "t" { "a" "b" } { 2 1 } "" { { "o" 1 2 } } 1', "outcome index 2 of 2"),
     ('NFG 1 R "t" { "a" } { 1 } "" { { "o" 1 } } 1 1', "too many"),
     ('NFG 1 R "t { "a" } { 1 } 1', "unterminated string"),
-    ('NFG 1 R "t" { "a" "a" } { 1 1 } 1 1', "distinct"),
-    ('NFG 1 R "t" { "a" } { { "x" "x" } } 1 1', "distinct"),
 ])
 def test_bad_files(text, match):
     with pytest.raises(GameError, match=match) as info:

@@ -29,9 +29,11 @@ def _legend(fig):
 def test_region_map_colours_labels_and_draws_c_star(cha_map, tmp_path):
     fig = region_map(cha_map)
     try:
-        assert _legend(fig) == ["cooperation", "friction", "c = c_star"]
+        assert _legend(fig) == ["cooperation", "friction", "threshold c = c*"]
         ax = fig.axes[0]
-        assert ax.get_xlabel() == "c" and ax.get_ylabel() == "t"
+        assert ax.get_xlabel() == "the patron's commitment as perceived by both, c"
+        assert ax.get_ylabel() == "intensity of the common threat, t"
+        assert "other parameters at their defaults" in ax.get_title()
         # the drawn threshold is the curve c = c*(t): check one of its vertices
         paths = [p for coll in ax.collections if hasattr(coll, "get_paths")
                  for p in coll.get_paths() if len(p.vertices) > 20]
@@ -51,8 +53,12 @@ def test_outcome_along_one_parameter_marks_the_threshold(tmp_path):
     fig = plot_outcome(s)
     try:
         labels = _legend(fig)
-        assert labels[:2] == ["cooperation", "friction"] and "c = c_star" in labels
-        assert "p_A_cooperate" in labels and "p_B_cooperate" in labels
+        assert labels[:2] == ["cooperation", "friction"] and "threshold c = c*" in labels
+        assert "Pr(A plays cooperate)" in labels and "Pr(B plays cooperate)" in labels
+        assert "t = 2" in fig.axes[0].get_title()  # the fixed parameter is stated
+        # the two (coinciding) probability lines differ in style and width
+        lines = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("Pr(")]
+        assert len({(ln.get_linestyle(), ln.get_linewidth()) for ln in lines}) == 2
         x = [line.get_xdata()[0] for line in fig.axes[0].lines if line.get_linestyle() == "--"]
         assert len(x) == 1 and abs(x[0] - float(CHA.evaluate("c_star", t=2))) < 1e-3
     finally:
@@ -68,7 +74,7 @@ def test_walt_map_merges_identical_thresholds_and_scattered_samples(tmp_path):
     w = sweep("walt_balance_of_threat", {"c": "0:1:21", "tau": "0:5:21"})
     fig = region_map(w)
     try:
-        assert "tau = tau_star_A = tau_star_B" in _legend(fig)
+        assert "threshold τ = τ*_A = τ*_B" in _legend(fig)
     finally:
         plt.close(fig)
     lhs = sweep(CHA, latin_hypercube({"c": (0, 1), "t": (0, 1)}, 60, seed=1))
@@ -110,3 +116,25 @@ def test_plot_errors(cha_map, tmp_path):
     plt.close(fig)
     assert list(tmp_path.iterdir()) == []
     assert np.isfinite(cha_map.table["c"]).all()
+
+
+def test_region_map_has_no_staircase_along_the_exact_threshold():
+    """A coarse sweep's map is coloured at 300 points per axis: along each row the colour
+    changes within one fine cell of c*(t), not at the coarse grid's cells."""
+    coarse = sweep(CHA, {"c": "0:1:11", "t": "0.5:3:6"})
+    fig = region_map(coarse)
+    try:
+        image = fig.axes[0].images[0].get_array()
+        assert image.shape == (300, 300)
+        ts, cs = np.linspace(0.5, 3, 300), np.linspace(0, 1, 300)
+        for row in (0, 100, 299):
+            codes = np.asarray(image[row])
+            edge = cs[np.flatnonzero(np.diff(codes) != 0)]
+            c_star = float(CHA.evaluate("c_star", t=str(round(float(ts[row]), 9))))
+            assert len(edge) == 1 and abs(edge[0] - c_star) <= 1 / 299 + 1e-9
+        # the sweep's own points: resolution=None
+        own = region_map(coarse, resolution=None)
+        assert own.axes[0].images[0].get_array().shape == (6, 11)
+        plt.close(own)
+    finally:
+        plt.close(fig)

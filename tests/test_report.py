@@ -71,10 +71,20 @@ def test_case_table_shows_each_retrodiction_next_to_the_observed_outcome(out):
     folder, _ = out
     cases = pd.read_csv(folder / "tables" / "cases.csv")
     assert len(cases) == 9
-    assert {"observed", "cha", "cha_hit", "walt", "walt_hit"} <= set(cases.columns)
+    assert {"observed", "scored on", "cha: label", "cha: outcome", "cha: hit", "walt: label",
+            "walt: hit"} <= set(cases.columns)
     nixon = cases[cases["case"].str.contains("Nixon")].iloc[0]
-    assert (nixon["observed"], nixon["cha"], nixon["walt"]) == ("cooperation", "cooperation",
-                                                                "alliance")
+    assert (nixon["observed"], nixon["cha: label"], nixon["walt: label"]) == (
+        "cooperation", "cooperation", "alliance")
+    # a hit: the model's common outcome equals the outcome the case is scored on
+    for row in cases.itertuples():
+        scored = row._5
+        for thy in ("cha", "walt"):
+            hit = cases.loc[row.Index, f"{thy}: hit"]
+            if scored.startswith("mixed"):
+                assert hit == "-"
+            else:
+                assert (hit == "yes") == (cases.loc[row.Index, f"{thy}: outcome"] == scored)
     sens = pd.read_csv(folder / "tables" / "case_sensitivity.csv")
     assert len(sens) == 9
 
@@ -87,3 +97,63 @@ def test_reproducibility_records_versions_hashes_and_seed(out):
     for name in ("cha_quasi_alliance", "walt_balance_of_threat", "patron_sequential"):
         assert load_model(name).sha256 in md
     assert "numpy" in md and "sympy" in md and "`3`" in md
+
+
+def test_report_reads_like_an_appendix(out):
+    folder, _ = out
+    md = (folder / "index.md").read_text()
+    assert "Piecewise" not in md and "Heaviside" not in md and "unsat" not in md
+    assert "mapping the region to u >= 0" not in md
+    # every parameter and derived quantity is defined in section 1, before any table
+    first_table = md.index("## 2.")
+    from qa_games import load_model
+
+    for name in ("cha_quasi_alliance", "walt_balance_of_threat"):
+        m = load_model(name)
+        for p in m.parameters:
+            assert f"| {p.name} " in md[:first_table], p.name
+        for d in m.derived:
+            assert f"| {d} " in md[:first_table], d
+    scores = pd.read_csv(folder / "tables" / "case_scores.csv")
+    base = scores[scores["predictor"] == "always alignment (baseline)"].iloc[0]
+    cases = pd.read_csv(folder / "tables" / "cases.csv")
+    scored = cases[~cases["scored on"].str.startswith("mixed")]
+    assert base["scored cases"] == len(scored)
+    assert base["hits"] == (scored["scored on"] == "alignment").sum()
+    assert "always predicting alignment" in md
+
+
+def test_report_links_an_explorer_per_model(out):
+    folder, _ = out
+    md = (folder / "index.md").read_text()
+    for name in ("cha_quasi_alliance", "walt_balance_of_threat"):
+        page = folder / "explorer" / f"{name}.html"
+        assert page.is_file() and f"(explorer/{name}.html)" in md
+        assert "<script src" not in page.read_text()
+
+
+def test_report_for_other_models_and_cases(tmp_path, capsys):
+    model = tmp_path / "my_theory.toml"
+    assert main(["new", str(model)]) == 0
+    cases = tmp_path / "few.toml"
+    from qa_games.modelfiles.files import models_dir
+
+    cases.write_text((models_dir() / "cases.toml").read_text())
+    out = tmp_path / "rep"
+    assert main(["report", "--quick", "--models", "cha_quasi_alliance",
+                 "walt_balance_of_threat", "--cases", str(cases), "--out", str(out)]) == 0
+    assert str(cases) in (out / "index.md").read_text()
+    out2 = tmp_path / "rep2"
+    assert main(["report", "--quick", "--models", "cha_quasi_alliance", str(model),
+                 "--out", str(out2)]) == 0
+    md = (out2 / "index.md").read_text()
+    assert "my_theory" in md and "Not compared" in md
+    capsys.readouterr()
+    for argv, match in ((["--models", "no_such"], "unknown model"),
+                        (["--cases", str(tmp_path / "none.toml")], "no such file"),
+                        (["--models", "patron_sequential"], "at least one normal-form")):
+        target = tmp_path / "never"
+        assert main(["report", "--quick", "--out", str(target), *argv]) == 2
+        err = capsys.readouterr().err
+        assert match in err and len(err.strip().splitlines()) == 1
+        assert not target.exists()

@@ -39,7 +39,7 @@ def reference_row(model, values, rule):
     """What a user gets by hand at one point: solve, select, label."""
     sol = solve(model.at(values))
     eq = select(sol, rule)
-    return sol, eq, model.label_of(eq.pure_profile if eq is not None else None)
+    return sol, eq, model.label_of(eq.pure_profile) if eq is not None else "undecided"
 
 
 def assert_row_matches(model, row, values, rule):
@@ -249,7 +249,7 @@ def test_killed_cli_sweep_resumes_to_the_uninterrupted_table(tmp_path):
     args = ["sweep", "cha_quasi_alliance", "--vary", "c=0:1:61", "--vary", "t=0:1:61",
             "--chunk-size", "40", "--no-progress"]
     out = tmp_path / "t.csv"
-    env = {**os.environ, "PYTHONPATH": str(Path(sweep_module.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(sweep_module.__file__).parents[2])}  # src/
     proc = subprocess.Popen([sys.executable, "-m", "qa_games.cli", *args, "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     chunks = tmp_path / "t.csv.chunks"

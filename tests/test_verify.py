@@ -132,7 +132,8 @@ def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_condition
     v = {x.proposition: x for x in verify(m, max_examples=20)}
     assert v["patron-1-exact"].status == "proved"
     bad = v["patron-1"]
-    assert bad.status == "refuted" and not bad.as_expected
+    # recorded as expected = "false" (its counterexample is in the model file)
+    assert bad.status == "refuted" and bad.expected == "false" and bad.as_expected
     ce = bad.counterexample
     assert ce["phi"] == 0
     cha = load_model("cha_quasi_alliance")
@@ -141,6 +142,11 @@ def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_condition
     assert c_star[0] == c_star[1] == ce["c_L"]
     assert ce["beta"] >= (ce["lam"] * ce["t"] - ce["kappa"]) * (ce["c_H"] - ce["c_L"])
     assert backward_induction(m, ce).choices == ("strong",)
+    # the counterexample the model file records for patron-1 is one too
+    recorded = {"c_L": 0, "c_H": Fraction(1, 2), "beta": 1, "kappa": 0, "lam": 1, "t": 1,
+                "x_A": 1, "x_B": 1, "y_A": 1, "y_B": 0, "k_A": 0, "k_B": 1, "phi": 0}
+    assert "c_L = 0, c_H = 1/2, beta = 1" in m.propositions[0].claim
+    assert backward_induction(m, recorded).choices == ("strong",)
 
 
 INVARIANCE = '''

@@ -7,7 +7,8 @@ selection rule picks (:mod:`qa_games.solvers.selection`: a unique equilibrium; e
 dominance; else risk dominance of two strict pure equilibria in a 2x2 game; else
 none, ``selected`` False), each player's probability of each strategy in it, the
 expected payoffs, and the theory's label (``Model.label_of`` of the selected pure
-profile, ``otherwise`` when the selection is mixed or undecided).
+profile, ``otherwise`` when the selected equilibrium is mixed, and ``undecided`` when
+the rule selects nothing: such a point is no prediction of the theory).
 
 Two-player games are solved as a stack by :func:`qa_games.solvers.batch.solve_batch` and the
 selection is vectorised. A point goes to the exact reference path instead --
@@ -38,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..games.normal_form import SymbolicGame
-from ..solvers.selection import _payoff_dominant, check_rule, select
+from ..solvers.selection import UNDECIDED, _payoff_dominant, check_rule, select
 
 __all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "chunk_columns", "ROWS"]
 
@@ -348,6 +349,7 @@ def chunk_columns(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> dict[str
         pays = (np.where(has[:, None], raw.pays[np.arange(k), at], np.nan)
                 if raw.pays.shape[1] else np.full((k, spec.game.n_players), np.nan))
         labels, _ = _labels(spec, probs)
+        labels = np.where(has, labels, UNDECIDED).astype(object)
         data = {**params, "n_equilibria": raw.n, "degenerate": raw.degenerate, **flags,
                 "selected": has, "selected_by": _BY[raw.by],
                 **_prob_columns(spec, probs, pays), "label": labels}

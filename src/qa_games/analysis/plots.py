@@ -30,6 +30,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ..errors import ModelError, ParameterError  # noqa: E402
+from ..solvers.selection import UNDECIDED  # noqa: E402
+from .labels import axis_label, column_label, symbol_text  # noqa: E402
 
 __all__ = ["thresholds", "plot_outcome", "region_map", "plot", "save_figure", "new_figure",
            "FIGURE_FORMATS"]
@@ -127,11 +129,43 @@ def _even(v: np.ndarray) -> bool:
                                           rtol=1e-6, atol=0))
 
 
+def _fine(sweep: Any, x: str, y: str, others: dict[str, Any], resolution: int) -> Any:
+    """The same sweep on a ``resolution`` x ``resolution`` product grid of the same box
+    (the same outcome kernel), so region edges follow the exact threshold curves instead
+    of the coarse grid's cells."""
+    from .sweep import sweep as run_sweep
+
+    xs = sweep.table[x].to_numpy(dtype=float)
+    ys = sweep.table[y].to_numpy(dtype=float)
+    fixed = {**{k: v for k, v in sweep.fixed.items()},
+             **{k: repr(float(v)) for k, v in others.items() if k not in sweep.fixed}}
+    return run_sweep(sweep.source, {x: f"{float(xs.min())!r}:{float(xs.max())!r}:{resolution}",
+                                    y: f"{float(ys.min())!r}:{float(ys.max())!r}:{resolution}"},
+                     fixed=fixed, selection=sweep.selection, progress=False)
+
+
+def _title(sweep: Any, model: Any, others: dict[str, Any]) -> str:
+    """What the figure shows and at which fixed values (the rest at their defaults)."""
+    defaults = {p.name: float(p.default) for p in model.parameters}
+    moved = [f"{k} = {float(v):g}" for k, v in others.items()
+             if k in defaults and float(v) != defaults[k]]
+    rule = sweep.selection.replace("_", " ")
+    head = f"{model.title.split(':')[0]}: predicted outcome ({rule})"
+    return head + "\n" + (", ".join(moved) + "; other parameters at their defaults" if moved
+                          else "other parameters at their defaults")
+
+
 def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: Any = None,
-               show_thresholds: bool = True, title: str | None = None) -> Any:
+               show_thresholds: bool = True, title: str | None = None,
+               resolution: int | None = 300) -> Any:
     """The (x, y) plane coloured by the predicted label, with the model's thresholds.
 
-    Returns the matplotlib Figure.
+    Axes are labelled with the parameters' descriptions, thresholds with their own
+    descriptions, and the title states the fixed parameters. When the sweep is a product
+    grid coarser than ``resolution`` points per axis, the colours are computed on a
+    ``resolution`` x ``resolution`` grid of the same box (the same kernel as the sweep),
+    so that no staircase runs along the exact threshold curves; ``resolution=None``
+    draws the sweep's own points. Returns the matplotlib Figure.
     """
     model = _check(sweep)
     names = sweep.grid.names
@@ -146,10 +180,16 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
                                  f"(it varies {', '.join(names)})")
     others = _others(sweep, (x, y))
     df = sweep.table
+    n_x, n_y = df[x].nunique(), df[y].nunique()
+    if resolution is not None and n_x * n_y == len(df) and max(n_x, n_y) < resolution \
+            and _even(np.unique(df[x].to_numpy())) and _even(np.unique(df[y].to_numpy())):
+        df = _fine(sweep, x, y, others, resolution).table
     uniq, inverse = np.unique(df["label"].to_numpy().astype(str), return_inverse=True)
-    colours = _colours(model, [str(u) for u in uniq])
+    colours = _colours(model, [str(u) for u in uniq if u != UNDECIDED])
     order = [n for n in colours if n in set(uniq.tolist())]
-    codes = np.array([order.index(str(u)) for u in uniq], dtype=float)[inverse.ravel()]
+    # an undecided point is no region: left blank (NaN) and marked separately
+    codes = np.array([order.index(str(u)) if u != UNDECIDED else np.nan for u in uniq],
+                     dtype=float)[inverse.ravel()]
     fig = ax.figure if ax is not None else new_figure((6.4, 4.8))
     ax = ax or fig.add_subplot()
     xv, yv = df[x].to_numpy(), df[y].to_numpy()
@@ -170,6 +210,12 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
     else:
         ax.scatter(xv, yv, c=codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, s=6)
     handles: list[Any] = [Patch(facecolor=colours[n], label=n) for n in order]
+    tied = np.isnan(codes)
+    if tied.any():
+        ax.scatter(xv[tied], yv[tied], marker="x", s=14, linewidths=0.8, color="black",
+                   zorder=3)
+        handles.append(Line2D([], [], marker="x", ls="", color="black",
+                              label=f"{UNDECIDED}: the rule cannot choose"))
     if show_thresholds:
         gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], 400), np.linspace(ys[0], ys[-1], 400))
         mesh = {x: gx.ravel(), y: gy.ravel()}
@@ -183,20 +229,23 @@ def region_map(sweep: Any, x: str | None = None, y: str | None = None, *, ax: An
                     continue  # the threshold does not cross this window
                 same = [h for f, h in drawn if np.allclose(f, field, equal_nan=True)]
                 if same:  # the same curve (e.g. symmetric players): one line, both names
-                    same[0].set_label(f"{same[0].get_label()} = {text}")
+                    same[0].set_label(f"{same[0].get_label()} = {symbol_text(text)}")
                     continue
                 colour = _LINES[len(drawn) % len(_LINES)]
-                ax.contour(gx, gy, field, levels=[0.0], colors=[colour], linewidths=1.8)
-                handle = Line2D([], [], color=colour, lw=1.8, label=f"{param} = {text}")
+                style = ("solid", "dashed", "dotted", "dashdot")[len(drawn) % 4]
+                ax.contour(gx, gy, field, levels=[0.0], colors=[colour], linewidths=1.8,
+                           linestyles=[style])
+                handle = Line2D([], [], color=colour, lw=1.8, ls=style,
+                                label=f"threshold {symbol_text(param)} = {symbol_text(text)}")
                 drawn.append((field, handle))
                 handles.append(handle)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(axis_label(model, x))
+    ax.set_ylabel(axis_label(model, y))
     ax.set_xlim(xs[0], xs[-1]) if xs[0] < xs[-1] else None
     ax.set_ylim(ys[0], ys[-1]) if ys[0] < ys[-1] else None
     ax.legend(handles=handles, loc="best", framealpha=0.9, fontsize="small")
-    ax.set_title(title if title is not None else
-                 f"{sweep.model}: predicted outcome ({sweep.selection})")
+    ax.set_title(title if title is not None else _title(sweep, model, others),
+                 fontsize="medium")
     return fig
 
 
@@ -230,19 +279,30 @@ def plot_outcome(sweep: Any, outcome: str | Sequence[str] | None = None, *,
     ax = ax or fig.add_subplot()
     xv = df[along].to_numpy()
     labels = df["label"].to_numpy().astype(str)
-    colours = _colours(model, list(dict.fromkeys(labels)))
+    colours = _colours(model, [lab for lab in dict.fromkeys(labels) if lab != UNDECIDED])
     edges = np.concatenate([[xv[0]], (xv[1:] + xv[:-1]) / 2, [xv[-1]]])
     start = 0
     seen: set[str] = set()
     for k in range(1, len(xv) + 1):
         if k == len(xv) or labels[k] != labels[start]:
             lab = labels[start]
+            if lab == UNDECIDED:  # no band: marked on the axis instead
+                ax.plot(xv[start:k], np.zeros(k - start), ls="", marker="x", color="black",
+                        clip_on=False, transform=ax.get_xaxis_transform(),
+                        label=None if lab in seen else f"{UNDECIDED}: the rule cannot choose")
+                seen.add(lab)
+                start = k
+                continue
             ax.axvspan(edges[start], edges[k], color=colours[lab], alpha=0.18, lw=0,
                        label=None if lab in seen else lab)
             seen.add(lab)
             start = k
-    for o in outs:
-        ax.plot(xv, df[o].to_numpy(dtype=float), marker="." if len(xv) < 40 else None, label=o)
+    styles = (("-", "o", 2.6), (":", "s", 2.0), ("-.", "^", 1.6), ("-", "d", 1.0))
+    for k, o in enumerate(outs):  # coinciding lines stay distinguishable: style and width
+        ls, mk, lw = styles[k % len(styles)]
+        ax.plot(xv, df[o].to_numpy(dtype=float), ls=ls, lw=lw, label=column_label(model, o),
+                marker=mk if len(xv) < 40 else None, markersize=7 - 1.5 * (k % 3),
+                markerfacecolor="none" if k % 2 else None)
     fine = np.linspace(xv[0], xv[-1], 2001)
     k = 0
     for param, items in thresholds(model).items():
@@ -258,12 +318,19 @@ def plot_outcome(sweep: Any, outcome: str | Sequence[str] | None = None, *,
                         roots.append(float(r))
             for n, r in enumerate(roots):
                 ax.axvline(r, color=_LINES[k % len(_LINES)], ls="--", lw=1.2,
-                           label=f"{param} = {text}" if n == 0 else None)
+                           label=f"threshold {symbol_text(param)} = {symbol_text(text)}"
+                           if n == 0 else None)
             k += 1 if roots else 0
-    ax.set_xlabel(along)
-    ax.set_ylabel(", ".join(outs) if len(outs) < 3 else "outcome")
+    ax.set_xlabel(axis_label(model, along))
+    if all(o.startswith("p_") for o in outs):
+        ax.set_ylabel("probability in the selected equilibrium")
+    elif all(o.startswith("u_") for o in outs):
+        ax.set_ylabel("expected payoff in the selected equilibrium")
+    else:
+        ax.set_ylabel(", ".join(column_label(model, o) for o in outs))
     ax.legend(loc="best", fontsize="small", framealpha=0.9)
-    ax.set_title(title if title is not None else f"{sweep.model} ({sweep.selection})")
+    ax.set_title(title if title is not None else _title(sweep, model, others),
+                 fontsize="medium")
     return fig
 
 

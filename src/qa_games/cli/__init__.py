@@ -17,7 +17,8 @@ from ..errors import QAGamesError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-COMMANDS = ("models", "solve", "sweep", "compare", "report", "verify", "prove", "record")
+COMMANDS = ("models", "show", "new", "solve", "sweep", "compare", "report", "verify", "prove",
+            "explore", "record")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,14 +9,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
-
 from ..errors import ParameterError
-from ..modelfiles.tree_model import TreeModel
-from ..solvers.selection import RULES, select
-from ..solvers.solve import METHODS, solve
+from ..solvers.selection import RULES, UNDECIDED
 from .common import add_set_option, is_nfg, parse_sets
 from .solve_tree import is_efg, load_tree, run_tree
+
+#: ``qa_games.solvers.solve.METHODS``, spelled out so that ``--help`` imports no solver
+#: (tests/test_cli_verbs.py checks they are the same).
+METHODS = ("auto", "vertex-exact", "pure", "vertex", "support", "lemke-howson")
 
 
 def register(sub: Any) -> None:
@@ -48,12 +48,25 @@ def load_game(target: str, sets: dict[str, str]) -> tuple[Any, Any]:
 
         if sets:
             raise ParameterError(f"--set: {target} is a .nfg game and has no parameters")
-        return None, read_nfg(Path(target))
+        import sys
+        import warnings
+
+        from ..games.nfg import RenamedLabels
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RenamedLabels)
+            game = read_nfg(Path(target))  # a path, never .nfg text
+        for w in caught:
+            if issubclass(w.category, RenamedLabels):
+                print(f"qa-games solve: note: {w.message}", file=sys.stderr)
+            else:  # pragma: no cover - nothing else warns here
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return None, game
     from ..modelfiles.loader import load_model
     from ..modelfiles.normal_form import Model
 
     model = load_model(target)
-    if isinstance(model, TreeModel):
+    if getattr(model, "kind", "") == "tree":
         return model, None
     if not isinstance(model, Model):
         raise ParameterError(f"{target}: a {type(model).__name__} is not a normal-form game; "
@@ -72,11 +85,16 @@ def _count(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from ..solvers.selection import select
+    from ..solvers.solve import solve
+
     sets = parse_sets(args.sets)
     if is_efg(args.game):
         return run_tree(args, *load_tree(args.game, sets))
     model, game = load_game(args.game, sets)
-    if isinstance(model, TreeModel):
+    if getattr(model, "kind", "") == "tree":
         return run_tree(args, *load_tree(args.game, sets, model))
     if args.max_seconds is not None and not args.max_seconds > 0:
         raise ParameterError(f"--max-seconds {args.max_seconds:g} must be a positive number")
@@ -84,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
     rule = args.selection or (model.selection if model is not None else "payoff_dominance")
     chosen = select(solution, rule)
     if args.json:
-        # exactly the contract of the design README: nothing more, nothing less
-        print(json.dumps(solution.to_json_dict()))
+        # the contract of the README: the solution's keys, then the selection
+        print(json.dumps(_json(solution, chosen, rule, model)))
         return 0
     if model is not None:
         vals = model.values(sets)
@@ -107,10 +125,34 @@ def run(args: argparse.Namespace) -> int:
         rows.append([k] + [_num(p) for s in probs for p in s] + [_num(u) for u in pays])
     print(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
     if model is not None:
-        label = model.label_of(chosen.pure_profile if chosen else None)
         if chosen is None:
-            which = "no equilibrium selected"
+            print(f"\nselection ({rule}): no equilibrium selected (the rule cannot choose "
+                  f"between {len(solution.equilibria)} equilibria); predicted outcome: "
+                  f"{UNDECIDED}")
         else:
             which = f"equilibrium #{solution.equilibria.index(chosen) + 1}"
-        print(f"\nselection ({rule}): {which}; predicted outcome: {label}")
+            label = model.label_of(chosen.pure_profile)
+            print(f"\nselection ({rule}): {which}; predicted outcome: {label}")
     return 0
+
+
+def _json(solution: Any, chosen: Any, rule: str, model: Any) -> dict[str, Any]:
+    """``Solution.to_json_dict()`` plus ``selection`` (the rule), ``selected`` (the index
+    into ``equilibria`` or null), ``selected_payoffs`` (exact strings, or floats for a
+    float game; null when nothing is selected) and ``label`` (the theory's label, or
+    ``"undecided"``; null for a .nfg game)."""
+    out = solution.to_json_dict()
+    out["selection"] = rule
+    if chosen is None:
+        out["selected"] = None
+        out["selected_payoffs"] = None
+    else:
+        out["selected"] = solution.equilibria.index(chosen)
+        out["selected_payoffs"] = ([_num(u) for u in chosen.exact_payoffs]
+                                   if chosen.exact_payoffs is not None
+                                   else list(chosen.payoffs))
+    if model is None:
+        out["label"] = None
+    else:
+        out["label"] = UNDECIDED if chosen is None else model.label_of(chosen.pure_profile)
+    return out

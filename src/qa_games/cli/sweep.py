@@ -3,7 +3,10 @@
 Every input is checked before any work starts (names, domains, output folders and
 formats). With ``--out`` or ``--plot``, finished chunks are checkpointed in a folder
 next to the first output (``OUT.chunks``); ``--resume`` continues from it, and it is
-removed once every output is written. Outputs are written atomically.
+removed once every output is written; after Ctrl-C the command says how to resume.
+Outputs are written atomically; with ``--out`` a summary table (label shares,
+thresholds) is written next to the full one (``OUT.summary.EXT``). A sequential model
+(a leader moving first) is swept by backward induction at every point.
 """
 
 from __future__ import annotations
@@ -41,9 +44,12 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="table file: .csv, .md or .tex (default: CSV on stdout)")
-    p.add_argument("--digits", type=int, default=None, metavar="N",
-                   help="round floats in the table to N decimals (default: all digits, "
-                        "which read back exactly)")
+    p.add_argument("--digits", type=int, default=4, metavar="N",
+                   help="significant digits of floats in .md and .tex tables (default 4; "
+                        "CSV always keeps every digit, which reads back exactly)")
+    p.add_argument("--labels", choices=("short", "long"), default="short",
+                   help="column headers: code names (default) or words from the model "
+                        "file's descriptions (long)")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="figure file: .png, .pdf or .svg (a region map for two varied "
                         "parameters, else the outcome along one)")
@@ -109,15 +115,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ParameterError(f"--seed {args.seed}: must be a whole number >= 0")
     if args.workers is not None and args.workers < 1:
         raise ParameterError(f"--workers {args.workers}: must be a whole number >= 1")
-    if args.digits is not None:
-        import pandas as pd
-
-        from ..analysis.export import format_table
-
-        try:
-            format_table(pd.DataFrame({"x": [0.5]}), "csv", digits=args.digits)
-        except ParameterError as exc:
-            raise ParameterError(f"--digits {args.digits}: {exc}") from None
+    if isinstance(args.digits, bool) or not 1 <= args.digits <= 17:
+        raise ParameterError(f"--digits {args.digits}: give 1 to 17 significant digits")
     for option, value in (("--out", args.out), ("--plot", args.plot),
                           ("--checkpoint", args.checkpoint)):
         if value is not None:
@@ -155,14 +154,70 @@ def _remove_stale_temporaries(path: Path, say: Any) -> None:
         say(f"removed {p}, left by an interrupted run")
 
 
+def _write(table: Any, path: str, args: argparse.Namespace, model: Any) -> str:
+    """Write a table (with a progress line when it is large) and return its path."""
+    from ..analysis.export import write_table
+    from ..analysis.labels import column_labels
+
+    if args.labels == "long":
+        table = table.rename(columns=column_labels(model, table.columns))
+    big = len(table) >= 50_000
+    if big:
+        print(f"qa-games sweep: writing {len(table):,} rows to {path} ...", file=sys.stderr,
+              flush=True)
+    out = str(write_table(table, path, significant=args.digits))
+    if big:
+        print(f"qa-games sweep: wrote {path}", file=sys.stderr, flush=True)
+    return out
+
+
+def _run_sequential(args: argparse.Namespace, model: Any) -> int:
+    from ..analysis.export import format_table
+    from ..analysis.sequential_sweep import plot_choice, sequential_sweep
+    from ..analysis.summary import summary_path, summary_table
+
+    for flag, value in (("--engine dask", args.engine == "dask"), ("--resume", args.resume),
+                        ("--rows equilibria", args.rows != "points"),
+                        ("--checkpoint", args.checkpoint is not None)):
+        if value:
+            raise ParameterError(f"{flag}: not available for a sequential model "
+                                 f"({model.name} is solved by backward induction point by "
+                                 "point)")
+    grid = _grid(args, model)
+    if args.plot is not None and len(grid.names) > 2:
+        raise ParameterError(f"--plot needs one or two varied parameters, got "
+                             f"{len(grid.names)}")
+    result = sequential_sweep(model, grid, fixed=parse_sets(args.sets),
+                              selection=args.selection)
+    written = []
+    if args.out is not None:
+        written.append(_write(result.table, args.out, args, model))
+        written.append(_write(summary_table(result), str(summary_path(args.out)), args,
+                              model))
+    if args.plot is not None:
+        plot_choice(result, args.plot)
+        written.append(args.plot)
+    if not written:
+        sys.stdout.write(format_table(result.table, "csv"))
+    print(f"qa-games sweep: {len(result.table)} rows (backward induction), "
+          f"{result.seconds:.2f} s" + (f" -> {', '.join(written)}" if written else ""),
+          file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from ..analysis.checkpoint import Checkpoint, hold
     from ..analysis.export import check_writable, format_table, table_format, write_table
     from ..analysis.plots import FIGURE_FORMATS, plot, thresholds
+    from ..analysis.summary import summary_path
     from ..analysis.sweep import DEFAULT_CHUNK_SIZE, _load, sweep
+    from ..modelfiles.loader import load_model
 
     _check_options(args)
-    model = _load(args.model)
+    model = load_model(args.model)
+    if getattr(model, "kind", "") == "sequential":
+        return _run_sequential(args, model)
+    model = _load(model)
     thresholds(model)  # the model's [sweep] table: checked now, not after the sweep
     grid = _grid(args, model)
     if args.scheduler is not None and args.engine != "dask":
@@ -170,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         table_format(args.out)
         check_writable(args.out)
+        check_writable(summary_path(args.out))
     if args.plot is not None:
         if Path(args.plot).suffix.lower() not in FIGURE_FORMATS:
             raise ParameterError(f"--plot {args.plot!r}: unknown figure format (known: "
@@ -192,26 +248,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"qa-games sweep: note: {msg}", file=sys.stderr)
 
     if checkpoint is None:
-        return _finish(args, sweep(model, grid, fixed=fixed, selection=args.selection,
-                                   rows=args.rows, engine=args.engine,
-                                   scheduler=args.scheduler, workers=args.workers,
-                                   chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                                   progress=args.progress, note=say),
-                       [], format_table, write_table, plot)
+        try:
+            result = sweep(model, grid, fixed=fixed, selection=args.selection,
+                           rows=args.rows, engine=args.engine, scheduler=args.scheduler,
+                           workers=args.workers,
+                           chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                           progress=args.progress, note=say)
+        except KeyboardInterrupt:
+            print(f"qa-games sweep: {resume_hint(None)}", file=sys.stderr)
+            raise
+        return _finish(args, result, [], format_table, write_table, plot, model)
     if args.resume and not (Path(checkpoint) / "manifest.json").exists():
         say(f"nothing to resume in {checkpoint}; starting afresh")
     with hold(checkpoint, note=say):
         for out in (args.out, args.plot):
             if out is not None:
                 _remove_stale_temporaries(Path(out), say)
-        result = sweep(model, grid, fixed=fixed, selection=args.selection, rows=args.rows,
-                       engine=args.engine, scheduler=args.scheduler, workers=args.workers,
-                       chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                       checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
-                       progress=args.progress, note=say)
+        try:
+            result = sweep(model, grid, fixed=fixed, selection=args.selection,
+                           rows=args.rows, engine=args.engine, scheduler=args.scheduler,
+                           workers=args.workers,
+                           chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                           checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
+                           progress=args.progress, note=say)
+        except KeyboardInterrupt:
+            print(f"qa-games sweep: {resume_hint(checkpoint)}", file=sys.stderr)
+            raise
         written: list[str] = []
         try:
-            code = _finish(args, result, written, format_table, write_table, plot)
+            code = _finish(args, result, written, format_table, write_table, plot, model)
         except QAGamesError as exc:
             exc.args = (f"{exc}; the sweep's {result.chunks} chunks are kept in "
                         f"{checkpoint}: fix the output and add --resume to write it without "
@@ -222,16 +287,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _finish(args: argparse.Namespace, result: Any, written: list[str], format_table: Any,
-            write_table: Any, plot: Any) -> int:
+            write_table: Any, plot: Any, model: Any) -> int:
+    from ..analysis.summary import summary_path, summary_table
+
     if args.out is not None:
-        written.append(str(write_table(result.table, args.out, digits=args.digits)))
+        written.append(_write(result.table, args.out, args, model))
+        if args.rows == "points":
+            written.append(_write(summary_table(result), str(summary_path(args.out)), args,
+                                  model))
     if args.plot is not None:
         plot(result, args.plot)
         written.append(args.plot)
     if not written:
-        sys.stdout.write(format_table(result.table, "csv", digits=args.digits))
+        sys.stdout.write(format_table(result.table, "csv"))
     resumed = f" ({result.resumed_chunks} resumed)" if result.resumed_chunks else ""
     print(f"qa-games sweep: {len(result.table)} rows, {result.chunks} chunks{resumed}, "
           f"engine {result.engine}, {result.seconds:.2f} s"
           + (f" -> {', '.join(written)}" if written else ""), file=sys.stderr)
     return 0
+
+
+def resume_hint(checkpoint: str | None) -> str:
+    """What to tell a user who pressed Ctrl-C during a sweep.
+
+    >>> resume_hint(None)
+    'interrupted; nothing was kept (give --out or --checkpoint to make a sweep resumable)'
+    """
+    if checkpoint is None or not Path(checkpoint).exists():
+        return ("interrupted; nothing was kept (give --out or --checkpoint to make a sweep "
+                "resumable)")
+    done = len(list(Path(checkpoint).glob("chunk-*.npz")))
+    kept = f"{done} finished chunks are kept" if done else "finished chunks are kept"
+    return (f"interrupted; {kept} in {checkpoint}: run the same command with --resume to "
+            "continue from them")

@@ -11,10 +11,6 @@ import json
 import time
 from typing import Any
 
-from ..modelfiles.loader import load_model
-from ..verify.proofs import bundled_models_with_propositions
-from ..verify.verdicts import verify
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser("verify", help="verify the propositions of a model (or of all models)",
@@ -32,6 +28,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..modelfiles.loader import load_model
+    from ..verify.proofs import bundled_models_with_propositions
+    from ..verify.verdicts import verify
+
     models = [load_model(args.model)] if args.model else bundled_models_with_propositions()
     results = []
     bad = 0

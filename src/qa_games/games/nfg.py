@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -37,7 +38,7 @@ from ..errors import GameError
 from . import limits
 from .normal_form import Game
 
-__all__ = ["read_nfg", "write_nfg"]
+__all__ = ["read_nfg", "write_nfg", "unique_labels", "RenamedLabels"]
 
 _NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 _RATIO = re.compile(r"^[+-]?[0-9]+/[0-9]+$")
@@ -184,7 +185,9 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
     holding a newline or a brace).
 
     Payoffs are exact (Fractions) unless ``exact=False``. Raises :class:`GameError`
-    naming the file, the line and what was wrong.
+    naming the file, the line and what was wrong. Blank or repeated player and strategy
+    names, which Gambit accepts, are made unique (:func:`unique_labels`) with a
+    :class:`RenamedLabels` warning saying how.
 
     >>> read_nfg('NFG 1 R "" { "a" "b" } { 1 1 } 1')
     Traceback (most recent call last):
@@ -227,11 +230,53 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
                      "payoffs or outcome indices", tok[2])
     arrays = [np.array([flat[k][i] for k in range(size)], dtype=object).reshape(shape, order="F")
               for i in range(n)]
+    players, strategies, notes = unique_labels(players, strategies)
+    if notes:
+        warnings.warn(RenamedLabels(f"{source}: " + "; ".join(notes)), stacklevel=2)
     try:
         game = Game.from_arrays(*arrays, players=players, strategies=strategies, title=title)
     except GameError as exc:
         raise GameError(f"{source}: {exc}") from None
     return game if exact else game.as_float()
+
+
+class RenamedLabels(UserWarning):
+    """An .nfg file's blank or repeated player or strategy names were made unique (Gambit
+    accepts them; a qa_games Game needs distinct, non-blank names to show and select)."""
+
+
+def _unique(names: list[str], blank: str) -> tuple[list[str], list[str]]:
+    """Blank names become ``blank.format(k)``; a repeated name gets `` (k)`` (its
+    1-based position) on every occurrence; the result is distinct."""
+    out = [n if n.strip() else blank.format(k + 1) for k, n in enumerate(names)]
+    counts = {n: out.count(n) for n in out}
+    out = [f"{n} ({k + 1})" if counts[n] > 1 else n for k, n in enumerate(out)]
+    while len(set(out)) != len(out):  # a new name met an old one: number everything
+        out = [f"{n} ({k + 1})" for k, n in enumerate(out)]
+    return out, [f"{a!r} -> {b!r}" for a, b in zip(names, out, strict=True) if a != b]
+
+
+def unique_labels(players: list[str], strategies: list[list[str]]
+                  ) -> tuple[list[str], list[list[str]], list[str]]:
+    """Distinct, non-blank player and strategy names, and a note per renaming.
+
+    >>> players, strategies, notes = unique_labels(["", "Dan"], [["C", "D"], ["x", "x"]])
+    >>> players, strategies
+    (['Player 1', 'Dan'], [['C', 'D'], ['x (1)', 'x (2)']])
+    >>> notes[1]
+    "strategies of Dan: 'x' -> 'x (1)', 'x' -> 'x (2)'"
+    """
+    notes = []
+    new_players, changed = _unique(players, "Player {}")
+    if changed:
+        notes.append("players: " + ", ".join(changed))
+    new_strategies = []
+    for who, names in zip(new_players, strategies, strict=True):
+        fixed, changed = _unique(names, "{}")
+        if changed:
+            notes.append(f"strategies of {who}: " + ", ".join(changed))
+        new_strategies.append(fixed)
+    return new_players, new_strategies, notes
 
 
 def _read_strategies(t: _Tokens, n: int) -> list[list[str]]:

@@ -127,6 +127,14 @@ class Model:
         names = [lab for lab, _ in self.labels]
         return tuple(dict.fromkeys(names + [self.otherwise]))
 
+    def to_latex(self, values: Mapping[str, Any] | None = None, *, caption: str | None = None,
+                 label: str | None = None) -> str:
+        """The payoff matrix as a booktabs LaTeX table: symbolic, or exact at ``values``
+        (:func:`qa_games.modelfiles.latex.payoff_matrix_latex`)."""
+        from .latex import payoff_matrix_latex
+
+        return payoff_matrix_latex(self, values, caption=caption, label=label)
+
     def substitute(self, name: str, expression: str) -> Model:
         """A copy in which parameter ``name`` is replaced by ``expression`` (e.g. Walt's
         ``tau`` by the derived ``threat_index``); the parameter disappears.
@@ -253,10 +261,17 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     derived: dict[str, sympy.Expr] = {}
     dtable = data.get("derived", {})
     if not isinstance(dtable, dict):
-        raise ModelError(f"{where}: derived: expected a table name = \"expression\"")
+        raise ModelError(f"{where}: derived: expected a table name = \"expression\" (or "
+                         f"name = {{ expression, description }})")
     for dname, text in dtable.items():
         at = f"{where}: derived.{dname}"
         check_name(dname, where=at)
+        if isinstance(text, dict):  # { expression = "...", description = "..." }
+            extra = set(text) - {"expression", "description"}
+            if extra or not isinstance(text.get("description", ""), str):
+                raise ModelError(f"{at}: expected \"expression\" or a table {{expression, "
+                                 f"description}}, got keys {sorted(text)}")
+            text = _need(text, "expression", str, at)
         if dname in names:
             raise ModelError(f"{at}: {dname!r} is already a parameter or derived name")
         derived[dname] = parse_expression(text, names, where=at)

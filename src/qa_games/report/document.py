@@ -31,8 +31,10 @@ import pandas as pd
 import sympy
 
 from ..analysis.export import atomic_write, write_table
+from ..analysis.labels import describe
 from ..compare.cases import corners, load_cases, retrodict, sensitivity
 from ..compare.theories import DEFAULT_GRID, compare, compare_grid
+from ..errors import ParameterError
 from ..games.expressions import parse_expression
 from ..modelfiles.files import models_dir
 from ..modelfiles.loader import load_model
@@ -41,7 +43,15 @@ from . import figures as figs
 from . import mechanisms
 from .html import to_html
 from .record_section import record_section
-from .tables import REFERENCE, crossing, effects, reading
+from .tables import (
+    REFERENCE,
+    case_display,
+    case_scores,
+    crossing,
+    effects,
+    readable_statics,
+    reading,
+)
 
 __all__ = ["Report", "report", "MODELS", "SCENARIOS"]
 
@@ -74,8 +84,9 @@ class Report:
 
 
 class _Writer:
-    def __init__(self, out: Path, quick: bool, seed: int):
+    def __init__(self, out: Path, quick: bool, seed: int, cases_path: Any = None):
         self.out, self.quick, self.seed = out, quick, seed
+        self.cases_path = cases_path
         self.md: list[str] = []
         self.summary: list[str] = []
         self.files: list[Path] = []
@@ -112,14 +123,92 @@ def _timed(w: _Writer, name: str, fn: Any, *args: Any) -> Any:
 
 def _models_section(w: _Writer, models: list[Any], patron: Any) -> None:
     w.add("## 1. The models in brief", "")
-    for m in [*models, patron]:
+    for m in [*models, *([patron] if patron is not None else [])]:
         w.add(f"### {m.title}", "", f"`{m.name}` ({m.path.name if m.path else ''}): "
               + " ".join(m.description.split()), "")
         if m.sources:
             w.add("Sources: " + "; ".join(m.sources) + ".", "")
+        _symbols(w, m)
+        _explorer_link(w, m)
     w.add("A scenario of the shared variables (docs/models.md section 4) is read by each model "
           "through the `[scenario]` table of its file; each model's labels map onto the "
           "common outcomes `alignment` / `no_alignment`.", "")
+
+
+def _plane(m: Any) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two parameters (and ``lo:hi`` ranges) of a model's figures and statics: c and
+    the threat for the bundled theories, else the first threshold parameter and the
+    next parameter of the payoffs."""
+    names = m.game.parameter_names
+    if "c" in names and ("t" in names or "tau" in names):
+        return ("c", "0:1"), ("tau" if "tau" in names else "t", "0.1:3")
+    used: list[str] = []
+    for arr in m.game.payoffs:
+        for e in arr.flat:
+            used += [str(s) for s in e.free_symbols]
+    used = [p for p in names if p in set(used)] or list(names)
+    first = [p for p in m.raw.get("sweep", {}).get("thresholds", {}) if p in used]
+    x = first[0] if first else used[0]
+    rest = [p for p in used if p != x]
+    if not rest:
+        raise ParameterError(f"{m.name}: the report's figures need two parameters in the "
+                             "payoffs")
+    return (x, _range(m, x)), (rest[0], _range(m, rest[0]))
+
+
+def _range(m: Any, name: str) -> str:
+    d = m.parameter(name).domain
+    default = float(m.parameter(name).default)
+    lo = float(d.lower) if d.lower is not None else min(0.0, default - 10)
+    hi = float(d.upper) if d.upper is not None else max(10.0, 4 * default)
+    step = (hi - lo) / 100
+    lo += 0 if d.lower is not None and d.lower_closed else step
+    hi -= 0 if d.upper is not None and d.upper_closed else step
+    return f"{lo:g}:{hi:g}"
+
+
+def _symbols(w: _Writer, m: Any) -> None:
+    """Every symbol of the model, defined (from the model file) before any table uses it."""
+    from ..analysis.labels import full_description
+
+    rows = [{"symbol": p.name, "meaning": p.description, "domain or definition":
+             f"{p.domain}, default {p.default}"} for p in m.parameters]
+    raw = m.raw.get("derived", {})
+    for name in getattr(m, "derived", {}):
+        entry = raw.get(name)
+        text = entry.get("expression", "") if isinstance(entry, dict) else str(entry)
+        rows.append({"symbol": name, "meaning": full_description(m, name),
+                     "domain or definition": f"{name} = {text}"})
+    w.table(pd.DataFrame(rows), f"symbols_{m.name}", f"{m.name}: every symbol, as its "
+            "model file defines it.")
+
+
+def _explorer_link(w: _Writer, m: Any) -> None:
+    """An interactive explorer page for a two-player normal-form model."""
+    from ..modelfiles.normal_form import Model
+    from .explorer import write_explorer
+
+    if not isinstance(m, Model) or m.game.n_players != 2:
+        return
+    (w.out / "explorer").mkdir(exist_ok=True)
+    path = write_explorer(m, w.out / "explorer" / f"{m.name}.html")
+    w.files.append(path)
+    w.add(f"Explore it interactively: [explorer/{m.name}.html](explorer/{m.name}.html) "
+          "(sliders for every parameter, the equilibria and the label at the point, and the "
+          "region map; one self-contained page that opens offline).", "")
+
+
+def _columns_glossary(w: _Writer, models: list[Any]) -> None:
+    m = models[0]
+    g = m.game
+    w.add("In the tables below, for a model with players P and strategies s: "
+          f"`n_equilibria` is the number of equilibria; `eq_<profile>` whether a named pure "
+          f"profile (e.g. `eq_{next(iter(m.profiles), 'profile')}`) is an equilibrium; "
+          f"`selected` whether the selection rule picks one; `selected_by` the rule that "
+          f"did; `p_<P>_<s>` the probability that P plays s in the selected equilibrium "
+          f"(e.g. `p_{g.players[0]}_{g.strategies[0][0]}`); `u_<P>` P's expected payoff "
+          "in it; `label` the theory's predicted outcome, `undecided` where the rule cannot "
+          "choose between equilibria (no prediction).", "")
 
 
 def _regions_section(w: _Writer, models: list[Any]) -> None:
@@ -127,18 +216,21 @@ def _regions_section(w: _Writer, models: list[Any]) -> None:
     from ..analysis.sweep import sweep
 
     w.add("## 2. Equilibrium regions", "")
+    _columns_glossary(w, models)
     n = (21, 20) if w.quick else (41, 40)
     for m in models:
-        threat = "tau" if "tau" in m.game.parameter_names else "t"
-        sw = sweep(m, {"c": f"0:1:{n[0]}", threat: f"0.1:3:{n[1]}"}, progress=False)
+        (x, xr), (y, yr) = _plane(m)
+        sw = sweep(m, {x: f"{xr}:{n[0]}", y: f"{yr}:{n[1]}"}, progress=False)
         path = w.out / "figures" / f"regions_{m.name}.png"
-        plot(sw, path, title=f"{m.title.split(':')[0]}: predicted label (payoff dominance)")
+        plot(sw, path)  # the title states the rule and the fixed parameters
         w.figure(path, f"{m.name}: the label of the selected equilibrium over the "
-                 f"(c, {threat}) plane, other parameters at their defaults; curves: the "
+                 f"({x}, {y}) plane, other parameters at their defaults; curves: the "
                  f"model's thresholds.")
-        counts = sw.table["label"].value_counts().rename_axis("label").reset_index(name="points")
-        w.table(counts, f"regions_{m.name}", f"{m.name}: grid points per label "
-                f"({len(sw.table)} points).")
+        from ..analysis.summary import summary_table
+
+        w.table(summary_table(sw), f"regions_{m.name}", f"{m.name}: the share of the "
+                f"{len(sw.table)} grid points with each label, the model's thresholds and "
+                "their values on the plane.")
 
 
 def _statics_section(w: _Writer, models: list[Any]) -> None:
@@ -149,14 +241,16 @@ def _statics_section(w: _Writer, models: list[Any]) -> None:
           "`indefinite`: two exact witnesses of opposite sign; `undecided`: neither, with "
           "the sign seen on seeded samples).", "")
     for m in models:
-        threat = "tau" if "tau" in m.game.parameter_names else "t"
-        for param in ("c", threat):
-            if w.quick and param != "c":
+        (x, _), (y, _) = _plane(m)
+        for param in (x, y):
+            if w.quick and param != x:
                 continue
             df = comparative_statics(m, param)
             df = df[df["derivative"] != "0"].reset_index(drop=True)
             w.add(f"### {m.name}: with respect to `{param}`", "")
-            w.table(df, f"statics_{m.name}_{param}", f"{m.name}: d(quantity)/d{param}.")
+            w.table(readable_statics(df, m), f"statics_{m.name}_{param}",
+                    f"{m.name}: the derivative of each quantity with respect to {param} "
+                    f"({describe(m, param)}) and its sign on the domain.")
 
 
 def _proof_link(w: _Writer, pid: str) -> str:
@@ -165,6 +259,10 @@ def _proof_link(w: _Writer, pid: str) -> str:
         return "(no proof file)"
     rel = os.path.relpath(proof, w.out.resolve())
     return f"[proofs/{pid}.md]({Path(rel).as_posix()})"
+
+
+def _point(values: Any) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items())
 
 
 def _propositions_section(w: _Writer, models: list[Any]) -> None:
@@ -179,9 +277,20 @@ def _propositions_section(w: _Writer, models: list[Any]) -> None:
         if not m.propositions:
             w.add(f"`{m.name}` declares no propositions.", "")
             continue
+        verdicts = verify(m, seed=w.seed, max_examples=examples)
         rows = [{"id": v.proposition, "verdict": v.status, "summary": v.summary(),
                  "as expected": v.as_expected, "proof": _proof_link(w, v.proposition)}
-                for v in verify(m, seed=w.seed, max_examples=examples)]
+                for v in verdicts]
+        for v in verdicts:
+            if v.expected == "false":
+                w.summary.append(
+                    f"`{v.proposition}` ({m.name}) is recorded as known to be false "
+                    f"(`expected = \"false\"` in its model file) and is {v.status}"
+                    + (f" at {_point(v.counterexample)}" if v.counterexample else "")
+                    + ("" if v.as_expected else ": NOT as expected") + ".")
+            elif not v.as_expected:
+                w.summary.append(f"`{v.proposition}` ({m.name}): a claim of the theory, "
+                                 f"{v.status} (NOT as expected).")
         df = pd.DataFrame(rows)
         claims = {p.id: p.claim for p in m.propositions}
         df.insert(1, "claim", [claims[i] for i in df["id"]])
@@ -190,8 +299,22 @@ def _propositions_section(w: _Writer, models: list[Any]) -> None:
                 f"{examples} examples per statement).")
 
 
+def _comparable(models: list[Any]) -> str:
+    """Why ``models`` cannot be compared on scenarios ("" when they can)."""
+    if len(models) < 2:
+        return "a comparison needs two or more normal-form models"
+    lacking = [m.name for m in models if "scenario" not in m.raw]
+    if lacking:
+        return f"{', '.join(lacking)} declare(s) no [scenario] table"
+    return ""
+
+
 def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     w.add("## 5. Where the theories disagree", "")
+    why = _comparable(models)
+    if why:
+        w.add(f"Not compared: {why}.", "")
+        return None
     grid = {"c": "0:1:26", "t": "0.1:3:30"} if w.quick else DEFAULT_GRID
     cmp = compare(models, SCENARIOS, grid=grid)
     g = cmp.grid
@@ -253,7 +376,9 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
 
 def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
     """The same plane with Japan (A) and South Korea (B) coded as in the cases."""
-    cases = [c for c in load_cases() if c.states == ("japan", "south_korea")]
+    cases = [c for c in load_cases(w.cases_path) if c.states == ("japan", "south_korea")]
+    if not cases:
+        return
     base = cases[0].scenario
     keep = {k: v for k, v in base.values.items() if k not in ("c", "t")}
     g = compare_grid(models, grid, base=make_scenario(keep, name="Japan-ROK coding"))
@@ -274,9 +399,35 @@ def _japan_korea_plane(w: _Writer, models: list[Any], grid: Any) -> None:
     w.figure(path, "The (c, t) plane with the Japan-ROK coding and the Japan-ROK cases.")
 
 
+def _leader_section(w: _Writer, model: Any) -> None:
+    """A sequential model other than the patron's: its SPE at the defaults and the
+    leader's choice over its first two parameters."""
+    from ..analysis.sequential_sweep import plot_choice, sequential_sweep
+    from ..solvers.backward_induction import backward_induction
+
+    w.add(f"## 6. {model.title}", "", f"The leader {model.leader} moves first, then "
+          f"{model.subgame.name} is played; every subgame is solved exactly.", "")
+    sol = backward_induction(model)
+    rows = [{"leader chooses": e.action, "outcome": e.label,
+             "leader payoff": float(e.leader_payoff)} for e in sol.equilibria]
+    w.table(pd.DataFrame(rows), f"spe_{model.name}", "Subgame-perfect equilibria at the "
+            "defaults.")
+    names = list(model.parameter_names)[:2]
+    n = 9 if w.quick else 21
+    grid = {x: f"{_range(model, x)}:{n}" for x in names}
+    result = sequential_sweep(model, grid)
+    path = w.out / "figures" / f"choice_{model.name}.png"
+    plot_choice(result, path)
+    w.figure(path, f"The leader's choice over ({', '.join(names)}), by backward induction.")
+
+
 def _patron_section(w: _Writer, patron: Any) -> None:
     from ..solvers.backward_induction import backward_induction, simultaneous_form
     from ..solvers.solve import solve
+
+    if not {"c_L", "c_H", "beta", "kappa", "lam", "t"} <= set(patron.parameter_names):
+        _leader_section(w, patron)
+        return
 
     w.add("## 6. The patron's choice", "", "The patron chooses c in {c_L, c_H}, then A and B "
           "play Cha's game (payoff dominance); every subgame is solved exactly and every "
@@ -325,20 +476,34 @@ def _patron_section(w: _Writer, patron: Any) -> None:
 
 
 def _cases_section(w: _Writer, models: list[Any]) -> None:
-    w.add("## 7. Historical cases", "", "Coded in `models/cases.toml` (each value with its "
+    where = "models/cases.toml" if w.cases_path is None else str(w.cases_path)
+    w.add("## 7. Historical cases", "", f"Coded in `{where}` (each value with its "
           "source, a one-line justification and its range; every value is a judgement on "
           "the scale weak c = 0.3, strong 0.7, high t = 1, low 0.5). A hit: the model's "
           "common outcome equals the observed one; mixed outcomes are not scored.", "")
-    cases = load_cases()
+    why = _comparable(models)
+    if why:
+        w.add(f"Not retrodicted: {why}.", "")
+        return
+    cases = load_cases(w.cases_path)
     tab = retrodict(cases, models)
-    w.table(tab.frame, "cases", "Each case: coding of c and t, observed outcome, each "
-            "model's retrodiction and whether it is a hit.")
-    for r in tab.scores.itertuples():
-        w.summary.append(f"Cases, {r.theory}: {r.hits} of {r.scored} retrodicted; on the "
-                         f"cases where the theories disagree, {r.discriminating_hits} of "
-                         f"{r.discriminating_scored}.")
-    w.table(tab.scores, "case_scores", "Scores: all scored cases, and the discriminating "
-            "ones (the models disagree).")
+    w.table(case_display(tab), "cases", "Each case: its coding of c (the patron's "
+            "commitment) and t (the threat), the observed outcome and the common outcome it "
+            "is scored on (alignment or no_alignment; mixed outcomes are not scored), each "
+            "model's label, the common outcome that label maps to, and whether it is a hit.")
+    scores = case_scores(tab)
+    n_cases, n_scored = len(tab.rows), int(scores["scored cases"].iloc[-1])
+    base = scores.iloc[-1]
+    for r in scores.iloc[:-1].itertuples():
+        w.summary.append(f"Cases, {r.predictor}: {r.hits} of {r._3} scored cases retrodicted "
+                         f"({n_cases} cases, {n_cases - n_scored} with a mixed outcome not "
+                         f"scored); where the models disagree, {r._5} of {r._6}.")
+    w.summary.append(f"Cases, baseline: always predicting alignment scores {base['hits']} of "
+                     f"{n_scored} ({base['hits where the models disagree']} of "
+                     f"{base['cases where the models disagree']} where the models disagree).")
+    w.table(scores, "case_scores", f"Scores on the {n_scored} scored cases (of {n_cases}), "
+            "and on those where the models disagree, next to the base rate of a predictor "
+            "that always says alignment.")
     codings = [{"case": c.title, "variable": k, "value": float(v.value),
                 "range": "" if v.range is None else
                 f"{float(v.range[0]):g} to {float(v.range[1]):g}",
@@ -386,9 +551,12 @@ def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float)
             vers.append({"package": pkg, "version": "not installed"})
     vers.insert(0, {"package": "python", "version": platform.python_version()})
     w.table(pd.DataFrame(vers), "versions", "Package versions.")
-    files = [{"file": f"models/{m.path.name}", "sha256": m.sha256} for m in [*models, patron]]
-    cases = models_dir() / "cases.toml"
-    files.append({"file": "models/cases.toml", "sha256": _hash(cases)})
+    files = [{"file": f"models/{m.path.name}" if m.path is not None and m.path.parent ==
+              models_dir() else str(m.path), "sha256": m.sha256}
+             for m in [*models, *([patron] if patron is not None else [])]]
+    cases = models_dir() / "cases.toml" if w.cases_path is None else Path(w.cases_path)
+    files.append({"file": "models/cases.toml" if w.cases_path is None else str(cases),
+                  "sha256": _hash(cases)})
     w.table(pd.DataFrame(files), "model_hashes", "SHA-256 of the model files read.")
     w.add(f"Seed of the verification search: `{w.seed}`; the sampled signs of the "
           "comparative statics use qa_games.statics' fixed seed 0. "
@@ -399,16 +567,40 @@ def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float)
             "Time per section.")
 
 
-def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) -> Report:
+def _split(names: Any) -> tuple[list[Any], Any]:
+    """Normal-form models and the (one) sequential model among ``names``."""
+    from ..modelfiles.sequential import SequentialModel
+
+    loaded = [n if not isinstance(n, (str, Path)) else load_model(n) for n in names]
+    seq = [m for m in loaded if isinstance(m, SequentialModel)]
+    if len(seq) > 1:
+        raise ParameterError(f"models: at most one sequential model, got "
+                             f"{', '.join(m.name for m in seq)}")
+    normal = [m for m in loaded if not isinstance(m, SequentialModel)]
+    if not normal:
+        raise ParameterError("models: give at least one normal-form model")
+    return normal, (seq[0] if seq else None)
+
+
+def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0,
+           models: Any = None, cases: str | Path | None = None) -> Report:
     """Write the report into ``out`` (created if needed); ``quick`` uses small grids and
-    few verification examples (for tests)."""
+    few verification examples (for tests). ``models``: names, paths or models (default:
+    :data:`MODELS` and the patron's sequential model); ``cases``: a cases file (default:
+    the bundled ``models/cases.toml``)."""
     t0 = time.perf_counter()
     folder = Path(out)
-    w = _Writer(folder, quick, seed)
-    models = [load_model(n) for n in MODELS]
-    patron = load_model(PATRON)
+    if cases is not None:
+        load_cases(cases)  # every input is checked before anything is written
+    if models is None:
+        models, patron = [load_model(n) for n in MODELS], load_model(PATRON)
+    else:
+        models, patron = _split(models)
+    w = _Writer(folder, quick, seed, cases)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    w.add("# qa_games report: Cha's quasi-alliance model and Walt's balance of threat", "",
+    heads = [m.title.split(":")[0] for m in models]
+    w.add("# qa_games report: " + (" and ".join(heads) if len(heads) < 3 else
+                                   ", ".join(heads[:-1]) + " and " + heads[-1]), "",
           f"Generated {stamp} by `qa-games report{' --quick' if quick else ''}`. "
           "Formal models: `docs/models.md` in the qa_games repository (its sections "
           "are cited below); every number below is computed from the model files.",
@@ -416,9 +608,11 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0) ->
     _models_section(w, models, patron)
     _timed(w, "equilibrium regions", _regions_section, w, models)
     _timed(w, "comparative statics", _statics_section, w, models)
-    _timed(w, "propositions", _propositions_section, w, [*models, patron])
+    _timed(w, "propositions", _propositions_section, w,
+           [*models, *([patron] if patron is not None else [])])
     _timed(w, "comparison", _comparison_section, w, models)
-    _timed(w, "patron's choice", _patron_section, w, patron)
+    if patron is not None:
+        _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
     _timed(w, "mechanisms", mechanisms.section, w)
     _timed(w, "record", record_section, w)

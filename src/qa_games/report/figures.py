@@ -40,7 +40,9 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     regions = list(g.regions.sort_values(["agree", "region"])["region"])
     colours, k_dis, k_agr = {}, 0, 0
     for r in regions:
-        if bool(df.loc[df["region"] == r, "agree"].iloc[0]):
+        if "undecided" in r:  # a tie on a boundary: no prediction, so no coloured region
+            colours[r] = "#ffffff"
+        elif bool(df.loc[df["region"] == r, "agree"].iloc[0]):
             colours[r] = _AGREE[k_agr % len(_AGREE)]
             k_agr += 1
         else:
@@ -57,7 +59,13 @@ def comparison_figure(g: Any, path: Path, *, title: str = "Where the theories ag
     handles: list[Artist] = [
         Patch(color=colours[r], label=r + ("" if bool(df.loc[df["region"] == r, "agree"]
                                                       .iloc[0]) else "  (discriminating)"))
-        for r in regions]
+        for r in regions if "undecided" not in r]
+    tied = df["region"].str.contains("undecided").to_numpy()
+    if tied.any():
+        ax.scatter(df[x].to_numpy()[tied], df[y].to_numpy()[tied], marker="x", s=14,
+                   color="black", linewidths=0.8, zorder=3)
+        handles.append(Line2D([], [], marker="x", ls="", color="black",
+                              label="undecided: a tie, no prediction"))
     styles = ("-", "--", ":")
     for k, thy in enumerate(g.theories):
         cc = _boundary_curve(g, thy, tt)

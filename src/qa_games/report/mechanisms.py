@@ -29,7 +29,11 @@ from ..errors import ParameterError
 from ..modelfiles.loader import load_model
 from ..modelfiles.scenario import model_values, scenario_map
 
-__all__ = ["THEORIES", "RULES", "selection_table", "repetition_table", "scores"]
+__all__ = ["THEORIES", "RULES", "MECHANISM_MODELS", "selection_table", "repetition_table",
+           "scores", "multilateral_table", "verdict_table"]
+
+#: The mechanism models whose propositions the section lists with their proofs' verdicts.
+MECHANISM_MODELS = ("cha_multilateral", "snyder_asd", "cha_repeated", "buck_passing")
 
 #: The models compared on the cases, one per theory.
 THEORIES = ("cha_quasi_alliance", "walt_balance_of_threat", "buck_passing")
@@ -98,6 +102,53 @@ def repetition_table(cases: Sequence[Case]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def multilateral_table() -> pd.DataFrame:
+    """Every equilibrium of the three-client game (cha_multilateral) at its defaults, and
+    the commitment thresholds with two and three clients."""
+    from ..solvers.solve import solve
+
+    model = load_model("cha_multilateral")
+    game = model.at()
+    sol = solve(game)
+    rows = []
+    for e in sol.equilibria:
+        probs = e.exact if e.exact is not None else e.profile
+        row: dict[str, Any] = {p: str(q[0]) for p, q in zip(game.players, probs, strict=False)}
+        row["outcome"] = model.label_of(e.pure_profile) if e.pure_profile else "mixed"
+        rows.append(row)
+    frame = pd.DataFrame(rows).rename(columns={p: f"P({p} cooperates)" for p in game.players})
+    frame.attrs["thresholds"] = (float(model.evaluate("c_star_bilateral")),
+                                 float(model.evaluate("c_star")), sol.complete)
+    return frame
+
+
+def _proof_verdict(pid: str) -> str:
+    """The verdict line of the checked-in proof ``proofs/<pid>.md`` (``make test`` fails
+    when a proof is out of date with its model file)."""
+    from ..modelfiles.files import models_dir
+
+    path = models_dir().parent / "proofs" / f"{pid}.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return "no proof file"
+    tail = text.split("## Verdict", 1)[-1]
+    for line in tail.splitlines():
+        if line.startswith("**"):
+            return line.split("**")[1].lower()
+    return "no verdict"
+
+
+def verdict_table(models: Sequence[str] = MECHANISM_MODELS) -> pd.DataFrame:
+    """Each mechanism model's propositions: expected truth and the proof's verdict."""
+    rows = []
+    for name in models:
+        for prop in load_model(name).propositions:
+            rows.append({"model": name, "id": prop.id, "expected": prop.expected,
+                         "verdict": _proof_verdict(prop.id), "proof": f"proofs/{prop.id}.md"})
+    return pd.DataFrame(rows)
+
+
 def section(w: Any) -> None:
     """Write the section into the report writer ``w`` (tables as csv, md and tex)."""
     cases = load_cases()
@@ -120,3 +171,14 @@ def section(w: Any) -> None:
     w.table(repetition_table(cases), "mechanisms_repetition",
             "The repeated Cha game: each case's critical discount factors delta*_A, "
             "delta*_B (grim trigger sustains cooperation iff delta >= both).")
+    multi = multilateral_table()
+    two, three, complete = multi.attrs["thresholds"]
+    w.add(f"Three clients of one patron (`cha_multilateral`): mutual cooperation of all "
+          f"three is an equilibrium iff c <= c* = {three:.3g} at the defaults, against "
+          f"{two:.3g} for the pair alone (multi-2: each added partner raises the threshold). "
+          + ("Every equilibrium at the defaults, mixed ones included:" if complete else
+             "The isolated equilibria at the defaults (a continuum was flagged):"), "")
+    w.table(multi, "mechanisms_multilateral", "Equilibria of the three-client game.")
+    w.table(verdict_table(), "mechanisms_verdicts",
+            "The mechanism models' propositions: expected truth and the verdict of each "
+            "checked-in proof (docs/mechanisms.md).")

@@ -155,7 +155,7 @@ class MapEvaluation:
             out[f"u_{self.players[p]}"] = np.where(has, arr[at, idx], np.nan)
         if model is not None:
             table = np.array([model.label_of(r.pure_profile) for r in self.regions]
-                             + [model.otherwise], dtype=object)
+                             + ["undecided"], dtype=object)  # nothing selected
             out["label"] = table[sel]
         out["region"] = np.array([r.label for r in self.regions] + [""], dtype=object)[sel]
         return out

@@ -10,8 +10,8 @@ at ``e`` exceeds that at ``f``::
     (A[i,j] - A[i',j]) (B[i,j] - B[i,j'])  >  (A[i',j'] - A[i,j']) (B[i',j'] - B[i',j])
 
 A unique equilibrium is always selected. When a rule cannot decide, nothing is
-selected (``None``) and the prediction is the model's ``otherwise`` label
-marked undecided by the caller.
+selected (``None``): the theory makes no prediction there, and every route (solve,
+sweep, plots, compare, report) labels such a point :data:`UNDECIDED`.
 
 >>> dominates((2, 2), (1, 1)), dominates((2, 0), (1, 1))
 (True, False)
@@ -25,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["RULES", "select", "dominates", "risk_dominant", "check_rule"]
+__all__ = ["RULES", "UNDECIDED", "select", "dominates", "risk_dominant", "check_rule"]
 
 RULES = ("all", "payoff_dominance", "risk_dominance")
+#: The label of a point where the selection rule cannot choose (never a prediction).
+UNDECIDED = "undecided"
 
 
 def check_rule(rule: str) -> str:

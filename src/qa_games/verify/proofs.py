@@ -162,10 +162,12 @@ def render_index(rows: Sequence[tuple[Any, Any, Verdict]]) -> str:
     return "\n".join(lines)
 
 
-def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None
-                 ) -> list[Path]:
+def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None,
+                 *, index: bool = True) -> list[Path]:
     """Write every proof (and ``README.md``) into ``out_dir``; remove proofs of
-    propositions that no longer exist. Returns the files written."""
+    propositions that no longer exist. Returns the files written. With
+    ``index=False`` only the models' own proofs are written and nothing is removed (the
+    proofs of one model among others: ``qa-games prove MODEL``)."""
     from ..analysis.export import OutputError
 
     out = Path(out_dir) if out_dir is not None else proofs_dir()
@@ -174,6 +176,8 @@ def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
     files, _ = _all(bundled_models_with_propositions() if models is None else models)
+    if not index:
+        files.pop("README.md")
     written = []
     from ..analysis.export import atomic_write
 
@@ -182,7 +186,7 @@ def write_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             atomic_write(path, _text_writer(text))
         written.append(path)
-    for old in out.glob("*.md"):
+    for old in out.glob("*.md") if index else ():
         if old.name not in files:
             old.unlink()
     return written
@@ -195,12 +199,15 @@ def _text_writer(text: str) -> Any:
     return write
 
 
-def stale_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None
-                 ) -> list[str]:
+def stale_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None = None,
+                 *, index: bool = True) -> list[str]:
     """What is out of date in ``out_dir``: missing, changed or orphaned files (empty
-    when the checked-in proofs match the models)."""
+    when the checked-in proofs match the models); ``index=False``: only the models' own
+    proofs (as :func:`write_proofs`)."""
     out = Path(out_dir) if out_dir is not None else proofs_dir()
     files, _ = _all(bundled_models_with_propositions() if models is None else models)
+    if not index:
+        files.pop("README.md")
     problems = []
     for name, text in sorted(files.items()):
         path = out / name
@@ -208,7 +215,7 @@ def stale_proofs(models: Iterable[Any] | None = None, out_dir: str | Path | None
             problems.append(f"{path}: missing")
         elif path.read_text(encoding="utf-8") != text:
             problems.append(f"{path}: out of date")
-    if out.is_dir():
+    if out.is_dir() and index:
         for old in sorted(out.glob("*.md")):
             if old.name not in files:
                 problems.append(f"{old}: no such proposition any more")
