@@ -18,7 +18,7 @@ from ..errors import QAGamesError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 COMMANDS = ("models", "show", "new", "solve", "sweep", "compare", "report", "verify", "prove",
-            "explore")
+            "explore", "record")
 
 
 def build_parser() -> argparse.ArgumentParser:

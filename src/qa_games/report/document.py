@@ -42,6 +42,7 @@ from ..modelfiles.scenario import VARIABLES, make_scenario
 from . import figures as figs
 from . import mechanisms
 from .html import to_html
+from .record_section import record_section
 from .tables import (
     REFERENCE,
     case_display,
@@ -65,7 +66,7 @@ SCENARIOS = (
     make_scenario(name="firm patron, little threat", c="0.8", t="0.2"),
 )
 PACKAGES = ("qa_games", "numpy", "sympy", "nashpy", "scipy", "pandas", "matplotlib",
-            "hypothesis", "z3-solver", "pygambit", "tabulate")
+            "hypothesis", "z3-solver", "pygambit", "tabulate", "statsmodels")
 
 
 @dataclass(frozen=True)
@@ -541,7 +542,7 @@ def _hash(path: Path) -> str:
 
 
 def _reproducibility(w: _Writer, models: list[Any], patron: Any, seconds: float) -> None:
-    w.add("## 8. Reproducibility", "")
+    w.add("## 9. Reproducibility", "")
     vers = []
     for pkg in PACKAGES:
         try:
@@ -620,6 +621,7 @@ def report(out: str | Path = "report", *, quick: bool = False, seed: int = 0,
         _timed(w, "patron's choice", _patron_section, w, patron)
     _timed(w, "cases", _cases_section, w, models)
     _timed(w, "mechanisms", mechanisms.section, w)
+    _timed(w, "record", record_section, w)
     _reproducibility(w, models, patron, time.perf_counter() - t0)
     if w.summary:
         w.md[4:4] = ["## Summary", "", *(f"- {line}" for line in w.summary),
