@@ -29,10 +29,13 @@ def test_three_player_all_zero_game_is_degenerate():
 def test_three_player_without_pure_ties_says_not_checked():
     rng = np.random.default_rng(0)
     arrays = [rng.permutation(8).reshape(2, 2, 2) for _ in range(3)]  # no ties at all
-    sol = solve(Game.from_arrays(*arrays))
+    sol = solve(Game.from_arrays(*arrays), method="pure")  # the pure-only route
     assert not sol.degenerate
     assert sol.to_json_dict()["degenerate"] == "not checked"
     assert "not checked" in sol.note
+    # the default route enumerates every support and so decides degeneracy
+    full = solve(Game.from_arrays(*arrays))
+    assert full.complete and full.to_json_dict()["degenerate"] is False
     # a brute-force check of the witness: no player has two best responses anywhere
     for i, arr in enumerate(arrays):
         assert ((arr == arr.max(axis=i, keepdims=True)).sum(axis=i) == 1).all()

@@ -239,11 +239,15 @@ def test_three_players_pure_only():
     a = np.zeros((2, 2, 2), dtype=int)
     a[0, 0, 0] = a[1, 1, 1] = 1
     game = Game.from_arrays(a, a, a)
-    sol = solve(game)
+    sol = solve(game, method="pure")
     assert [eq.pure_profile for eq in sol.equilibria] == [(0, 0, 0), (1, 1, 1)]
     assert not sol.complete and "not computed" in sol.note
     assert sol.equilibria[0].exact_payoffs == (1, 1, 1)
-    assert solve(game, method="pure").equilibria == sol.equilibria
+    # the default route adds the mixed equilibria (here one, every player at 1/2)
+    full = solve(game)
+    assert [eq.pure_profile for eq in full.equilibria if eq.is_pure] == [(0, 0, 0), (1, 1, 1)]
+    mixed = [eq.exact for eq in full.equilibria if not eq.is_pure]
+    assert mixed == [((F(1, 2), F(1, 2)),) * 3]
     for method in ["vertex-exact", "vertex", "support", "lemke-howson"]:
         with pytest.raises(UnsupportedGameError, match="3-player"):
             solve(game, method=method)

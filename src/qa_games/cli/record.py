@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..analysis.export import OutputError
 from ..errors import ParameterError
 
 __all__ = ["register", "run", "parse_years", "record_options"]
@@ -143,9 +142,13 @@ def _check_choices(opts: dict[str, Any]) -> None:
 def _check_out(out: str) -> Path:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
+        from ..analysis.export import OutputError  # lazy: --help loads no pandas
+
         raise OutputError(f"--out {out!r}: it is a file, not a folder")
     parent = folder.parent if str(folder.parent) else Path(".")
     if not folder.exists() and not parent.is_dir():
+        from ..analysis.export import OutputError
+
         raise OutputError(f"--out {out!r}: folder {str(parent)!r} does not exist")
     return folder
 

@@ -95,6 +95,7 @@ class Solution:
         (the column names of sweeps); floats, or exact Fractions with ``exact=True``
         (float games have no exact values: floats then).
 
+        >>> from qa_games import solve
         >>> g = Game.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
         >>> solve(g).to_frame(exact=True).iloc[0].to_dict()
         {'profile': 'mixed', 'p_1_1': Fraction(1, 2), 'p_1_2': Fraction(1, 2), 'p_2_1': Fraction(1, 2), 'p_2_2': Fraction(1, 2), 'u_1': Fraction(0, 1), 'u_2': Fraction(0, 1)}
