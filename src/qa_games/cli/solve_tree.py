@@ -65,9 +65,9 @@ def run_tree(args: argparse.Namespace, model: Any, tree: Any) -> int:
     if spe.note:
         print(f"  ({spe.note})")
     print(f"Nash equilibria of the reduced strategic form: {len(nash.equilibria)}")
-    for k, e in enumerate(nash.equilibria, 1):
-        pays = ", ".join(f"u_{p}={u}" for p, u in zip(tree.players, e.payoffs, strict=False))
-        print(f"  {k}. {_behaviour(tree, e.behaviour)}  [{pays}]")
+    for k, ne in enumerate(nash.equilibria, 1):
+        pays = ", ".join(f"u_{p}={u}" for p, u in zip(tree.players, ne.payoffs, strict=False))
+        print(f"  {k}. {_behaviour(tree, ne.behaviour)}  [{pays}]")
     if nash.note:
         print(f"  ({nash.note})")
     return 0

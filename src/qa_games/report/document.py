@@ -447,14 +447,14 @@ def _patron_section(w: _Writer, patron: Any) -> None:
     game = simultaneous_form(patron)
     simultaneous = solve(game)  # every isolated equilibrium, mixed ones included
     shown = []
-    for e in simultaneous.equilibria:
-        if e.pure_profile is not None:
-            shown.append("(" + ", ".join(game.profile_names(e.pure_profile)) + ")")
+    for eq in simultaneous.equilibria:
+        if eq.pure_profile is not None:
+            shown.append("(" + ", ".join(game.profile_names(eq.pure_profile)) + ")")
         else:
             shown.append("a mixed equilibrium (" + "; ".join(
                 ", ".join(f"{s} {float(q):.3g}" for s, q in zip(game.strategies[i], probs,
                                                                strict=False) if q > 0)
-                for i, probs in enumerate(e.profile)) + ")")
+                for i, probs in enumerate(eq.profile)) + ")")
     extent = ("every equilibrium, mixed ones included (certified support enumeration)"
               if simultaneous.complete else
               "the isolated equilibria (a continuum was flagged: " + simultaneous.note + ")")

@@ -85,7 +85,7 @@ def repetition_table(cases: Sequence[Case]) -> pd.DataFrame:
     game already sustains cooperation, >= 1 that no discount factor does."""
     model = load_model("cha_repeated")
     smap = scenario_map(model)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case in cases:
         try:
             vals = model_values(model, case.scenario, smap=smap)

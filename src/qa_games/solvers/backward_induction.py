@@ -113,7 +113,7 @@ def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
     pays = eq.exact_payoffs if eq.exact_payoffs is not None else eq.payoffs
     subs = symbol_values({**vals, **sub_vals})
     for pname, idx in sub.profiles.items():
-        pr = 1
+        pr: Any = 1
         for i, s in enumerate(idx):
             pr = pr * probs[i][s]
         subs[sympy.Symbol(f"pr_{pname}", real=True)] = _number(pr)
