@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["MAX_FILE_BYTES", "models_dir", "read_toml", "bundled_files", "list_models", "resolve"]
+__all__ = ["MAX_FILE_BYTES", "models_dir", "read_toml", "bundled_files", "list_models", "resolve",
+           "need"]
 
 #: Largest model file read, in bytes.
 MAX_FILE_BYTES = 1_000_000
@@ -98,3 +100,19 @@ def resolve(name_or_path: str | Path) -> Path:
         return files[text]
     known = ", ".join(files)
     raise ModelError(f"unknown model {text!r} (bundled: {known}; or give a path to a .toml file)")
+
+
+def need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    """``table[key]``, which must be present and of type ``kind``; a ModelError naming
+    ``where`` and the key otherwise.
+
+    >>> need({"name": "cha"}, "name", str, "models/x.toml: model")
+    'cha'
+    """
+    if key not in table:
+        raise ModelError(f"{where}: missing key {key!r}")
+    value = table[key]
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ModelError(f"{where}.{key}: expected {names}, got {type(value).__name__}")
+    return value

@@ -35,6 +35,7 @@ from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import MAX_PLAYERS, LimitError, check_shape
 from ..games.normal_form import Game, SymbolicGame
 from ..games.parameter import Interval, Parameter, to_fraction
+from .files import need
 
 __all__ = ["Model", "parse_model", "parse_parameters", "SELECTIONS"]
 
@@ -184,16 +185,6 @@ class Model:
             note=note)
 
 
-def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in table:
-        raise ModelError(f"{where}: missing key {key!r}")
-    value = table[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ModelError(f"{where}.{key}: expected {names}, got {type(value).__name__}")
-    return value
-
-
 def _str_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ModelError(f"{where}: expected a list of strings, got {value!r}")
@@ -214,11 +205,11 @@ def parse_parameters(table: Any, where: str) -> tuple[Parameter, ...]:
         if unknown:
             raise ModelError(f"{at}: unknown keys {sorted(unknown)}")
         try:
-            domain = Interval.parse(_need(spec, "domain", str, at))
+            domain = Interval.parse(need(spec, "domain", str, at))
         except ValueError as exc:
             raise ModelError(f"{at}.domain: {exc}") from None
         try:
-            default = to_fraction(_need(spec, "default", (int, float, str), at), name=name)
+            default = to_fraction(need(spec, "default", (int, float, str), at), name=name)
             params.append(Parameter(name, domain, default, str(spec.get("description", ""))))
         except ParameterError as exc:
             raise ModelError(f"{at}: {exc}") from None
@@ -234,13 +225,13 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     if unknown:
         raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
                          f"(known: {', '.join(sorted(known_tables))})")
-    meta = _need(data, "model", dict, where)
-    name = _need(meta, "name", str, f"{where}: model")
-    players = _str_list(_need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
+    meta = need(data, "model", dict, where)
+    name = need(meta, "name", str, f"{where}: model")
+    players = _str_list(need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
     if len(players) > MAX_PLAYERS:
         raise ModelError(f"{where}: model.players: {len(players)} players (at most "
                          f"{MAX_PLAYERS})")
-    strategies_raw = _need(meta, "strategies", list, f"{where}: model")
+    strategies_raw = need(meta, "strategies", list, f"{where}: model")
     if len(strategies_raw) != len(players):
         raise ModelError(f"{where}: model.strategies: expected one list per player "
                          f"({len(players)}), got {len(strategies_raw)}")
@@ -271,7 +262,7 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
             if extra or not isinstance(text.get("description", ""), str):
                 raise ModelError(f"{at}: expected \"expression\" or a table {{expression, "
                                  f"description}}, got keys {sorted(text)}")
-            text = _need(text, "expression", str, at)
+            text = need(text, "expression", str, at)
         if dname in names:
             raise ModelError(f"{at}: {dname!r} is already a parameter or derived name")
         derived[dname] = parse_expression(text, names, where=at)
@@ -285,7 +276,7 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
     shape = tuple(len(s) for s in strategies)
     payoffs = [np.empty(shape, dtype=object) for _ in players]
     seen = np.zeros(shape, dtype=bool)
-    ptable = _need(data, "payoffs", dict, where)
+    ptable = need(data, "payoffs", dict, where)
     for key, entry in ptable.items():
         at = f'{where}: payoffs."{key}"'
         parts = tuple(x.strip() for x in key.split(","))

@@ -29,7 +29,7 @@ import sympy
 from ..errors import ModelError, ParameterError
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.parameter import Parameter, exact_values
-from .files import read_toml, resolve
+from .files import need, read_toml, resolve
 from .normal_form import SELECTIONS, Model, parse_model, parse_parameters
 
 __all__ = ["Action", "SequentialModel", "parse_sequential_model", "symbol_values",
@@ -142,15 +142,6 @@ def outcome_names(sub: Any) -> dict[str, sympy.Symbol]:
 
 # -- reading the file ---------------------------------------------------------------
 
-def _need(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
-    if key not in table:
-        raise ModelError(f"{where}: missing key {key!r}")
-    if not isinstance(table[key], kind):
-        raise ModelError(f"{where}.{key}: expected {kind.__name__}, "
-                         f"got {type(table[key]).__name__}")
-    return table[key]
-
-
 def _load_subgame(ref: str, path: Path | None, where: str) -> Model:
     """The normal-form model named by ``model.subgame`` (a bundled name or a path, relative
     to the sequential file). A subgame must be a normal-form model: a sequential subgame
@@ -182,12 +173,12 @@ def parse_sequential_model(data: Mapping[str, Any], *, where: str, path: Path | 
     if unknown:
         raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
                          f"(known: {', '.join(sorted(known))})")
-    meta = _need(data, "model", dict, where)
-    name = _need(meta, "name", str, f"{where}: model")
-    sub = _load_subgame(_need(meta, "subgame", str, f"{where}: model"), path, where)
+    meta = need(data, "model", dict, where)
+    name = need(meta, "name", str, f"{where}: model")
+    sub = _load_subgame(need(meta, "subgame", str, f"{where}: model"), path, where)
     own = parse_parameters(data.get("parameters"), f"{where}: parameters")
     own_names = {p.name for p in own}
-    atable = _need(data, "actions", dict, where)
+    atable = need(data, "actions", dict, where)
     if len(atable) < 1:
         raise ModelError(f"{where}: actions: the leader needs at least one action")
     set_by_all = set(sub.game.parameter_names)
@@ -213,12 +204,12 @@ def parse_sequential_model(data: Mapping[str, Any], *, where: str, path: Path | 
                                  f"(known: {', '.join(sub.game.parameter_names)})")
             sets[pname] = parse_expression(text, names, where=f"{at}.sets.{pname}")
         actions.append(Action(aname, MappingProxyType(sets), str(spec.get("description", ""))))
-    ltable = _need(data, "leader", dict, where)
-    leader = _need(ltable, "name", str, f"{where}: leader")
+    ltable = need(data, "leader", dict, where)
+    leader = need(ltable, "name", str, f"{where}: leader")
     pay_names = dict(names)
     pay_names.update({p.name: p.symbol for p in sub.parameters})
     pay_names.update(outcome_names(sub))
-    payoff = parse_expression(_need(ltable, "payoff", str, f"{where}: leader"), pay_names,
+    payoff = parse_expression(need(ltable, "payoff", str, f"{where}: leader"), pay_names,
                               where=f"{where}: leader.payoff")
     constraints = tuple(parse_condition(text, names, where=f"{where}: model.constraints[{k}]")
                         for k, text in enumerate(meta.get("constraints", [])))

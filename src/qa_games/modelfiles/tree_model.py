@@ -58,6 +58,7 @@ from typing import Any
 import sympy
 
 from qa_games.errors import GameError, ModelError, ParameterError, UnsupportedGameError
+from qa_games.modelfiles.files import need
 
 __all__ = ["TreeModel", "parse_tree_model", "MAX_TREE_NODES"]
 
@@ -115,16 +116,6 @@ class TreeModel:
         return f"<TreeModel {self.name!r}: {self.title}>"
 
 
-def _need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in table:
-        raise ModelError(f"{where}: missing key {key!r}")
-    value = table[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ModelError(f"{where}.{key}: expected {names}, got {type(value).__name__}")
-    return value
-
-
 def _child(ref: Any, nodes: Mapping[str, Any], at: str) -> str:
     if not isinstance(ref, str):
         raise ModelError(f"{at}: expected a node name, got {ref!r}")
@@ -146,11 +137,11 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
     if unknown:
         raise ModelError(f"{where}: unknown tables {sorted(unknown)} "
                          f"(known: {', '.join(sorted(known))})")
-    meta = _need(data, "model", dict, where)
+    meta = need(data, "model", dict, where)
     if meta.get("kind", "tree") != "tree":
         raise ModelError(f"{where}: model.kind: expected 'tree', got {meta.get('kind')!r}")
-    name = _need(meta, "name", str, f"{where}: model")
-    players_raw = _need(meta, "players", list, f"{where}: model")
+    name = need(meta, "name", str, f"{where}: model")
+    players_raw = need(meta, "players", list, f"{where}: model")
     if not players_raw or not all(isinstance(p, str) and p.strip() for p in players_raw):
         raise ModelError(f"{where}: model.players: expected a non-empty list of names")
     players = tuple(players_raw)
@@ -161,7 +152,7 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
     names: dict[str, sympy.Basic] = {p.name: p.symbol for p in params}
     constraints = tuple(parse_condition(text, names, where=f"{where}: model.constraints[{k}]")
                         for k, text in enumerate(meta.get("constraints", [])))
-    table = _need(data, "nodes", dict, where)
+    table = need(data, "nodes", dict, where)
     if not table:
         raise ModelError(f"{where}: nodes: the tree needs at least one node")
     if len(table) > MAX_TREE_NODES:
@@ -187,11 +178,11 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
                              f"{', '.join(sorted(allowed))})")
         entry: dict[str, Any] = {"kind": kinds[0]}
         if kinds[0] == "actions":
-            player = _need(spec, "player", str, at)
+            player = need(spec, "player", str, at)
             if player not in players:
                 raise ModelError(f"{at}.player: unknown player {player!r} "
                                  f"(known: {', '.join(players)})")
-            acts = _need(spec, "actions", dict, at)
+            acts = need(spec, "actions", dict, at)
             if not acts:
                 raise ModelError(f"{at}.actions: a decision node needs at least one action")
             infoset = spec.get("infoset", f"{player}:{nname}")
@@ -201,7 +192,7 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
                          moves=[(str(a), _child(c, table, f"{at}.actions.{a}"))
                                 for a, c in acts.items()])
         elif kinds[0] == "chance":
-            moves = _need(spec, "chance", dict, at)
+            moves = need(spec, "chance", dict, at)
             if not moves:
                 raise ModelError(f"{at}.chance: a chance node needs at least one outcome")
             out = []
@@ -212,8 +203,8 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
                     if extra:
                         raise ModelError(f"{ma}: unknown keys {sorted(extra)} "
                                          f"(allowed: probability, to)")
-                    prob, to = _need(m, "probability", (str, int, float), ma), \
-                        _need(m, "to", str, ma)
+                    prob, to = need(m, "probability", (str, int, float), ma), \
+                        need(m, "to", str, ma)
                 elif isinstance(m, list) and len(m) == 2:
                     prob, to = m
                 else:
