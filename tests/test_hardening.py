@@ -683,3 +683,10 @@ class TestFuzzFindings:
         f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
                                           "D,C": ["0", "0"], "D,D": ["1", "1"]})
         lib_error(lambda: load_model(f), ModelError, 'payoffs."C,C"[0]', "not a real number")
+
+    def test_error_quoting_a_name_with_a_line_break_is_one_line(self, tmp_path):
+        f = tmp_path / "m.toml"
+        f.write_text('[model]\nname = "m"\nplayers = ["P0"]\nstrategies = [["left", "b\\n"]]\n'
+                     '[parameters]\nc = { domain = "[0, 1]", default = "0" }\n'
+                     '[payoffs]\n"left" = ["0"]\n"b" = ["0"]\n')
+        assert_one_line(run_cli(["solve", str(f)]), "unknown strategy", "\\n")

@@ -43,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except QAGamesError as exc:
-        print(f"qa-games {args.command}: error: {exc}", file=sys.stderr)
+        # one line even when the message quotes input holding line breaks
+        text = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"qa-games {args.command}: error: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"qa-games {args.command}: interrupted", file=sys.stderr)
