@@ -177,8 +177,8 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
     if n > 2 or method == "pure":
         if method not in ("auto", "pure"):
             raise UnsupportedGameError(
-                f"method={method!r} does not support {n}-player games; use 'pure' or "
-                f"'auto' (pure equilibria only)")
+                f"method={method!r} does not support {n}-player games; use 'auto' "
+                f"(every isolated equilibrium, certified) or 'pure' (pure ones only)")
         return _solve_pure(game, method, tol)
     if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(
             max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0):
