@@ -284,3 +284,28 @@ def test_json_summaries():
     n = json.loads(json.dumps(tree_equilibria(t).to_json_dict()))
     assert len(n["equilibria"]) == len(tree_equilibria(t).equilibria)
     assert n["strategies"][0][0] == "out/*"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_float_payoffs(seed):
+    """Float payoffs (no ties with probability 1): one SPE, the mover's maximiser at every
+    node; checked against a direct pass over the tree and against the exact tree."""
+    t = random_tree(300, seed=seed, floats=True, chance=0.1)
+    sol = subgame_perfect(t)
+    assert sol.count == 1
+    value = {}
+    for k in reversed(t.preorder):
+        n = t.nodes[k]
+        if n.kind == "terminal":
+            value[k] = n.payoffs
+        elif n.kind == "chance":
+            value[k] = tuple(sum(p * value[c][i] for p, c in zip(n.probs, n.children,
+                                                                 strict=True))
+                             for i in range(t.n_players))
+        else:
+            value[k] = max((value[c] for c in n.children), key=lambda v, i=n.player: v[i])
+    assert sol.equilibria[0].payoffs == pytest.approx(value[0], abs=1e-12)
+    exact = Tree(t.players, tuple(
+        n if n.kind != "terminal" else type(n)("terminal", payoffs=tuple(
+            Fraction(u) for u in n.payoffs)) for n in t.nodes), t.infosets)
+    assert subgame_perfect(exact).equilibria[0].behaviour == sol.equilibria[0].behaviour

@@ -18,7 +18,9 @@ perfect-information tree) is a one-mover game whose equilibria are the mover's
 maximisers, which is what :func:`qa_games.solve` returns for it; it is computed
 directly, with the number of SPE counted exactly by dynamic programming over the
 subgames' distinct payoff vectors (the other children need only pay the mover no
-more). The listing is capped by ``limit``; :attr:`SPESolution.count` is the exact
+more). Like the normal-form solvers, it lists the extreme equilibria: where a mover is
+indifferent, the mixtures of its tied actions (a continuum, also subgame perfect) are
+not listed separately. The listing is capped by ``limit``; :attr:`SPESolution.count` is the exact
 number. Everything is iterative: 10^5-node trees run without recursion limits.
 
 >>> from qa_games.games.tree import Decision, Terminal, Tree
@@ -403,7 +405,8 @@ def subgame_perfect(tree: Any, *, selection: str = "all", limit: int = 100,
     listed = [SubgamePerfectEquilibrium(e.behaviour, tuple(_unscaled(u, scale)
                                                            for u in e.payoffs))
               for e in _enumerate(st, limit)]
-    note = "every SPE built from the extreme equilibria of each subgame"
+    note = ("every SPE built from the extreme equilibria of each subgame (mixtures of a "
+            "mover's tied actions are not listed)")
     if not st.complete:
         note += "; some subgames have more than two movers, pure equilibria only there: " + \
                 "; ".join(sorted(st.notes))
