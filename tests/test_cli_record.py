@@ -166,6 +166,7 @@ def test_text_output_names_every_part(capsys, outputs):
     (["--mid-window", "0"], "--mid-window"),
     (["--alpha", "1.5"], "--alpha"),
     (["--spec", "cha_quasi_alliance"], "--spec"),
+    (["--spec", "cha_quasi_alliance", "--spec", "cha_quasi_alliance"], "same theory"),
     (["--spec", "nosuch", "--spec", "walt_balance_of_threat"], "nosuch"),
     (["--spec", "cha_quasi_alliance", "--spec", "walt_balance_of_threat", "--no-structural"],
      "exclude"),

@@ -804,9 +804,10 @@ def record_results(*, alpha: float = 0.05, structural: bool | Sequence[Any] = Tr
 
         # A bad spec is one clear error before any fitting.
         loaded = [load_spec(sp) for sp in specs]
-        names = [sp.model.name for sp in loaded]
+        names = [THEORY_OF_MODEL.get(sp.model.name, sp.model.name) for sp in loaded]
         if len(set(names)) < len(names):
-            raise ParameterError(f"structural: a model is given twice ({', '.join(names)})")
+            raise ParameterError(f"structural: two specs stand for the same theory "
+                                 f"({', '.join(names)}): give one spec per theory")
         kinds = {sp.alignment for sp in loaded}
         if len(kinds) > 1:
             raise ParameterError(
