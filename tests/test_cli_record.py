@@ -22,9 +22,13 @@ from qa_games.record.results import SPLIT_YEAR, THEORY_TERMS, record_results
 from qa_games.record.summary import counts_table
 
 KEYS = {"options", "counts", "reduced_form", "fits", "estimates", "tests", "out_of_sample",
-        "calibration", "rates", "specification", "cases", "verdict", "notes", "timings"}
+        "calibration", "rates", "specification", "cases", "verdict", "notes", "timings",
+        "commitment_sign"}
+THEORIES = ("Cha", "Walt", "Buck-passing")
+MODELS = {f"{t} ({kind})" for t in THEORIES for kind in ("structural", "reduced form")}
 TABLES = ("record_counts", "record_reduced_form", "record_fits", "record_estimates",
-          "record_tests", "record_out_of_sample", "record_calibration", "record_rates",
+          "record_tests", "record_commitment_sign", "record_out_of_sample", "record_calibration",
+          "record_rates",
           "record_specification", "record_cases")
 
 
@@ -56,10 +60,14 @@ def test_json_has_every_part(outputs):
     data, _ = outputs
     assert set(data) == KEYS
     models = {f["model"] for f in data["fits"]}
-    assert models == {"Cha (structural)", "Walt (structural)", "Cha (reduced form)",
-                      "Walt (reduced form)"}
+    assert models == MODELS
     assert {t["test"] for t in data["tests"]} == {"Vuong (Schwarz)", "Clarke (Schwarz)"}
-    assert len(data["tests"]) == 4 and all(0 <= t["p"] <= 1 for t in data["tests"])
+    # Every pair of the three theories, structural and reduced form, by both tests.
+    assert len(data["tests"]) == 12 and all(0 <= t["p"] <= 1 for t in data["tests"])
+    pairs = {frozenset((t["model 1"], t["model 2"])) for t in data["tests"]}
+    assert pairs == {frozenset((a, b)) for a in MODELS for b in MODELS
+                     if a != b and a.split(" (")[1] == b.split(" (")[1]}
+    assert [s["theory"] for s in data["commitment_sign"]] == list(THEORIES)
     for e in data["estimates"]:
         assert e["CI low"] <= e["coef"] <= e["CI high"]
     choices = {r["choice"] for r in data["specification"]}
@@ -120,8 +128,7 @@ def test_base_rate_out_of_sample_by_hand(outputs):
         assert len(got) == 1
         assert got["log score"].iloc[0] == pytest.approx(log, rel=1e-10)
         assert got["Brier"].iloc[0] == pytest.approx(np.mean((p - y) ** 2), rel=1e-10)
-    assert set(oos["model"]) == {"base rate", "Cha (structural)", "Walt (structural)",
-                                 "Cha (reduced form)", "Walt (reduced form)"}
+    assert set(oos["model"]) == {"base rate", *MODELS}
 
 
 def test_out_writes_every_table_in_three_formats(outputs):
@@ -140,7 +147,8 @@ def test_text_output_names_every_part(capsys, outputs):
     code, out, err = run(capsys)
     assert code == 0 and err == ""
     for heading in ("## Panel counts", "## Reduced form", "## Each theory's own specification",
-                    "## Cha against Walt", "## Out-of-sample scores against the base rate",
+                    "## The theories pairwise", "## The sign of the commitment effect",
+                    "## Out-of-sample scores against the base rate",
                     "## Specification table", "## Verdict"):
         assert heading in out
     for line in outputs[0]["verdict"]:
@@ -158,6 +166,7 @@ def test_text_output_names_every_part(capsys, outputs):
     (["--mid-window", "0"], "--mid-window"),
     (["--alpha", "1.5"], "--alpha"),
     (["--spec", "cha_quasi_alliance"], "--spec"),
+    (["--spec", "cha_quasi_alliance", "--spec", "cha_quasi_alliance"], "same theory"),
     (["--spec", "nosuch", "--spec", "walt_balance_of_threat"], "nosuch"),
     (["--spec", "cha_quasi_alliance", "--spec", "walt_balance_of_threat", "--no-structural"],
      "exclude"),
@@ -185,3 +194,15 @@ def test_a_spec_naming_an_unknown_parameter_is_refused(capsys, tmp_path):
     spec.write_text(text.replace('tau = "tau"', 'nosuchparam = "tau"'))
     code, _, err = run(capsys, "--spec", "cha_quasi_alliance", "--spec", str(spec))
     assert code == 2 and err.count("\n") == 1 and "nosuchparam" in err
+
+
+def test_specs_predicting_different_outcomes_are_refused(capsys, tmp_path):
+    """The tests compare fits of one variable: a spec whose profile maps to another outcome
+    of the common vocabulary (buck-passing's mutual pass: distance under the patron) is one
+    clear error before any fitting."""
+    spec = tmp_path / "pass.toml"
+    text = Path(__file__).parents[1].joinpath("models", "record", "buck_passing.toml").read_text()
+    spec.write_text(text.replace('profile = "alliance"', 'profile = "mutual_pass"'))
+    code, _, err = run(capsys, "--spec", "cha_quasi_alliance", "--spec", str(spec))
+    assert code == 2 and err.count("\n") == 1 and "different outcomes" in err
+    assert "distance_under_patron" in err

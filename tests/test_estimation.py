@@ -27,12 +27,14 @@ def panel(n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({
         "c_index": rng.uniform(0, 1, n), "tau": rng.uniform(0, 1, n),
         "y_A": rng.uniform(0, 1, n), "y_B": rng.uniform(0, 1, n),
+        "contain_2": (m2 := rng.uniform(0, 1, n)), "contain_1": m2 * rng.uniform(0, 1, n),
         "pair": np.arange(n) // 4, "year": rng.integers(1816, 2019, n)})
 
 
 @pytest.mark.parametrize(("name", "truth", "lam", "n"), [
     ("walt_balance_of_threat", {"b0": -1.0, "b1": 2.0}, 4.0, 3000),
     ("cha_quasi_alliance", {"b0": 1.0, "b1": -3.0}, 6.0, 2500),
+    ("buck_passing", {"b0": -0.5, "b1": 2.0}, 20.0, 2500),
 ])
 def test_parameter_recovery(name, truth, lam, n):
     spec = load_spec(name)
@@ -96,11 +98,42 @@ def test_missing_rows_are_dropped_and_counted():
 def test_bundled_specs_are_not_models():
     from qa_games import list_models
 
-    assert set(bundled_specs()) == {"cha_quasi_alliance", "walt_balance_of_threat"}
+    assert set(bundled_specs()) == {"cha_quasi_alliance", "walt_balance_of_threat",
+                                    "buck_passing"}
     names = [n for n, _ in list_models()]
     assert "cha_quasi_alliance" in names and len(names) == len(set(names))
     assert load_spec("cha_quasi_alliance").profile == "mutual_cooperation"
     assert load_spec("walt_balance_of_threat").profile == "alliance"
+    assert load_spec("buck_passing").profile == "alliance"
+
+
+def test_every_bundled_spec_predicts_bilateral_alignment():
+    """The three theories are fitted to one variable: the spec's profile, through the
+    model's [outcomes] labels and [scenario] alignment, is bilateral alignment."""
+    from qa_games.modelfiles.scenario import scenario_map
+
+    for name in bundled_specs():
+        spec = load_spec(name)
+        label = spec.model.label_of(spec.model.profile(spec.profile))
+        assert scenario_map(spec.model).alignment[label] == "bilateral_alignment" \
+            == spec.alignment
+    other = parse_spec({"estimation": {"model": "buck_passing", "profile": "mutual_pass"},
+                        "links": {"t": "tau"}})
+    assert other.alignment == "distance_under_patron"
+
+
+def test_buck_passing_probability_is_the_qre_of_the_model_game():
+    spec = load_spec("buck_passing")
+    df = panel(4, seed=6).assign(onset=0)
+    theta = {"b0": 0.2, "b1": 1.5, "log_lambda": math.log(8.0)}
+    p = predict(spec, df, theta)
+    model = load_model("buck_passing")
+    for i in range(4):
+        row = df.iloc[i]
+        c = 1 / (1 + math.exp(-(0.2 + 1.5 * row["c_index"])))
+        game = model.at(c=c, t=float(row["tau"]), m_1=float(row["contain_1"]),
+                        m_2=float(row["contain_2"])).as_float()
+        assert abs(qre(game, 8.0).probability(model.profile("alliance")) - p.iloc[i]) <= 1e-9
 
 
 BASE = {"estimation": {"model": "walt_balance_of_threat", "profile": "alliance"},

@@ -94,6 +94,21 @@ def test_cha_parameters_by_hand(m):
     assert m.loc[(1950, 20, 220), "x_A"] == 0.0  # no threat, no exposure
 
 
+def test_balancing_capability_by_hand(m):
+    """The buck-passing model's m_1, m_2: ratio-form contests of CINC against R."""
+    row = m.loc[(1950, 200, 732)]  # R = North Korea
+    r, a, b = CINC[731], CINC[200], CINC[732]
+    assert row["contain_2"] == pytest.approx((a + b) / (a + b + r))
+    assert row["contain_2"] == pytest.approx(1 - row["power"])
+    assert row["contain_1"] == pytest.approx((a / (a + r) + b / (b + r)) / 2)
+    row = m.loc[(1951, 200, 740)]  # R = Russia
+    r, a, b = CINC[365], CINC[200], CINC[740]
+    assert row["contain_1"] == pytest.approx((a / (a + r) + b / (b + r)) / 2)
+    none = m.loc[(1950, 20, 220)]  # no threatening state: nothing to contain
+    assert (none["contain_1"], none["contain_2"]) == (1.0, 1.0)
+    assert (m["contain_1"] <= m["contain_2"] + 1e-15).all()  # the model's m_1 <= m_2
+
+
 def test_every_row_keeps_its_components(m):
     for col in ("threat", "threat_source", "power", "distance", "proximity", "offense",
                 "intent", "tau", "c_major", "c_cinc_share", "c_dilution", "c_rivalry",

@@ -61,3 +61,23 @@ def test_verdicts_read_from_the_proofs_match_each_expectation():
     assert len(table) > 0
     for _, row in table.iterrows():
         assert row["verdict"] == ("proved" if row["expected"] == "true" else "refuted"), row
+
+
+def test_oddness_section_reports_the_counts(tmp_path):
+    """The section's sentence and table come from oddness_check (quick sample sizes)."""
+    from qa_games.compare.cases import load_cases
+    from qa_games.report.document import _Writer
+    from qa_games.report.mechanisms import ODDNESS_SAMPLES_QUICK, oddness_section
+    from qa_games.verify.oddness import oddness_check
+
+    w = _Writer(tmp_path, True, 0)
+    cases = load_cases()
+    oddness_section(w, cases)
+    md = "\n".join(w.md)
+    two, many = ODDNESS_SAMPLES_QUICK
+    want = oddness_check(samples=two, samples_nplayer=many, seed=0,
+                         scenarios=[c.scenario for c in cases])
+    games = sum(r.nondegenerate for r in want if not r.skipped)
+    assert f"{games:,} nondegenerate games" in md and "every one with an odd count" in md
+    table = (tmp_path / "tables" / "mechanisms_oddness.csv").read_text()
+    assert all(r.model in table for r in want)

@@ -21,7 +21,8 @@ from qa_games.report.record_section import TITLE, record_section
 FIGURES = ("record_estimates", "record_calibration", "record_rates_commitment",
            "record_rates_threat", "record_cases")
 TABLES = ("record_counts", "record_reduced_form", "record_fits", "record_estimates",
-          "record_tests", "record_out_of_sample", "record_calibration", "record_rates",
+          "record_tests", "record_commitment_sign", "record_out_of_sample", "record_calibration",
+          "record_rates",
           "record_specification", "record_cases", "record_cases_full")
 
 
@@ -67,8 +68,8 @@ def test_the_section_states_the_verdict_with_its_figures(section):
 def test_structural_and_reduced_fits_are_both_shown(section):
     folder, _, _, _ = section
     est = pd.read_csv(folder / "tables" / "record_estimates.csv")
-    assert set(est["model"]) == {"Cha (structural)", "Walt (structural)",
-                                 "Cha (reduced form)", "Walt (reduced form)"}
+    assert set(est["model"]) == {f"{t} ({kind})" for t in ("Cha", "Walt", "Buck-passing")
+                                 for kind in ("structural", "reduced form")}
     assert (est["CI low"] <= est["coef"]).all() and (est["coef"] <= est["CI high"]).all()
 
 

@@ -123,6 +123,11 @@ def test_cli_table_json_and_exit_status(tmp_path, capsys):
     (prop,) = data["models"][0]["propositions"]
     assert prop["status"] == "refuted" and prop["counterexample"]["c"] is not None
     assert main(["verify", "no_such_model"]) == 2
+    capsys.readouterr()
+    # A signalling model has no [[propositions]]: one clear error line, not a traceback.
+    assert main(["verify", "perceived_commitment"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no [[propositions]]" in err
 
 
 def test_patron1_is_refuted_on_its_boundary_and_proved_under_its_exact_conditions():

@@ -3,8 +3,9 @@
 Prints the quasi-alliance panel's counts (by outcome kind, relevance filter and era), each
 theory's estimates with 95 % intervals (structural: the model's logit QRE fitted by maximum
 likelihood with the mapping of ``models/record/<model>.toml``; reduced form: a logit of
-onset on the theory's measures), the Vuong and Clarke tests of Cha against Walt
-with p-values, the out-of-sample scores against the base rate (fit <= 1945, score
+onset on the theory's measures) for Cha, Walt and the buck-passing rival, the Vuong and
+Clarke tests of every pair of theories with p-values, whether the sign of the commitment
+effect tells the theories apart, the out-of-sample scores against the base rate (fit <= 1945, score
 1946-2018, and the reverse), the specification table and the verdict
 (:func:`qa_games.record.results.record_results`). ``--json`` prints one JSON object;
 ``--out DIR`` also writes every table as Markdown, LaTeX and CSV (atomically), with the
@@ -29,7 +30,8 @@ __all__ = ["register", "run", "parse_years", "record_options"]
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "record", help="test the theories on the historical record (ATOP/COW panel)",
-        description="Fit and compare Cha's and Walt's theories on the quasi-alliance "
+        description="Fit and compare Cha's, Walt's and the buck-passing theory on the "
+                    "quasi-alliance "
                     "dyad-years of the bundled ATOP/COW data: panel counts, estimates with "
                     "intervals, Vuong and Clarke tests, out-of-sample scores against the "
                     "base rate, and the specification table.",
@@ -61,8 +63,9 @@ def register(sub: Any) -> None:
                    help="level of the sign verdicts and tests (default 0.05)")
     p.add_argument("--spec", dest="specs", action="append", default=[], metavar="SPEC",
                    help="a structural estimation spec (bundled name or .toml path), given "
-                        "twice: model 1 and model 2 of the tests (default: "
-                        "models/record/cha_quasi_alliance and walt_balance_of_threat)")
+                        "at least twice: the models tested pairwise (default: "
+                        "models/record/cha_quasi_alliance, walt_balance_of_threat and "
+                        "buck_passing)")
     p.add_argument("--no-structural", action="store_true",
                    help="leave out the structural (logit QRE) fits: reduced forms only")
     p.add_argument("--no-threat-variants", action="store_true",
@@ -184,10 +187,13 @@ def render_text(results: Any) -> str:
              "## Reduced form (the conventional check)", "", r.reduced_form.to_markdown(), "",
              "## Each theory's own specification (same rows)", "",
              markdown_table(r.fit_summary()), "", markdown_table(r.estimates()), "",
-             "## Cha against Walt: non-nested tests (Schwarz-corrected, two-sided p)", "",
-             markdown_table(r.test_frame()), "",
-             "## Out-of-sample scores against the base rate", ""]
-    parts += [markdown_table(r.oos) if len(r.oos) else "(none)", "",
+             "## The theories pairwise: non-nested tests (Schwarz-corrected, two-sided p)", "",
+             markdown_table(r.test_frame()), ""]
+    if r.signs is not None:
+        parts += ["## The sign of the commitment effect (each theory's prediction against "
+                  "the fits)", "", markdown_table(r.signs), ""]
+    parts += ["## Out-of-sample scores against the base rate", "",
+              markdown_table(r.oos) if len(r.oos) else "(none)", "",
               "## Specification table (one measurement choice moved at a time)", "",
               markdown_table(t["record_specification"][0]), "", "## Notes", ""]
     parts += [f"- {n}" for n in r.notes] + [""]
@@ -204,8 +210,8 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--alpha {args.alpha!r}: must be in (0, 1)")
     if args.specs and args.no_structural:
         raise ParameterError("--spec and --no-structural exclude each other")
-    if args.specs and len(args.specs) != 2:
-        raise ParameterError(f"--spec: give exactly two specs (model 1 and model 2), got "
+    if args.specs and len(args.specs) < 2:
+        raise ParameterError(f"--spec: give at least two specs (tested pairwise), got "
                              f"{len(args.specs)}")
     structural: Any = False if args.no_structural else (tuple(args.specs) or True)
     folder = _check_out(args.out) if args.out is not None else None

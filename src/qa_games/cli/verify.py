@@ -33,6 +33,12 @@ def run(args: argparse.Namespace) -> int:
     from ..verify.verdicts import verify
 
     models = [load_model(args.model)] if args.model else bundled_models_with_propositions()
+    for m in models:
+        if not hasattr(m, "propositions"):
+            from ..errors import ModelError
+
+            raise ModelError(f"{m.name}: a {type(m).__name__} has no [[propositions]] to "
+                             f"verify (solve it: qa-games solve {m.name})")
     results = []
     bad = 0
     for m in models:

@@ -99,6 +99,25 @@ class EstimationSpec:
         return tuple(self.start)
 
     @property
+    def alignment(self) -> str | None:
+        """The outcome profile in the common outcome vocabulary of the model's ``[scenario]
+        alignment`` (``bilateral_alignment`` for every bundled spec: the variable the fit
+        predicts); None when the model declares no alignment.
+
+        >>> [load_spec(n).alignment for n in sorted(bundled_specs())]
+        ['bilateral_alignment', 'bilateral_alignment', 'bilateral_alignment']
+        """
+        from ..modelfiles.scenario import scenario_map
+
+        label = next((lab for lab, prof in self.model.labels if prof == self.profile),
+                     self.model.otherwise)
+        try:
+            smap = scenario_map(self.model)
+        except ModelError:
+            return None
+        return smap.alignment.get(label)
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """The measures (data columns) the links use."""
         used = set().union(*(lk.names for lk in self.links.values())) if self.links else set()

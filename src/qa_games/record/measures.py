@@ -14,7 +14,9 @@
 - the **patron's commitment** c (Cha 1999, ch. 2) about the strongest common patron
   (:func:`patron_commitment`): four proxies and a stated default index;
 - **Cha's other parameters** (:func:`cha_parameters`): bilateral animosity k, exposure
-  x_A, x_B (proximity to R), entrapment y_A, y_B (the partner's other disputes).
+  x_A, x_B (proximity to R), entrapment y_A, y_B (the partner's other disputes);
+- the **balancers' capability** against R (:func:`balancing_capability`), the buck-passing
+  model's m_1 and m_2: the chance that one or both states contain R without the patron.
 
 Every function returns new columns indexed like the panel, so every row keeps the
 components it was computed from; :func:`measured_panel` attaches them all.
@@ -47,7 +49,7 @@ from .panel import (
 )
 
 __all__ = ["threatening_state", "threat_components", "threat_index", "patron_commitment",
-           "cha_parameters", "measured_panel", "proximity", "major_power",
+           "cha_parameters", "balancing_capability", "measured_panel", "proximity", "major_power",
            "COMMITMENT_PROXIES", "THREAT_SOURCES", "D0_KM", "OFFENSE", "INDEXES",
            "COW_MAJORS_CODED_THROUGH"]
 
@@ -480,13 +482,56 @@ def cha_parameters(panel: pd.DataFrame, threat: pd.DataFrame | None = None,
     return out
 
 
+def balancing_capability(panel: pd.DataFrame, threat: pd.DataFrame | None = None,
+                         data: RecordData | None = None, *, rivalry: str = "td",
+                         mid_window: int = 5) -> pd.DataFrame:
+    """The buck-passing model's m_1 and m_2: the chance that balancers contain R alone.
+
+    A contest success function of the ratio form (Tullock 1980; Hirshleifer 1989) on the
+    CINC scores (``nmc.cinc``): two balancers prevail with probability
+    ``contain_2 = (cinc_A + cinc_B) / (cinc_A + cinc_B + cinc_R)`` (one minus Walt's
+    ``power``), one balancer i with ``cinc_i / (cinc_i + cinc_R)``, and ``contain_1`` is
+    the mean of A's and B's (the model's m_1 is one number for either balancer). Then
+    ``contain_1 <= contain_2`` on every row (the model's constraint m_1 <= m_2). With no
+    threatening state both are 1 (there is nothing to contain); a missing CINC gives NaN;
+    a zero total (no capability on either side) counts as an even contest, 1/2.
+
+    >>> p = quasi_alliance_panel(years=(1990, 1990), region="asia")
+    >>> m = balancing_capability(p)
+    >>> bool((m["contain_1"] <= m["contain_2"]).all()), bool(m["contain_2"].between(0, 1).all())
+    (True, True)
+    """
+    _check_panel(panel, ("ccode_a", "ccode_b", "year"))
+    data = _data(data)
+    if threat is None:
+        threat = threatening_state(panel, data, rivalry=rivalry,
+                                   mid_window=_check_window("mid_window", mid_window))
+    year = panel["year"].to_numpy(np.int64)
+    r = _threat_codes(threat)
+    has = ~np.isnan(r)
+    ca, cb, cr = (_nmc_lookup(data, "cinc", year, v) for v in
+                  (panel["ccode_a"].to_numpy(np.int64), panel["ccode_b"].to_numpy(np.int64), r))
+
+    def contest(own: np.ndarray, rival: np.ndarray) -> np.ndarray:
+        total = own + rival
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, own / np.where(total > 0, total, 1.0),
+                            np.where(np.isnan(total), np.nan, 0.5))
+
+    out = pd.DataFrame(index=panel.index)
+    out["contain_1"] = np.where(has, 0.5 * (contest(ca, cr) + contest(cb, cr)), 1.0)
+    out["contain_2"] = np.where(has, contest(ca + cb, cr), 1.0)
+    return out
+
+
 def measured_panel(*, rivalry: str = "td", d0: float = D0_KM, offense: str = "milper",
                    index: str = "threat_index", mid_window: int = 5, k_window: int = 10,
                    data: RecordData | None = None, **panel_options: Any) -> pd.DataFrame:
     """The panel (``panel_options`` as :func:`quasi_alliance_panel`) with every measure.
 
     Adds the threatening state, Walt's components and ``tau``, the commitment proxies and
-    ``c_index``, and Cha's ``k``, ``x_*``, ``y_*``. The measurement options are added to
+    ``c_index``, Cha's ``k``, ``x_*``, ``y_*``, and the balancers' ``contain_1``,
+    ``contain_2`` (the buck-passing model's m_1, m_2). The measurement options are added to
     ``df.attrs["options"]``.
 
     >>> m = measured_panel(years=(1990, 1991), region="asia")
@@ -533,7 +578,8 @@ def _measured(rivalry: str, d0: float, offense: str, index: str, mid_window: int
     com = patron_commitment(panel, threat, data, rivalry=rivalry, mid_window=mid_window)
     cha = cha_parameters(panel, threat, data, rivalry=rivalry, k_window=k_window,
                          mid_window=mid_window, d0=d0)
-    out = pd.concat([panel, threat, comp, tau, com, cha], axis=1)
+    cap = balancing_capability(panel, threat, data)
+    out = pd.concat([panel, threat, comp, tau, com, cha, cap], axis=1)
     names = dict(zip(data.states["ccode"], data.states["statenme"], strict=False))
     out.insert(out.columns.get_loc("threat") + 1, "threat_name",
                [names.get(int(x), str(int(x))) if pd.notna(x) else "" for x in out["threat"]])

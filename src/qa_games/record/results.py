@@ -8,10 +8,17 @@ measured quasi-alliance panel (:func:`~qa_games.record.measures.measured_panel`)
   dummies, SE clustered by pair) with each theory's predicted signs;
 - **each theory's own specification**, a logit of onset on the measures of that theory's
   parameters (:data:`THEORY_TERMS`: Cha's c, k, x_A, x_B, y_A, y_B; Walt's four sources of
-  threat), fitted on the same rows, and the structural fits when given;
-- **non-nested tests** between the two theories on the same rows: Vuong's (1989) test with
-  the Schwarz correction and Clarke's (2007) distribution-free test (:func:`vuong`,
-  :func:`clarke`, as the R package ``games``' ``vuong()`` and ``clarke()``);
+  threat; buck-passing's c, threat and the balancers' capability), fitted on the same
+  rows, and the structural fits when given (Cha, Walt and the buck-passing rival of
+  ``docs/mechanisms.md``: three theories, one outcome, bilateral alignment);
+- **non-nested tests** between every pair of theories on the same rows: Vuong's (1989)
+  test with the Schwarz correction and Clarke's (2007) distribution-free test
+  (:func:`vuong`, :func:`clarke`, as the R package ``games``' ``vuong()`` and
+  ``clarke()``);
+- **the sign of the commitment effect** (:func:`commitment_signs`): each theory's
+  predicted sign against the reduced form's and each structural fit's (its link's slope,
+  and the average effect of the commitment index on P(onset)), and whether the sign still
+  tells the theories apart once buck-passing (Cha's sign) is in;
 - **out-of-sample scores** (:func:`out_of_sample`): each model fitted on the years <= 1945
   and scored on 1946-2018, and the reverse (no era dummies: the eras do not overlap), by
   mean log score, Brier score and AUC, against the base-rate model (the training onset
@@ -40,6 +47,7 @@ structural pair is the primary comparison, the reduced-form pair the conventiona
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,19 +68,27 @@ from .tables import latex_table, markdown_table
 __all__ = ["THEORY_TERMS", "TheoryFit", "PairTest", "RecordResults", "record_results",
            "theory_fit", "structural_fit", "pair_tests", "scores", "out_of_sample",
            "onset_rates", "calibration", "specification_table", "SPLIT_YEAR",
-           "MEASUREMENT_OPTIONS", "STRUCTURAL_SPECS"]
+           "MEASUREMENT_OPTIONS", "STRUCTURAL_SPECS", "SIGNS", "commitment_signs"]
 
 #: Each theory's own specification: the measures of its parameters (empirics.md section 2).
 THEORY_TERMS: dict[str, tuple[str, ...]] = {
     "Cha": ("c_index", "k", "x_A", "x_B", "y_A", "y_B"),
     "Walt": THREAT_SOURCES,
+    "Buck-passing": ("c_index", "tau", "contain_1", "contain_2"),
 }
-#: The structural estimation specs compared by default (``models/record/<name>.toml``):
-#: model 1 (Cha) and model 2 (Walt) of the tests.
-STRUCTURAL_SPECS = ("cha_quasi_alliance", "walt_balance_of_threat")
+#: The structural estimation specs compared by default (``models/record/<name>.toml``),
+#: tested pairwise in this order (model 1 against model 2, 1 against 3, 2 against 3).
+STRUCTURAL_SPECS = ("cha_quasi_alliance", "walt_balance_of_threat", "buck_passing")
 #: The theory each bundled model stands for.
 THEORY_OF_MODEL = {"cha_quasi_alliance": "Cha", "cha_per_client": "Cha",
-                   "walt_balance_of_threat": "Walt"}
+                   "walt_balance_of_threat": "Walt", "buck_passing": "Buck-passing"}
+#: Each theory's predicted sign of the effect on onsets of (patron commitment, threat):
+#: "-", "+", ">= 0" (does not lower), "+/-" (no prediction). Cha: a stronger patron, less
+#: alignment (cha-1); Walt: the patron's support does not lower balancing, more threat more
+#: alliance (walt-2); buck-passing: Cha's sign for commitment (bp-2), Walt's for the threat
+#: (bp-3).
+SIGNS: dict[str, tuple[str, str]] = {"Cha": ("-", "+/-"), "Walt": (">= 0", "+"),
+                                     "Buck-passing": ("-", "+")}
 #: Out-of-sample split: fit on years <= SPLIT_YEAR, score the later years (and the reverse).
 SPLIT_YEAR = 1945
 #: The measurement options :func:`record_results` passes to the measured panel.
@@ -247,6 +263,84 @@ def structural_fit(frame: pd.DataFrame, spec: Any, *, start: Mapping[str, float]
                      refit=refit, notes=tuple(notes))
 
 
+def _average_effect(f: TheoryFit, frame: pd.DataFrame, measure: str, step: float = 0.01
+                    ) -> float:
+    """Mean over ``frame``'s rows of d P(onset) / d ``measure`` under the fit ``f``: a
+    difference quotient with step ``step``, taken downward where the measure is within
+    ``step`` of 1 (every measure used here lies in [0, 1])."""
+    assert f.predict is not None
+    v = frame[measure].to_numpy(float)
+    delta = np.where(v + step <= 1.0, step, -step)
+    base = f.predict(frame)
+    moved = f.predict(frame.assign(**{measure: v + delta}))
+    return float(np.mean((moved - base) / delta))
+
+
+def commitment_signs(frame: pd.DataFrame, rf: ReducedForm, structural: Sequence[TheoryFit],
+                     *, alpha: float = 0.05) -> pd.DataFrame:
+    """Each theory's predicted sign of the commitment effect (:data:`SIGNS`) against the
+    record: the reduced form's ``c_index`` (and ``tau``) coefficient with the theory's
+    verdict, and, for the theory's structural fit on ``frame`` (if any), the slope ``b1``
+    of its link ``c = logistic(b0 + b1 * c_index)`` (the theory's game reads a higher
+    commitment index as a more committed patron iff ``b1 > 0``: verdict of the sign "+")
+    and the average effect on P(onset) of the commitment index and of the threat index.
+    """
+    from .reduced_form import verdict
+
+    c, t = rf.estimate(DEFAULT_TERMS[0]), rf.estimate(DEFAULT_TERMS[1])
+    by_theory = {f.theory: f for f in structural}
+    rows = []
+    for theory, (sc, st) in SIGNS.items():
+        row: dict[str, Any] = {
+            "theory": theory, "commitment sign": sc, "threat sign": st,
+            "reduced form c_index": c.coef, "c_index p": c.p,
+            "commitment verdict": verdict(sc, c.coef, c.p, alpha),
+            "reduced form tau": t.coef, "threat verdict": verdict(st, t.coef, t.p, alpha)}
+        f = by_theory.get(theory)
+        if f is not None and "b1" in set(f.estimates["term"]) and f.predict is not None:
+            e = f.estimates.set_index("term").loc["b1"]
+            row.update({"structural b1": float(e["coef"]), "b1 CI low": float(e["CI low"]),
+                        "b1 CI high": float(e["CI high"]),
+                        "b1 verdict (c_index read as commitment)":
+                            verdict("+", float(e["coef"]), float(e["p"]), alpha),
+                        "dP/dc_index": _average_effect(f, frame, "c_index"),
+                        "dP/dtau": _average_effect(f, frame, "tau")})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _sign_sentence(r: RecordResults) -> str | None:
+    """Whether the sign of the commitment effect tells the theories apart."""
+    s = r.signs
+    if s is None or s.empty:
+        return None
+    rows = {row["theory"]: row for row in s.to_dict("records")}
+    cha, walt, bp = rows["Cha"], rows["Walt"], rows["Buck-passing"]
+    c = r.reduced_form.estimate(DEFAULT_TERMS[0])
+    text = (f"Sign of the commitment effect: reduced-form commitment index {c.coef:+.2f} "
+            f"({_fmt_p(c.p)}): Cha's and buck-passing's prediction (lower onsets) "
+            f"{cha['commitment verdict']}, Walt's (does not lower) {walt['commitment verdict']}")
+    if "structural b1" in s.columns and s["structural b1"].notna().all():
+        text += "; structural slopes b1 of c = logistic(b0 + b1 c_index): " + ", ".join(
+            f"{name} {row['structural b1']:+.2f} [{row['b1 CI low']:+.2f}, "
+            f"{row['b1 CI high']:+.2f}] (average dP/dc_index {row['dP/dc_index']:+.4f})"
+            for name, row in rows.items())
+    same = cha["commitment verdict"] == bp["commitment verdict"]
+    text += (". Cha and buck-passing predict the same sign, so the sign "
+             + ("separates Walt from both" if same and cha["commitment verdict"]
+                != walt["commitment verdict"] else "does not separate Walt from them")
+             + " but cannot tell Cha from buck-passing")
+    pair = [t for t in r.tests if {t.model1.split(" (")[0], t.model2.split(" (")[0]}
+            == {"Cha", "Buck-passing"} and t.model1.endswith("(structural)")]
+    if len(pair) == 2:
+        vu, cl = pair
+        a, b = vu.model1.split(" (")[0], vu.model2.split(" (")[0]
+        text += (f"; between those two only the fit decides (structural {a} against {b}: "
+                 f"Vuong z = {vu.statistic:+.2f}, {_fmt_p(vu.p)}; Clarke: {a} fits better on "
+                 f"{100 * cl.statistic / cl.n:.1f} % of rows, {_fmt_p(cl.p)})")
+    return text + "."
+
+
 def _common_rows(frame: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
     cols = list(dict.fromkeys(terms))
     vals = frame[cols].apply(pd.to_numeric, errors="coerce").replace([np.inf, -np.inf], np.nan)
@@ -418,6 +512,7 @@ class RecordResults:
     panel: pd.DataFrame = field(repr=False)
     timings: tuple[tuple[str, float], ...] = ()
     notes: tuple[str, ...] = ()
+    signs: pd.DataFrame | None = None  # commitment_signs (None: not computed)
 
     def estimates(self) -> pd.DataFrame:
         """Every theory fit's estimates, one row per (model, term)."""
@@ -448,8 +543,12 @@ class RecordResults:
                             "rows."),
             "record_estimates": (self.estimates(), "Each theory's estimates with 95 % "
                                  "intervals (SE clustered by pair)."),
-            "record_tests": (self.test_frame(), "Non-nested tests of Cha against Walt on the "
-                             "same rows (two-sided p)."),
+            "record_tests": (self.test_frame(), "Non-nested tests of every pair of theories "
+                             "on the same rows (two-sided p)."),
+            **({"record_commitment_sign": (self.signs, "Each theory's predicted sign of the "
+                                           "commitment and threat effects against the "
+                                           "reduced form and its structural fit.")}
+               if self.signs is not None else {}),
             "record_out_of_sample": (self.oos, "Out-of-sample scores against the base rate."),
             "record_calibration": (self.calibration, "Calibration of the out-of-sample "
                                    "predictions (deciles of the predicted probability)."),
@@ -504,6 +603,7 @@ class RecordResults:
             "fits": recs(self.fit_summary()),
             "estimates": recs(self.estimates()),
             "tests": recs(self.test_frame()),
+            "commitment_sign": recs(self.signs) if self.signs is not None else [],
             "out_of_sample": recs(self.oos),
             "calibration": recs(self.calibration),
             "rates": recs(self.rates),
@@ -584,6 +684,9 @@ def verdict_lines(r: RecordResults) -> list[str]:
                              f"({m['log score gain']:+.4f} vs base), Brier skill "
                              f"{m['Brier skill']:+.4f}, AUC {m['AUC']:.3f}")
             out.append(f"Out of sample ({direction}): " + "; ".join(parts) + ".")
+    sign = _sign_sentence(r)
+    if sign:
+        out.append(sign)
     cha_spec = r.specification.get("Cha (c lowers onsets)")
     walt_spec = r.specification.get("Walt (threat raises onsets)")
     if cha_spec is not None and walt_spec is not None:
@@ -623,8 +726,12 @@ def headline(r: RecordResults) -> str:
     """The verdict in a few sentences, from the tests (the structural pair first), the
     reduced form's signs and the out-of-sample scores."""
     sentences: list[str] = []
-    for k in range(0, len(r.tests) - 1, 2):
-        vu, cl = r.tests[k], r.tests[k + 1]
+    pairs = [(r.tests[k], r.tests[k + 1]) for k in range(0, len(r.tests) - 1, 2)]
+    if any(vu.model1.endswith("(structural)") for vu, _ in pairs):
+        # The structural pairs are the primary comparison; the reduced-form pairs are in
+        # the verdict lines and the tests table.
+        pairs = [(vu, cl) for vu, cl in pairs if vu.model1.endswith("(structural)")]
+    for vu, cl in pairs:
         sentences.append(_pair_sentence(r, vu, cl, first=not sentences))
     text = "; ".join(sentences) + "."
     c = r.reduced_form.estimate(DEFAULT_TERMS[0])
@@ -672,12 +779,13 @@ def record_results(*, alpha: float = 0.05, structural: bool | Sequence[Any] = Tr
     of :func:`~qa_games.record.measures.measured_panel`; ``data`` is not taken: the
     bundled tables are used).
 
-    ``structural``: ``True`` fits the bundled specs :data:`STRUCTURAL_SPECS` (Cha's and
-    Walt's games by logit QRE), two spec names or paths fit those (model 1, model 2),
-    ``False`` leaves the structural fits out; ``threat_variants``: also measure the panel
-    with the TSS rivalries and the walt model's arithmetic index for the specification
-    table. The result is cached per process and option set (like the panel): treat it
-    as read-only.
+    ``structural``: ``True`` fits the bundled specs :data:`STRUCTURAL_SPECS` (Cha's,
+    Walt's and the buck-passing game by logit QRE), two or more spec names or paths fit
+    those (tested pairwise, in order), ``False`` leaves the structural fits out; the
+    specs must predict the same outcome (:attr:`EstimationSpec.alignment`);
+    ``threat_variants``: also measure the panel with the TSS rivalries and the walt
+    model's arithmetic index for the specification table. The result is cached per
+    process and option set (like the panel): treat it as read-only.
     """
     opts, _ = _split(options)
     if not (isinstance(alpha, float) and 0 < alpha < 1):
@@ -688,14 +796,24 @@ def record_results(*, alpha: float = 0.05, structural: bool | Sequence[Any] = Tr
         specs = ()
     else:
         specs = tuple(str(x) for x in structural)
-        if len(specs) != 2:
-            raise ParameterError(f"structural: give two estimation specs (model 1 and model "
-                                 f"2), got {len(specs)}")
+        if len(specs) < 2:
+            raise ParameterError(f"structural: give at least two estimation specs (tested "
+                                 f"pairwise), got {len(specs)}")
     if specs:
         from .estimation import load_spec
 
-        for sp in specs:  # a bad spec is one clear error before any fitting
-            load_spec(sp)
+        # A bad spec is one clear error before any fitting.
+        loaded = [load_spec(sp) for sp in specs]
+        names = [THEORY_OF_MODEL.get(sp.model.name, sp.model.name) for sp in loaded]
+        if len(set(names)) < len(names):
+            raise ParameterError(f"structural: two specs stand for the same theory "
+                                 f"({', '.join(names)}): give one spec per theory")
+        kinds = {sp.alignment for sp in loaded}
+        if len(kinds) > 1:
+            raise ParameterError(
+                "structural: the specs predict different outcomes ("
+                + ", ".join(f"{sp.model.name}: {sp.profile} = {sp.alignment}" for sp in loaded)
+                + "); the tests compare fits of one variable")
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in opts.items()))
     try:
         hash(key)
@@ -732,7 +850,7 @@ def _record_results(alpha: float, specs: tuple[Any, ...], threat_variants: bool,
         from .estimation import load_spec
 
         loaded = [load_spec(sp) for sp in specs]
-    union = tuple(dict.fromkeys([*THEORY_TERMS["Cha"], *THEORY_TERMS["Walt"],
+    union = tuple(dict.fromkeys([*[c for t in THEORY_TERMS.values() for c in t],
                                  *[c for sp in loaded for c in sp.columns]]))
     missing = [c for c in union if c not in m.columns]
     if missing:
@@ -747,13 +865,13 @@ def _record_results(alpha: float, specs: tuple[Any, ...], threat_variants: bool,
     tick("structural fits")
     for f in structural:
         notes.extend(f.notes)
-    fits = [theory_fit(common, THEORY_TERMS[thy], theory=thy, alpha=alpha)
-            for thy in ("Cha", "Walt")]
-    pairs = [(fits[0], fits[1])]
-    if structural:
-        pairs.insert(0, (structural[0], structural[1]))
+    fits = [theory_fit(common, terms, theory=thy, alpha=alpha)
+            for thy, terms in THEORY_TERMS.items()]
+    pairs = [*itertools.combinations(structural, 2), *itertools.combinations(fits, 2)]
     tests = [t for f1, f2 in pairs for t in pair_tests(f1, f2, alpha=alpha)]
     tick("theory fits and tests")
+    signs = commitment_signs(common, rf, structural, alpha=alpha)
+    tick("commitment signs")
     years = common["year"]
     if (years <= SPLIT_YEAR).any() and (years > SPLIT_YEAR).any():
         oos, preds = out_of_sample(common, [*structural, *fits])
@@ -780,4 +898,4 @@ def _record_results(alpha: float, specs: tuple[Any, ...], threat_variants: bool,
                          reduced_form=rf, fits=(*structural, *fits), tests=tuple(tests),
                          oos=oos, predictions=preds, calibration=cal, rates=rates,
                          specification=spec, cases=cases, panel=m, timings=tuple(timings),
-                         notes=tuple(notes))
+                         notes=tuple(notes), signs=signs)
