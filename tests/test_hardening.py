@@ -208,6 +208,148 @@ class TestWrongResults:
         if tamper != "delete_manifest_row":
             assert any("recomputed" in n for n in notes), notes
 
+    @staticmethod
+    def _rewrite(cp, chunk, edit, *, seal_with=None, entry_edit=None):
+        """Edit ``chunk``'s arrays with ``edit`` and fix its manifest checksum -- and its
+        seal too, when given the sweep's key (a forger who recomputed the specification)."""
+        import hashlib
+        import io
+
+        from qa_games.analysis import checkpoint as ck
+
+        with np.load(chunk, allow_pickle=False) as z:
+            arrays = {k: z[k].copy() for k in z.files}
+        edit(arrays)
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        chunk.write_bytes(buf.getvalue())
+        m = json.loads((cp / ck.MANIFEST).read_text())
+        entry = m["chunk_files"][chunk.name]
+        entry["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
+        if entry_edit is not None:
+            entry_edit(entry)
+        if seal_with is not None:
+            entry["seal"] = ck._seal(seal_with, chunk.name, entry)
+        (cp / ck.MANIFEST).write_text(json.dumps(m))
+
+    @staticmethod
+    def _label_edit(rows):
+        def edit(arrays):
+            k = list(arrays["__columns__"]).index("label")
+            col = arrays[f"c{k}"].astype("<U40")
+            for r in rows:
+                col[r] = "friction" if col[r] != "friction" else "cooperation"
+            arrays[f"c{k}"] = col
+        return edit
+
+    @staticmethod
+    def _sweep_key(f, grid, size, rows="points"):
+        from qa_games.analysis.grid import as_grid
+        from qa_games.analysis.outcomes import outcome_spec
+        from qa_games.analysis.sweep import _key
+
+        m = load_model(f)
+        spec = outcome_spec(m, rule=m.selection, rows=rows, fixed={}, tol=1e-9)
+        return _key(m, as_grid(grid), spec, size)
+
+    @pytest.mark.parametrize("tamper", ["value_and_checksum", "swap_with_entries",
+                                        "row_range", "rows_count", "foreign_chunk"])
+    def test_consistent_edits_break_the_seal(self, tmp_path, tamper):
+        from qa_games.analysis import checkpoint as ck
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        grid = {"c": "0:1:21", "t": "0:2:5"}
+        reference = sweep_table(f)
+        cp = tmp_path / "cp"
+        sweep_table(f, checkpoint=cp, keep_checkpoint=True)
+        chunks = sorted(cp.glob("chunk-*.npz"))
+        a, b = chunks[1], chunks[2]
+        man = json.loads((cp / ck.MANIFEST).read_text())
+        if tamper == "value_and_checksum":
+            self._rewrite(cp, a, self._label_edit([3]))
+        elif tamper == "swap_with_entries":  # files and their checksums, rows, seals swapped
+            da, db = a.read_bytes(), b.read_bytes()
+            a.write_bytes(db)
+            b.write_bytes(da)
+            ea, eb = man["chunk_files"][a.name], man["chunk_files"][b.name]
+            for k in ("sha256", "seal"):
+                ea[k], eb[k] = eb[k], ea[k]
+            (cp / ck.MANIFEST).write_text(json.dumps(man))
+        elif tamper == "row_range":  # a manifest whose ranges are shifted, checksums fixed
+            self._rewrite(cp, a, lambda arrays: None,
+                          entry_edit=lambda e: e.update(start=e["start"] + 1))
+        elif tamper == "rows_count":  # a chunk cut to 9 rows, checksum and count fixed
+            def cut(arrays):
+                for k in list(arrays):
+                    if k != "__columns__":
+                        arrays[k] = arrays[k][:9]
+            self._rewrite(cp, a, cut, entry_edit=lambda e: e.update(rows=9))
+        else:  # a chunk of another sweep (t fixed to another value), entry and all
+            other = tmp_path / "other"
+            sweep(f, grid, fixed=None, chunk_size=10, progress=False, checkpoint=other,
+                  keep_checkpoint=True, selection="all")
+            a.write_bytes((other / a.name).read_bytes())
+            om = json.loads((other / ck.MANIFEST).read_text())
+            man["chunk_files"][a.name] = om["chunk_files"][a.name]
+            (cp / ck.MANIFEST).write_text(json.dumps(man))
+        notes: list[str] = []
+        resumed = sweep(f, grid, chunk_size=10, progress=False, checkpoint=cp, resume=True,
+                        note=notes.append, verify_resumed=0)  # the seal alone catches it
+        pd.testing.assert_frame_equal(resumed.table, reference)
+        assert any(("seal" in n or "row range" in n) and "recomputed" in n for n in notes), \
+            notes
+
+    @pytest.mark.parametrize("rows_mode", ["points", "equilibria"])
+    def test_a_forged_seal_is_caught_by_recomputation(self, tmp_path, rows_mode):
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        grid = {"c": "0:1:21", "t": "0:2:5"}
+        run = dict(chunk_size=40, progress=False, rows=rows_mode)
+        reference = sweep(f, grid, **run).table
+        for verify, rows in [(32, range(40)), ("all", [7])]:  # every row, or one with "all"
+            cp = tmp_path / f"cp-{verify}"
+            sweep(f, grid, checkpoint=cp, keep_checkpoint=True, **run)
+            key = self._sweep_key(f, grid, 40, rows_mode)
+            chunk = sorted(cp.glob("chunk-*.npz"))[1]
+            with np.load(chunk, allow_pickle=False) as z:
+                n = len(z["c0"])
+            self._rewrite(cp, chunk, self._label_edit([r for r in rows if r < n]), seal_with=key)
+            notes: list[str] = []
+            resumed = sweep(f, grid, checkpoint=cp, resume=True, note=notes.append,
+                            verify_resumed=verify, **run)
+            pd.testing.assert_frame_equal(resumed.table, reference)
+            assert any("recomputed" in n and "label" in n for n in notes), notes
+
+    @pytest.mark.parametrize("name,rows_mode", [("cha_quasi_alliance", "points"),
+                                                ("cha_quasi_alliance", "equilibria"),
+                                                ("walt_balance_of_threat", "points"),
+                                                ("snyder_asd", "equilibria")])
+    def test_recomputation_never_flags_an_honest_chunk(self, tmp_path, name, rows_mode):
+        from qa_games.analysis.sweep import sweep
+
+        m = load_model(name)
+        names = [p.name for p in m.game.parameters][:2]
+        grid = {n: "0.05:0.95:13" for n in names}
+        run = dict(chunk_size=25, progress=False, rows=rows_mode)
+        reference = sweep(m, grid, **run).table
+        cp = tmp_path / "cp"
+        sweep(m, grid, checkpoint=cp, keep_checkpoint=True, **run)
+        notes: list[str] = []
+        resumed = sweep(m, grid, checkpoint=cp, resume=True, note=notes.append,
+                        verify_resumed="all", **run)
+        assert notes == [] and resumed.resumed_chunks == resumed.chunks
+        pd.testing.assert_frame_equal(resumed.table, reference)
+
+    def test_verify_resumed_is_checked(self):
+        from qa_games.analysis.sweep import sweep
+        from qa_games.errors import ParameterError
+
+        for bad in (-1, "some", 1.5, True):
+            with pytest.raises(ParameterError, match="verify_resumed"):
+                sweep("cha_quasi_alliance", {"c": [0.5]}, progress=False, verify_resumed=bad)
+
     def test_resume_after_tampering_via_the_cli(self, tmp_path):
         from qa_games.analysis.sweep import sweep
 
