@@ -208,6 +208,148 @@ class TestWrongResults:
         if tamper != "delete_manifest_row":
             assert any("recomputed" in n for n in notes), notes
 
+    @staticmethod
+    def _rewrite(cp, chunk, edit, *, seal_with=None, entry_edit=None):
+        """Edit ``chunk``'s arrays with ``edit`` and fix its manifest checksum -- and its
+        seal too, when given the sweep's key (a forger who recomputed the specification)."""
+        import hashlib
+        import io
+
+        from qa_games.analysis import checkpoint as ck
+
+        with np.load(chunk, allow_pickle=False) as z:
+            arrays = {k: z[k].copy() for k in z.files}
+        edit(arrays)
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        chunk.write_bytes(buf.getvalue())
+        m = json.loads((cp / ck.MANIFEST).read_text())
+        entry = m["chunk_files"][chunk.name]
+        entry["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()
+        if entry_edit is not None:
+            entry_edit(entry)
+        if seal_with is not None:
+            entry["seal"] = ck._seal(seal_with, chunk.name, entry)
+        (cp / ck.MANIFEST).write_text(json.dumps(m))
+
+    @staticmethod
+    def _label_edit(rows):
+        def edit(arrays):
+            k = list(arrays["__columns__"]).index("label")
+            col = arrays[f"c{k}"].astype("<U40")
+            for r in rows:
+                col[r] = "friction" if col[r] != "friction" else "cooperation"
+            arrays[f"c{k}"] = col
+        return edit
+
+    @staticmethod
+    def _sweep_key(f, grid, size, rows="points"):
+        from qa_games.analysis.grid import as_grid
+        from qa_games.analysis.outcomes import outcome_spec
+        from qa_games.analysis.sweep import _key
+
+        m = load_model(f)
+        spec = outcome_spec(m, rule=m.selection, rows=rows, fixed={}, tol=1e-9)
+        return _key(m, as_grid(grid), spec, size)
+
+    @pytest.mark.parametrize("tamper", ["value_and_checksum", "swap_with_entries",
+                                        "row_range", "rows_count", "foreign_chunk"])
+    def test_consistent_edits_break_the_seal(self, tmp_path, tamper):
+        from qa_games.analysis import checkpoint as ck
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        grid = {"c": "0:1:21", "t": "0:2:5"}
+        reference = sweep_table(f)
+        cp = tmp_path / "cp"
+        sweep_table(f, checkpoint=cp, keep_checkpoint=True)
+        chunks = sorted(cp.glob("chunk-*.npz"))
+        a, b = chunks[1], chunks[2]
+        man = json.loads((cp / ck.MANIFEST).read_text())
+        if tamper == "value_and_checksum":
+            self._rewrite(cp, a, self._label_edit([3]))
+        elif tamper == "swap_with_entries":  # files and their checksums, rows, seals swapped
+            da, db = a.read_bytes(), b.read_bytes()
+            a.write_bytes(db)
+            b.write_bytes(da)
+            ea, eb = man["chunk_files"][a.name], man["chunk_files"][b.name]
+            for k in ("sha256", "seal"):
+                ea[k], eb[k] = eb[k], ea[k]
+            (cp / ck.MANIFEST).write_text(json.dumps(man))
+        elif tamper == "row_range":  # a manifest whose ranges are shifted, checksums fixed
+            self._rewrite(cp, a, lambda arrays: None,
+                          entry_edit=lambda e: e.update(start=e["start"] + 1))
+        elif tamper == "rows_count":  # a chunk cut to 9 rows, checksum and count fixed
+            def cut(arrays):
+                for k in list(arrays):
+                    if k != "__columns__":
+                        arrays[k] = arrays[k][:9]
+            self._rewrite(cp, a, cut, entry_edit=lambda e: e.update(rows=9))
+        else:  # a chunk of another sweep (t fixed to another value), entry and all
+            other = tmp_path / "other"
+            sweep(f, grid, fixed=None, chunk_size=10, progress=False, checkpoint=other,
+                  keep_checkpoint=True, selection="all")
+            a.write_bytes((other / a.name).read_bytes())
+            om = json.loads((other / ck.MANIFEST).read_text())
+            man["chunk_files"][a.name] = om["chunk_files"][a.name]
+            (cp / ck.MANIFEST).write_text(json.dumps(man))
+        notes: list[str] = []
+        resumed = sweep(f, grid, chunk_size=10, progress=False, checkpoint=cp, resume=True,
+                        note=notes.append, verify_resumed=0)  # the seal alone catches it
+        pd.testing.assert_frame_equal(resumed.table, reference)
+        assert any(("seal" in n or "row range" in n) and "recomputed" in n for n in notes), \
+            notes
+
+    @pytest.mark.parametrize("rows_mode", ["points", "equilibria"])
+    def test_a_forged_seal_is_caught_by_recomputation(self, tmp_path, rows_mode):
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        grid = {"c": "0:1:21", "t": "0:2:5"}
+        run = dict(chunk_size=40, progress=False, rows=rows_mode)
+        reference = sweep(f, grid, **run).table
+        for verify, rows in [(32, range(40)), ("all", [7])]:  # every row, or one with "all"
+            cp = tmp_path / f"cp-{verify}"
+            sweep(f, grid, checkpoint=cp, keep_checkpoint=True, **run)
+            key = self._sweep_key(f, grid, 40, rows_mode)
+            chunk = sorted(cp.glob("chunk-*.npz"))[1]
+            with np.load(chunk, allow_pickle=False) as z:
+                n = len(z["c0"])
+            self._rewrite(cp, chunk, self._label_edit([r for r in rows if r < n]), seal_with=key)
+            notes: list[str] = []
+            resumed = sweep(f, grid, checkpoint=cp, resume=True, note=notes.append,
+                            verify_resumed=verify, **run)
+            pd.testing.assert_frame_equal(resumed.table, reference)
+            assert any("recomputed" in n and "label" in n for n in notes), notes
+
+    @pytest.mark.parametrize("name,rows_mode", [("cha_quasi_alliance", "points"),
+                                                ("cha_quasi_alliance", "equilibria"),
+                                                ("walt_balance_of_threat", "points"),
+                                                ("snyder_asd", "equilibria")])
+    def test_recomputation_never_flags_an_honest_chunk(self, tmp_path, name, rows_mode):
+        from qa_games.analysis.sweep import sweep
+
+        m = load_model(name)
+        names = [p.name for p in m.game.parameters][:2]
+        grid = {n: "0.05:0.95:13" for n in names}
+        run = dict(chunk_size=25, progress=False, rows=rows_mode)
+        reference = sweep(m, grid, **run).table
+        cp = tmp_path / "cp"
+        sweep(m, grid, checkpoint=cp, keep_checkpoint=True, **run)
+        notes: list[str] = []
+        resumed = sweep(m, grid, checkpoint=cp, resume=True, note=notes.append,
+                        verify_resumed="all", **run)
+        assert notes == [] and resumed.resumed_chunks == resumed.chunks
+        pd.testing.assert_frame_equal(resumed.table, reference)
+
+    def test_verify_resumed_is_checked(self):
+        from qa_games.analysis.sweep import sweep
+        from qa_games.errors import ParameterError
+
+        for bad in (-1, "some", 1.5, True):
+            with pytest.raises(ParameterError, match="verify_resumed"):
+                sweep("cha_quasi_alliance", {"c": [0.5]}, progress=False, verify_resumed=bad)
+
     def test_resume_after_tampering_via_the_cli(self, tmp_path):
         from qa_games.analysis.sweep import sweep
 
@@ -447,6 +589,172 @@ class TestNames:
     def test_c_and_fullwidth_c_both_declared(self, tmp_path):
         f = model_file(tmp_path, params='"\uff43" = { domain = "[0, 1]", default = 0.5 }')
         lib_error(lambda: load_model(f), ModelError, "parameters", "ASCII")
+
+
+class TestControlCharacters:
+    """One policy for names and text (:mod:`qa_games.games.limits`): names hold printable
+    characters only, text also line breaks and tabs; a refused character is named by
+    code point and position, and no message ever carries it raw."""
+
+    BAD = ["\x00", "\x1b[31m", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\t", "\n",
+           "\r", "\x7f", "\x85", "\u00a0", "\u2028", "\ue000", "\u00ad"]
+
+    @staticmethod
+    def printable_message(exc: BaseException) -> str:
+        text = str(exc)
+        assert text.isprintable(), repr(text)
+        return text
+
+    @pytest.mark.parametrize("bad", BAD)
+    def test_player_and_strategy_names_in_a_model_file(self, tmp_path, bad):
+        f = model_file(tmp_path, strategies=json.dumps([["C", "D" + bad], ["C", "D"]]))
+        with pytest.raises(ModelError) as info:
+            load_model(f)
+        msg = self.printable_message(info.value)
+        assert "model.strategies[0][1]" in msg and f"U+{ord(bad[0]):04X}" in msg
+        assert repr("D" + bad) in msg  # quoted escaped, as repr shows it
+        text = f.read_text().replace('players = ["A", "B"]',
+                                     f'players = [{json.dumps("A" + bad)}, "B"]')
+        f.write_text(text.replace(json.dumps("D" + bad), '"D"'))
+        with pytest.raises(ModelError, match=r"model\.players\[0\]"):
+            load_model(f)
+
+    @pytest.mark.parametrize("bad", ["\x1b[2J", "\u202e", "\x00"])
+    def test_any_key_or_text_in_a_model_file(self, tmp_path, bad):
+        esc = json.dumps(bad)[1:-1]
+        cases = {  # each file refused, naming the key path
+            f'[outcomes]\nlabels = {{ "coop{esc}" = "cc" }}': 'outcomes.labels',
+            f'[outcomes]\nlabels = {{ coop = "cc" }}\notherwise = "x{esc}"': "outcomes.otherwise",
+            f'[sweep]\nthresholds = ["c{esc}"]': "sweep.thresholds[0]",
+        }
+        for extra, key in cases.items():
+            f = model_file(tmp_path, extra=extra)
+            with pytest.raises(ModelError) as info:
+                load_model(f)
+            msg = self.printable_message(info.value)
+            assert key in msg, (key, msg)
+        f = model_file(tmp_path, meta=f'description = "one{esc}"')
+        with pytest.raises(ModelError, match=r"model\.description"):
+            load_model(f)
+        f = model_file(tmp_path, params=f'"t{esc}" = {{ domain = "[0, 1]", default = 0 }}')
+        with pytest.raises(ModelError, match=r"parameters.*key") as info:
+            load_model(f)
+        self.printable_message(info.value)
+
+    def test_text_may_hold_line_breaks_and_tabs_names_any_script(self, tmp_path):
+        f = model_file(tmp_path, meta='description = "Line one.\\n\\tLine two."\n'
+                                      'title = "Coopération — 协作"',
+                       strategies=json.dumps([["Coopérer", "协作"], ["C", "D"]]),
+                       payoffs={"Coopérer,C": ["2 - c", "2 - c"], "Coopérer,D": ["0", "t"],
+                                "协作,C": ["t", "0"], "协作,D": ["1", "1"]})
+        f.write_text(f.read_text().replace('cc = ["C", "C"]', 'cc = ["Coopérer", "C"]'))
+        m = load_model(f)
+        assert m.game.strategies[0] == ("Coopérer", "协作")
+        assert m.description == "Line one.\n\tLine two."
+
+    def test_look_alike_strategies_are_refused(self, tmp_path):
+        f = model_file(tmp_path, strategies=json.dumps([["C", "\uff23"], ["C", "D"]]))
+        with pytest.raises(ModelError, match="NFKC"):
+            load_model(f)
+
+    @pytest.mark.parametrize("kind", ["tree", "bayesian", "sequential"])
+    def test_other_model_kinds(self, tmp_path, kind):
+        bad = json.dumps("I\u202e")
+        if kind == "tree":
+            text = ('[model]\nkind = "tree"\nname = "e"\nplayers = ["E", ' + bad + ']\n'
+                    '[nodes]\nstart = { player = "E", actions = { out = "o", in = "o2" } }\n'
+                    'o = { payoffs = ["0", "0"] }\no2 = { payoffs = ["1", "1"] }\n')
+            key = "model.players[1]"
+        elif kind == "bayesian":
+            text = ('[model]\nkind = "bayesian"\nname = "b"\nplayers = ["A", "B"]\n'
+                    '[types]\nA = ["x"]\nB = ["y", ' + bad + ']\n'
+                    '[actions]\nA = ["a"]\nB = ["b"]\n[prior]\n"x,y" = "1/2"\n"x,I" = "1/2"\n'
+                    '[payoffs]\n"x,y" = { "a,b" = ["0", "0"] }\n')
+            key = "types.B[1]"
+        else:
+            text = ('[model]\nkind = "sequential"\nname = "s"\nsubgame = "cha_quasi_alliance"\n'
+                    '[actions]\nstay = { }\n[leader]\nname = ' + bad + '\npayoff = "0"\n')
+            key = "leader.name"
+        f = tmp_path / "m.toml"
+        f.write_text(text, encoding="utf-8")
+        with pytest.raises(ModelError) as info:
+            load_model(f)
+        msg = self.printable_message(info.value)
+        assert key in msg and "U+202E" in msg, msg
+
+    @pytest.mark.parametrize("bad", BAD)
+    def test_nfg_names(self, bad):
+        esc = bad.replace("\\", "\\\\")
+        for text, where in [
+                (f'NFG 1 R "" {{ "A{esc}" "B" }} {{ 2 2 }} 3 3 5 0 0 5 1 1', "a player name"),
+                (f'NFG 1 R "" {{ "A" "B" }} {{ {{ "C" "D{esc}" }} {{ "C" "D" }} }} '
+                 '3 3 5 0 0 5 1 1', "a strategy name"),
+                (f'NFG 1 R "" {{ "A" "B" }} {{ 1 1 }} {{ {{ "o{esc}" 1 1 }} }} 1',
+                 "the name of outcome 1")]:
+            with pytest.raises(GameError) as info:
+                read_nfg(text)
+            msg = self.printable_message(info.value)
+            assert where in msg and f"U+{ord(bad[0]):04X}" in msg, msg
+
+    @pytest.mark.parametrize("bad", ["\x1b[31m", "\u202e", "\x00"])
+    def test_nfg_and_efg_title_and_comment(self, bad):
+        from qa_games.games.efg import read_efg
+
+        with pytest.raises(GameError, match="the title"):
+            read_nfg(f'NFG 1 R "t{bad}" {{ "A" }} {{ 1 }} 1')
+        with pytest.raises(GameError, match="the comment"):
+            read_nfg(f'NFG 1 R "t" {{ "A" }} {{ 1 }} "c{bad}" 1')
+        assert read_nfg('NFG 1 R "two\nlines\t" { "A" } { 1 } "a\ncomment" 1').title == \
+            "two\nlines\t"
+        efg = 'EFG 2 R "{t}" {{ "A" }} "" p "{n}" 1 1 "" {{ "{a}" "y" }} 0 t "" 1 "" {{ 1 }} ' \
+              't "" 2 "" {{ 0 }}'
+        assert read_efg(efg.format(t="", n="", a="x")).players == ("A",)
+        for t, n, a, where in [(bad, "", "x", "the title"), ("", bad, "x", "node"),
+                               ("", "", "x" + bad, "action")]:
+            with pytest.raises(GameError, match=where) as info:
+                read_efg(efg.format(t=t, n=n, a=a))
+            self.printable_message(info.value)
+
+    @pytest.mark.parametrize("sep", ["\u2003", "\u00a0", "\x1c", "\x00", "\u200b"])
+    def test_nfg_separators_are_ascii(self, sep):
+        from qa_games.games.efg import read_efg
+
+        with pytest.raises(GameError, match="grammar") as info:
+            read_nfg(f'NFG 1 R "" {{ "A" }} {{ 2 }}{sep}1 2')
+        assert f"U+{ord(sep):04X}" in self.printable_message(info.value)
+        with pytest.raises(GameError, match="grammar"):
+            read_efg(f'EFG 2 R "" {{ "A" }}{sep}"" t "" 1 "" {{ 1 }}')
+
+    def test_games_built_in_code(self):
+        from qa_games.games.normal_form import Game
+        from qa_games.games.tree import Decision, Terminal, Tree
+
+        with pytest.raises(GameError, match=r"players\[0\]"):
+            Game.from_arrays([[1]], [[1]], players=["A\x1b[31m", "B"])
+        with pytest.raises(GameError, match="NFKC"):
+            Game.from_arrays([[1, 2]], [[1, 2]], strategies=[["x"], ["C", "\uff23"]])
+        with pytest.raises(GameError, match="U\\+202E"):
+            Tree.from_spec(["A"], Decision("A", {"x\u202e": Terminal(1), "y": Terminal(0)}))
+
+    def test_cli_never_echoes_a_control_character(self, tmp_path):
+        (tmp_path / "g.nfg").write_text('NFG 1 R "" { "A\x1b]0;pwned\x07" "B" } { 2 2 } '
+                                        '3 3 5 0 0 5 1 1', encoding="utf-8")
+        f = model_file(tmp_path, strategies=json.dumps([["C", "D\u202e"], ["C", "D"]]))
+        for target in [str(tmp_path / "g.nfg"), str(f)]:
+            out = run_cli(["solve", target])
+            line = assert_one_line(out, "U+")
+            assert line.isprintable() and "\x1b" not in out.stderr, repr(out.stderr)
+        out = run_cli(["solve", str(tmp_path / "missing\x1b[2J.toml")])
+        line = assert_one_line(out)
+        assert line.isprintable(), repr(line)
+
+    def test_every_error_of_the_family_is_printable(self):
+        from qa_games.errors import ParameterError, SolverError
+
+        for cls in (ModelError, GameError, ParameterError, SolverError):
+            exc = cls("key 'a\x1b[31m\u202e\nb'")
+            assert str(exc) == "key 'a\\x1b[31m\\u202e\\nb'"
+            assert exc.args == ("key 'a\x1b[31m\u202e\nb'",)  # pickles unchanged
 
 
 class TestNfg:
@@ -689,4 +997,4 @@ class TestFuzzFindings:
         f.write_text('[model]\nname = "m"\nplayers = ["P0"]\nstrategies = [["left", "b\\n"]]\n'
                      '[parameters]\nc = { domain = "[0, 1]", default = "0" }\n'
                      '[payoffs]\n"left" = ["0"]\n"b" = ["0"]\n')
-        assert_one_line(run_cli(["solve", str(f)]), "unknown strategy", "\\n")
+        assert_one_line(run_cli(["solve", str(f)]), "model.strategies[0][1]", "\\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -42,8 +43,14 @@ def gambit_arrays(text: str) -> list[list]:
     return out
 
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
-                min_size=1, max_size=6).filter(lambda s: s.strip() != "")
+# names as qa_games.games.limits.check_label allows them: printable characters of any script
+names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cf", "Co", "Cn",
+                                                                  "Zl", "Zp"]),
+                min_size=1, max_size=6).filter(lambda s: s.strip() != "" and s.isprintable())
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
 
 # pygambit >= 16.7 accepts only labels of printable ASCII, no edge or double spaces
 ascii_names = st.from_regex(r"\A[!-~]([ ]?[!-~]){0,4}\Z").filter(lambda s: "\\" not in s)
@@ -57,8 +64,9 @@ def exact_games(draw, names=names):
     size = int(np.prod(shape))
     arrays = [np.array(draw(st.lists(num, min_size=size, max_size=size)),
                        dtype=object).reshape(shape) for _ in range(n)]
-    players = draw(st.lists(names, min_size=n, max_size=n, unique=True))
-    strategies = [draw(st.lists(names, min_size=m, max_size=m, unique=True)) for m in shape]
+    players = draw(st.lists(names, min_size=n, max_size=n, unique_by=_nfkc))
+    strategies = [draw(st.lists(names, min_size=m, max_size=m, unique_by=_nfkc))
+                  for m in shape]
     title = draw(names | st.just(""))
     return Game.from_arrays(*arrays, players=players, strategies=strategies, title=title)
 

@@ -227,8 +227,14 @@ def test_interrupted_sweep_resumes_without_recomputing_finished_chunks(tmp_path,
     assert not list(cp.glob("*.tmp")) and not list(cp.glob(".*"))
     calls.clear()
     resuming.append(True)
+    sizes = []
+    monkeypatch.setattr(sweep_module, "evaluate_chunk",
+                        lambda spec, columns: sizes.append(len(next(iter(columns.values()))))
+                        or flaky(spec, columns))
     resumed = sweep(CHA, grid, chunk_size=50, checkpoint=cp, resume=True)
-    assert resumed.resumed_chunks == 3 and len(calls) == resumed.chunks - 3 == 6
+    # the 6 missing chunks computed whole; the 3 resumed ones checked on 32 points each
+    assert resumed.resumed_chunks == 3 and len(calls) == resumed.chunks == 9
+    assert sorted(sizes) == [32] * 3 + [41] + [50] * 5
     pd.testing.assert_frame_equal(whole.table, resumed.table)
     assert not cp.exists()  # removed after success
 

@@ -1,12 +1,19 @@
-"""The error family of qa_games.
+r"""The error family of qa_games.
 
 Every error the library raises on purpose is a :class:`QAGamesError`, mixed with
 the builtin that fits (pint's ``DefinitionError(ValueError, PintError)`` habit),
 so callers can catch either. All are picklable: they cross process boundaries in
 a Dask sweep.
 
+A message quotes untrusted input (a file's key, a name, a value), so its text is made
+printable: every character Python does not print -- control characters such as ESC or a
+line break, bidi overrides, zero-width characters -- is shown escaped, as ``repr`` shows
+it, and an error never moves the cursor, recolours the terminal or reorders its line.
+
 >>> issubclass(ParameterError, ValueError) and issubclass(ParameterError, QAGamesError)
 True
+>>> print(ModelError("m.toml: the name 'A\x1b[31m' is\nbad"))
+m.toml: the name 'A\x1b[31m' is\nbad
 """
 
 from __future__ import annotations
@@ -18,11 +25,29 @@ __all__ = [
     "GameError",
     "UnsupportedGameError",
     "SolverError",
+    "printable",
 ]
 
 
+def printable(text: str) -> str:
+    r"""``text`` with every character :meth:`str.isprintable` refuses (all but the
+    letters, digits, marks, punctuation, symbols and the ASCII space) escaped as ``repr``
+    escapes it: ``\x1b``, ``\n``, ``\u202e``.
+
+    >>> print(printable("a\u202eb\tc"))
+    a\u202eb\tc
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class QAGamesError(Exception):
-    """Base class of every error qa_games raises on purpose."""
+    """Base class of every error qa_games raises on purpose (its message made
+    :func:`printable`)."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class ModelError(QAGamesError, ValueError):

@@ -4,18 +4,34 @@ and without ever trusting a chunk that is not exactly what this sweep wrote.
 A sweep cuts its grid into chunks and, when given a checkpoint folder, stores each
 finished chunk there as one ``chunk-NNNNNN.npz`` file (numpy arrays, read back with
 ``allow_pickle=False``: nothing in a checkpoint is ever run as code) next to a
-``manifest.json`` that records a SHA-256 *key* of everything the results depend on
-(model file, grid, fixed values, selection, chunk size, package version) and, for every
-stored chunk, the SHA-256 of its file, its row range in the grid and its row count.
+``manifest.json``. The sweep's *key* is a SHA-256 of everything its results depend on
+(model file content, grid, fixed values, selection, rows, tolerance, chunk size, package
+version); the manifest records only a hash of that key (``sweep``, which identifies the
+sweep without revealing the key) and, for every stored chunk, the SHA-256 of its file,
+its row range in the grid, its row count and columns, and a **seal**: an HMAC-SHA256,
+keyed by the sweep's key, of the file's name, checksum, row range, rows and columns.
 Every file is written to a temporary name in the same folder and renamed into place
 (``os.replace`` is atomic on POSIX and Windows), so killing the process at any moment
 loses at most the chunk in flight and never leaves a half-written chunk.
 
-On resume every chunk is verified before use: a file whose checksum, row count, columns
-or parameter values differ from what the manifest and the grid say (truncated, emptied,
-bit-flipped, swapped, replaced, edited) or that the manifest does not list is discarded
-and recomputed, with a note. Resuming with a different key is refused: results of
-another sweep are never mixed in.
+On resume every chunk is verified before use, and one that fails is discarded and
+recomputed, with a note:
+
+1. its file's checksum, row count and columns against the manifest, its row range and
+   parameter values against the grid (a truncated, emptied, bit-flipped or replaced
+   file; a changed row range);
+2. its seal: an edit of a chunk *and* of its checksum, two chunks swapped together with
+   their entries, a row range edited in the manifest, a chunk copied from another sweep
+   all break it -- forging a seal needs the key, that is, the sweep's full specification
+   and this package's way of hashing it;
+3. a recomputation (by the caller, :func:`qa_games.analysis.sweep.sweep`) of rows drawn
+   at random, with fresh OS randomness at each resume, compared bit for bit: a forged
+   seal over a chunk with ``r`` wrong rows out of ``n`` survives ``k`` sampled rows with
+   probability at most ``(1 - r/n)**k``; chunks of at most ``k`` rows, or
+   ``verify_resumed="all"``, are recomputed whole, and then a resumed table *is* the
+   uninterrupted one.
+
+Resuming with a different key is refused: results of another sweep are never mixed in.
 
 A sweep holds a **lock** on its folder (``lock.json``: process id, host, process start
 time) while it runs: a second sweep on the same folder is refused with one line naming
@@ -35,6 +51,7 @@ a note.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -55,7 +72,7 @@ __all__ = ["Checkpoint", "CheckpointError", "atomic_write_bytes", "hold", "MANIF
 
 MANIFEST = "manifest.json"
 LOCK = "lock.json"
-FORMAT = 2
+FORMAT = 3
 #: Lock files this process holds (a sweep inside the CLI's own lock re-enters it).
 _HELD: set[str] = set()
 
@@ -167,6 +184,20 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sweep_id(key: str) -> str:
+    """What the manifest records of a sweep's key: a hash that names it, not the key."""
+    return _digest(b"qa_games sweep id\0" + key.encode())
+
+
+_SEALED = ("sha256", "start", "stop", "rows", "columns")
+
+
+def _seal(key: str, name: str, entry: dict) -> str:
+    """The HMAC-SHA256, keyed by the sweep's key, of a chunk's manifest entry."""
+    body = json.dumps({"file": name, **{k: entry.get(k) for k in _SEALED}}, sort_keys=True)
+    return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True, eq=False)
 class Checkpoint:
     """A checkpoint folder for one sweep (identified by ``key``) of ``chunks`` chunks."""
@@ -204,7 +235,8 @@ class Checkpoint:
             entries: dict[str, dict] = {}
             if manifest.is_file():
                 old = cls._read_manifest(manifest)
-                same = old.get("key") == key and old.get("chunks") == chunks
+                same = old.get("format") == FORMAT and old.get("sweep") == _sweep_id(key) \
+                    and old.get("chunks") == chunks
                 if resume and not same:
                     raise CheckpointError(
                         f"{path}: this checkpoint belongs to a different sweep (model, grid, "
@@ -239,12 +271,12 @@ class Checkpoint:
         if not isinstance(old, dict) or not isinstance(files, dict) or not all(
                 isinstance(v, dict) for v in files.values()):
             raise CheckpointError(f"{manifest}: not a sweep manifest (expected a JSON object "
-                                  "with key, chunks and chunk_files); delete the folder to "
+                                  "with sweep, chunks and chunk_files); delete the folder to "
                                   "start afresh")
         return old
 
     def _write_manifest(self) -> None:
-        body = {"format": FORMAT, "key": self.key, "chunks": self.chunks,
+        body = {"format": FORMAT, "sweep": _sweep_id(self.key), "chunks": self.chunks,
                 "chunk_files": dict(sorted(self.entries.items()))}
         atomic_write_bytes(self.path / MANIFEST, json.dumps(body, indent=1).encode())
 
@@ -277,9 +309,10 @@ class Checkpoint:
         data = buf.getvalue()
         try:
             atomic_write_bytes(self._file(index), data)
-            self.entries[self._file(index).name] = {
-                "sha256": _digest(data), "start": int(rows[0]), "stop": int(rows[1]),
-                "rows": int(len(table)), "columns": [str(c) for c in table.columns]}
+            entry = {"sha256": _digest(data), "start": int(rows[0]), "stop": int(rows[1]),
+                     "rows": int(len(table)), "columns": [str(c) for c in table.columns]}
+            entry["seal"] = _seal(self.key, self._file(index).name, entry)
+            self.entries[self._file(index).name] = entry
             self._write_manifest()
         except OSError as exc:
             raise CheckpointError(f"{self._file(index)}: cannot write: "
@@ -288,8 +321,8 @@ class Checkpoint:
     def load(self, index: int, *, rows: tuple[int, int] | None = None,
              check: Callable[[pd.DataFrame], str] | None = None) -> pd.DataFrame | None:
         """Chunk ``index`` as stored, or None (with a note) when it is missing, unlisted,
-        unreadable, or differs from its manifest entry (checksum, row range, row count,
-        columns) or fails ``check`` (which returns a reason, or "")."""
+        unreadable, or differs from its manifest entry (checksum, row range, seal, row
+        count, columns) or fails ``check`` (which returns a reason, or "")."""
         f = self._file(index)
         entry: dict = self.entries.get(f.name) or {}
         reason = ""
@@ -305,6 +338,10 @@ class Checkpoint:
         elif not reason and rows is not None and (entry.get("start"), entry.get("stop")) \
                 != tuple(rows):
             reason = "its row range differs from the grid's"
+        elif not reason and not hmac.compare_digest(
+                str(entry.get("seal", "")), _seal(self.key, f.name, entry)):
+            reason = ("its seal does not match this sweep's (the chunk or its manifest entry "
+                      "was edited, moved or copied from another sweep)")
         if not reason:
             try:
                 with np.load(io.BytesIO(data), allow_pickle=False) as z:

@@ -43,10 +43,12 @@ from .checkpoint import Checkpoint, CheckpointError
 from .grid import Grid, as_grid
 from .outcomes import Outcomes, chunk_columns, evaluate_chunk, outcome_spec
 
-__all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE", "RESUME_SAMPLE"]
 
 ENGINES = ("local", "dask")
 DEFAULT_CHUNK_SIZE = 5_000
+#: Points of each resumed chunk recomputed and compared with the stored rows (default).
+RESUME_SAMPLE = 32
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 5.0
 
@@ -304,7 +306,7 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
           chunk_size: int = DEFAULT_CHUNK_SIZE, checkpoint: str | Path | None = None,
           resume: bool = False, keep_checkpoint: bool = False,
           progress: bool | None = None, tol: float = 1e-9,
-          note: Any = None) -> Sweep:
+          note: Any = None, verify_resumed: int | str = RESUME_SAMPLE) -> Sweep:
     """Solve ``model`` at every point of ``grid``; see the module docstring.
 
     ``model``: a Model or a bundled model's name or a path. ``grid``: a
@@ -325,6 +327,11 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
     rest computed locally); the lines are also in ``Sweep.notes``. On failure a
     checkpoint is removed, except when finished chunks can be resumed (an interruption,
     a write error, a lost scheduler): then the error says where they are.
+    ``verify_resumed``: how many points of each resumed chunk, drawn at random, are
+    recomputed and compared bit for bit with the stored rows (a chunk that differs is
+    recomputed, with a note), or ``"all"``: every point, which makes the resumed table
+    the uninterrupted one whatever was done to the checkpoint
+    (:mod:`qa_games.analysis.checkpoint` says what each check catches).
     """
     m = _load(model)
     rule = m.selection if selection is None else selection
@@ -340,6 +347,11 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
         raise ParameterError(f"workers={workers!r} must be a positive integer")
     if resume and checkpoint is None:
         raise ParameterError("resume=True needs a checkpoint folder")
+    if not (verify_resumed == "all" or (isinstance(verify_resumed, (int, np.integer))
+                                        and not isinstance(verify_resumed, bool)
+                                        and verify_resumed >= 0)):
+        raise ParameterError(f"verify_resumed={verify_resumed!r} must be a number of points "
+                             "(0 or more) or 'all'")
     g = as_grid(grid)
     given = dict(fixed or {})
     for name in given:
@@ -368,7 +380,8 @@ def sweep(model: Any, grid: Any, *, fixed: Mapping[str, Any] | None = None,
             for i in range(n_chunks):
                 if i in cp.finished() or cp._file(i).exists():
                     table = cp.load(i, rows=bounds[i],
-                                    check=_chunk_check(g, bounds[i], rows))
+                                    check=_chunk_check(g, bounds[i], rows, spec,
+                                                       verify_resumed))
                     if table is not None:
                         results[i] = table
         resumed = len(results)
@@ -432,8 +445,11 @@ def _after_failure(cp: Checkpoint, exc: BaseException, finished: int) -> None:
     cp.remove()
 
 
-def _chunk_check(grid: Grid, rows_range: tuple[int, int], rows: str) -> Any:
-    """A verifier of a stored chunk: its parameter columns are the grid's points."""
+def _chunk_check(grid: Grid, rows_range: tuple[int, int], rows: str,
+                 spec: Outcomes | None = None, sample: int | str = 0) -> Any:
+    """A verifier of a stored chunk: its parameter columns are the grid's points, and
+    the rows of ``sample`` points drawn at random (``"all"``: every point) recomputed
+    from ``spec`` equal the stored ones bit for bit."""
     a, b = rows_range
 
     def check(table: pd.DataFrame) -> str:
@@ -447,6 +463,51 @@ def _chunk_check(grid: Grid, rows_range: tuple[int, int], rows: str) -> Any:
                     return f"its {name} values are not the grid's points {a}..{b - 1}"
             elif not np.isin(got, want).all():
                 return f"its {name} values are not among the grid's points {a}..{b - 1}"
-        return ""
+        if spec is None or sample == 0:
+            return ""
+        return _recomputed_differs(spec, grid, rows_range, rows, table, sample)
 
     return check
+
+
+def _recomputed_differs(spec: Outcomes, grid: Grid, rows_range: tuple[int, int], rows: str,
+                        table: pd.DataFrame, sample: int | str) -> str:
+    """Why the stored rows of chunk ``rows_range`` differ from a recomputation of
+    ``sample`` of its points (drawn with OS randomness, unpredictable to whoever wrote
+    the files), or ""."""
+    import secrets
+
+    a, b = rows_range
+    n = b - a
+    if sample == "all" or int(sample) >= n:
+        picked = np.arange(n)
+    else:
+        rng = np.random.default_rng(secrets.randbits(128))
+        picked = np.sort(rng.choice(n, size=int(sample), replace=False))
+    cols = grid.chunk(a, b)
+    if rows == "points":
+        fresh = evaluate_chunk(spec, {k: v[picked] for k, v in cols.items()})
+        stored = table.iloc[picked].reset_index(drop=True)
+    else:  # rows per equilibrium: every stored row of each picked point, in order
+        keys = np.stack([np.asarray(cols[k], dtype=float) for k in grid.names], axis=1)
+        want = np.unique(keys[picked], axis=0)
+        at_grid = (keys[:, None, :] == want[None, :, :]).all(axis=2).any(axis=1)
+        fresh = evaluate_chunk(spec, {k: v[at_grid] for k, v in cols.items()})
+        stored_keys = np.stack([np.asarray(table[k], dtype=float) for k in grid.names], axis=1)
+        at_table = (stored_keys[:, None, :] == want[None, :, :]).all(axis=2).any(axis=1)
+        stored = table[at_table].reset_index(drop=True)
+    what = f"{len(picked)} of its {n} points recomputed"
+    if list(stored.columns) != list(fresh.columns) or len(stored) != len(fresh):
+        return f"{what}: its rows differ from the recomputed ones"
+    for name in fresh.columns:
+        x, y = stored[name].to_numpy(), fresh[name].to_numpy()
+        if x.dtype.kind == "f" or y.dtype.kind == "f":
+            try:
+                same = np.array_equal(x.astype(float), y.astype(float), equal_nan=True)
+            except (TypeError, ValueError):
+                same = False
+        else:
+            same = np.array_equal(x.astype(str), y.astype(str))
+        if not same:
+            return f"{what}: its column {name!r} differs from the recomputed values"
+    return ""

@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from ..errors import QAGamesError
+from ..errors import QAGamesError, printable
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -43,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except QAGamesError as exc:
-        # one line even when the message quotes input holding line breaks
-        text = str(exc).replace("\r", "\\r").replace("\n", "\\n")
-        print(f"qa-games {args.command}: error: {text}", file=sys.stderr)
+        # one line, and no control character reaches the terminal, even when the message
+        # quotes input holding line breaks or escape sequences (str() escapes them)
+        print(f"qa-games {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"qa-games {args.command}: interrupted", file=sys.stderr)
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, MemoryError, RecursionError, OverflowError, EOFError) as exc:
         # outside the error family: the environment (a file, the disk, memory) or an
         # input beyond what Python can represent; still one line, never a traceback
-        print(f"qa-games {args.command}: error: {_describe(exc)}", file=sys.stderr)
+        print(f"qa-games {args.command}: error: {printable(_describe(exc))}", file=sys.stderr)
         return 2
 
 

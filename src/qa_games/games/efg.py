@@ -46,6 +46,8 @@ from typing import Any
 
 from qa_games.errors import GameError, UnsupportedGameError
 
+from . import limits
+
 __all__ = ["read_efg", "write_efg", "MAX_EFG_BYTES"]
 
 #: Largest .efg text read (bytes).
@@ -76,8 +78,12 @@ class _Tokens:
             if c == "\n":
                 line += 1
                 i += 1
-            elif c.isspace():
+            elif c in " \t\r\f\v":
                 i += 1
+            elif c.isspace() or not c.isprintable():
+                raise GameError(f"{self.source}: line {line}: {limits.describe_char(c)} is "
+                                "not part of the .efg grammar (outside quoted strings only "
+                                "ASCII spaces, tabs and line breaks separate tokens)")
             elif c in "{},":
                 yield ("punct", c, line)
                 i += 1
@@ -103,7 +109,7 @@ class _Tokens:
                 yield ("string", "".join(out), start)
             else:
                 j = i
-                while j < n and not text[j].isspace() and text[j] not in '{},"':
+                while j < n and text[j].isprintable() and text[j] not in ' {},"':
                     j += 1
                 if j - i > 200:
                     raise GameError(f"{self.source}: line {line}: a word of more than 200 "
@@ -137,11 +143,17 @@ class _Tokens:
         if text != value or kind == "string":
             raise self.fail(f"expected {what} ({value!r}), found {text!r}", line)
 
-    def string(self, what: str) -> str:
-        kind, text, line = self.next(what)
+    def string(self, what: str, *, text: bool = False) -> str:
+        """The next token, a quoted string: a name (:func:`limits.check_label`) or, with
+        ``text``, free text (:func:`limits.check_text`)."""
+        kind, value, line = self.next(what)
         if kind != "string":
-            raise self.fail(f"expected {what} (a quoted string), found {text!r}", line)
-        return text
+            raise self.fail(f"expected {what} (a quoted string), found {value!r}", line)
+        check = limits.check_text if text else limits.check_label
+        try:
+            return check(value, where=what, what="text" if text else "name")
+        except limits.LimitError as exc:
+            raise self.fail(str(exc), line) from None
 
     def number(self, what: str) -> Fraction:
         kind, text, line = self.next(what)
@@ -239,7 +251,7 @@ def read_efg(path_or_text: str | Path) -> Any:
     kind, rd, line = t.next("R or D")
     if rd not in ("R", "D"):
         raise t.fail(f"expected number type R or D after 'EFG 2', found {rd!r}", line)
-    title = t.string("the title")
+    title = t.string("the title", text=True)
     t.expect("{", "the player list")
     players: list[str] = []
     while t.is_string():
@@ -254,7 +266,7 @@ def read_efg(path_or_text: str | Path) -> Any:
         raise t.fail(f"player names must be distinct, got {players}")
     n = len(players)
     if t.is_string():
-        t.next("the comment")
+        t.string("the comment", text=True)
     # per node: kind, children, actions, player, infoset, probs, own payoff (accumulated)
     kinds: list[str] = []
     parents: list[int] = []

@@ -28,7 +28,25 @@ limit                  value       what it bounds
 ``MAX_NESTING``        50          nesting of arrays and tables in a TOML file
 ``MAX_ENUMERATION``    200000      the estimated work of an exact enumeration of every
                                    equilibrium (see :func:`enumeration_cost`)
+``MAX_LABEL``          200         characters of a name (player, strategy, action, ...)
 =====================  ==========  =========================================================
+
+**Names and text.** A *name* -- of a player, a strategy, an action, a node, an
+information set, an outcome, a type, and every key of a model file -- is displayed in
+tables, figures and one-line errors, and matched exactly, so it holds only printable
+characters (:func:`check_label`): letters, digits, marks, punctuation and symbols of any
+script and the ASCII space, at most :data:`MAX_LABEL` of them. Refused are the control
+characters (NUL, ESC, tab, line breaks, DEL, C1), the format characters (bidi overrides
+and isolates U+202A-U+202E and U+2066-U+2069, zero-width U+200B-U+200D and U+2060, the BOM
+U+FEFF, the soft hyphen), other spaces (no-break, em, ideographic), line and paragraph
+separators, private-use, surrogate and unassigned code points -- exactly what
+:meth:`str.isprintable` refuses. Names listed together (a player's strategies, the
+players) must differ after NFKC normalisation (:func:`check_labels`): a full-width
+``\uff23`` next to ``C`` is refused as a look-alike. *Text* (a title, a description, a
+source, a comment) follows the same rule but may hold line breaks and tabs
+(:func:`check_text`). Identifiers (parameters, derived quantities, profiles) are
+stricter still: ASCII letters, digits and ``_`` (:func:`qa_games.games.expressions.check_name`).
+Every message quotes refused characters escaped (:func:`qa_games.errors.printable`).
 
 :func:`parse_decimal` reads a decimal string exactly *after* checking its digits and
 exponent (``Fraction("1e999999999")`` would first build the number); the other
@@ -47,6 +65,8 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -56,7 +76,8 @@ __all__ = [
     "LimitError", "MAX_DIGITS", "MAX_EXPONENT", "MAX_NODES", "MAX_POWER", "MAX_DEGREE",
     "MAX_PLAYERS", "MAX_STRATEGIES", "MAX_PROFILES", "MAX_NESTING", "MAX_ENUMERATION",
     "DECIMAL", "parse_decimal", "check_integer", "check_shape", "check_toml_nesting",
-    "tree_size", "degree", "enumeration_cost",
+    "tree_size", "degree", "enumeration_cost", "MAX_LABEL", "check_label", "check_labels",
+    "check_text", "check_strings", "describe_char",
 ]
 
 MAX_DIGITS = 1000
@@ -69,6 +90,7 @@ MAX_STRATEGIES = 10_000
 MAX_PROFILES = 1_000_000
 MAX_NESTING = 50
 MAX_ENUMERATION = 200_000
+MAX_LABEL = 200
 
 #: A decimal literal: sign, digits with an optional point, an optional exponent (ASCII).
 DECIMAL = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$")
@@ -259,3 +281,134 @@ def enumeration_cost(m: int, n: int) -> int:
     d, k = min(m, n), m + n
     vertices = math.comb(k - (d + 1) // 2, k - d) + math.comb(k - (d + 2) // 2, k - d)
     return vertices * (m + n)
+
+
+# -- names and text -----------------------------------------------------------------------
+
+_KIND = {"Cc": "a control character", "Cf": "a format character (invisible)",
+         "Cs": "a surrogate", "Co": "a private-use character", "Cn": "an unassigned code point",
+         "Zl": "a line separator", "Zp": "a paragraph separator", "Zs": "a space other than ' '"}
+
+
+def _bad_char(text: str, allowed: str) -> tuple[int, str] | None:
+    if text.isprintable():
+        return None
+    for k, ch in enumerate(text):
+        if not ch.isprintable() and ch not in allowed:
+            return k, ch
+    return None
+
+
+def describe_char(ch: str) -> str:
+    """A character as a message shows it: its kind, code point and Unicode name.
+
+    >>> describe_char("\u200b")
+    'a format character (invisible), U+200B ZERO WIDTH SPACE'
+    """
+    kind = _KIND.get(unicodedata.category(ch), "the character " + repr(ch))
+    uname = unicodedata.name(ch, "")
+    return f"{kind}, U+{ord(ch):04X}" + (f" {uname}" if uname else "")
+
+
+def _refuse(text: str, found: tuple[int, str], where: str, what: str,
+            error: type[QAGamesError], rule: str = "") -> QAGamesError:
+    k, ch = found
+    rule = rule or f"{what}s are printable characters"
+    return error(f"{_prefix(where)}{what} {_shown(text)} holds {describe_char(ch)}, at "
+                 f"position {k}: {rule} (see the model-file reference)")
+
+
+def check_label(text: str, *, where: str = "", what: str = "name",
+                error: type[QAGamesError] = LimitError) -> str:
+    r"""``text`` if it is a valid name: printable characters only (no control, format,
+    separator, private-use or unassigned character; the ASCII space is allowed) and at
+    most :data:`MAX_LABEL` of them; ``error`` (:class:`LimitError` unless given) naming
+    ``where``, the character and its position otherwise.
+
+    >>> check_label("Cooperate (C)")
+    'Cooperate (C)'
+    >>> print(check_label("A\u202eB", where="m.toml: model.players[0]"))
+    Traceback (most recent call last):
+    ...
+    qa_games.games.limits.LimitError: m.toml: model.players[0]: name 'A\u202eB' holds a format character (invisible), U+202E RIGHT-TO-LEFT OVERRIDE, at position 1: names are printable characters (see the model-file reference)
+    """  # noqa: E501 (the doctest shows the full message)
+    if not isinstance(text, str):
+        raise error(f"{_prefix(where)}expected a {what} (a string), got {type(text).__name__}")
+    if len(text) > MAX_LABEL:
+        raise error(f"{_prefix(where)}{what} {_shown(text)} is longer than {MAX_LABEL} "
+                    "characters")
+    found = _bad_char(text, "")
+    if found is not None:
+        raise _refuse(text, found, where, what, error)
+    return text
+
+
+def check_labels(names: Iterable[str], *, where: str = "", what: str = "name",
+                 error: type[QAGamesError] = LimitError) -> tuple[str, ...]:
+    """Each of ``names`` a valid name (:func:`check_label`), and no two that differ only
+    in their Unicode compatibility form (equal after NFKC normalisation: ``C`` and a
+    full-width ``\\uff23``); exact repeats are left to the caller's own message.
+
+    >>> check_labels(["C", "D"])
+    ('C', 'D')
+    >>> check_labels(["C", "\\uff23"], where="strategies of A")
+    Traceback (most recent call last):
+    ...
+    qa_games.games.limits.LimitError: strategies of A: names 'C' and '\\uff23' differ only in Unicode compatibility form (both read 'C' after NFKC normalisation)
+    """  # noqa: E501 (the doctest shows the full message)
+    out = tuple(names)
+    seen: dict[str, str] = {}
+    for k, name in enumerate(out):
+        check_label(name, where=f"{where}[{k}]" if where else f"[{k}]", what=what, error=error)
+        norm = unicodedata.normalize("NFKC", name)
+        other = seen.setdefault(norm, name)
+        if other != name:
+            raise error(f"{_prefix(where)}{what}s {other!r} and {name!r} differ only in "
+                        f"Unicode compatibility form (both read {norm!r} after NFKC "
+                        "normalisation)")
+    return out
+
+
+def check_text(text: str, *, where: str = "", what: str = "text",
+               error: type[QAGamesError] = LimitError) -> str:
+    """``text`` if it is valid free text (a title, a description): printable characters,
+    line breaks (``\\n``, ``\\r``) and tabs; ``error`` naming ``where`` otherwise.
+
+    >>> check_text("Line one.\\nLine two.")
+    'Line one.\\nLine two.'
+    """
+    if not isinstance(text, str):
+        raise error(f"{_prefix(where)}expected {what} (a string), got {type(text).__name__}")
+    found = _bad_char(text, "\n\r\t")
+    if found is not None:
+        raise _refuse(text, found, where, what, error,
+                      "text is printable characters, line breaks and tabs")
+    return text
+
+
+def check_strings(data: Any, *, where: str = "",
+                  error: type[QAGamesError] = LimitError) -> None:
+    """Every key of a parsed TOML document a valid name (:func:`check_label`) and every
+    string value valid text (:func:`check_text`); ``error`` naming the key path. (The
+    readers then hold the names among the values -- players, strategies -- to
+    :func:`check_labels`.)
+
+    >>> check_strings({"model": {"title": "A\\x1b[2J"}}, where="m.toml")
+    Traceback (most recent call last):
+    ...
+    qa_games.games.limits.LimitError: m.toml: model.title: text 'A\\x1b[2J' holds a control character, U+001B, at position 1: text is printable characters, line breaks and tabs (see the model-file reference)
+    """  # noqa: E501 (the doctest shows the full message)
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        at = f"{_prefix(where)}{path}" if path else where
+        if isinstance(value, str):
+            check_text(value, where=at, error=error)
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                key = str(k)
+                check_label(key, where=at, what="key", error=error)
+                part = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+                stack.append((f"{path}.{part}" if path else part, v))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{k}]", v) for k, v in enumerate(value))

@@ -67,8 +67,12 @@ class _Tokens:
             if c == "\n":
                 line += 1
                 i += 1
-            elif c.isspace():
+            elif c in " \t\r\f\v":
                 i += 1
+            elif c.isspace() or not c.isprintable():
+                raise GameError(f"{self.source}: line {line}: {limits.describe_char(c)} is "
+                                "not part of the .nfg grammar (outside quoted strings only "
+                                "ASCII spaces, tabs and line breaks separate tokens)")
             elif c in "{},":
                 yield ("punct", c, line)
                 i += 1
@@ -93,7 +97,7 @@ class _Tokens:
                 yield ("string", "".join(out), start_line)
             else:
                 j = i
-                while j < n and not text[j].isspace() and text[j] not in '{},"':
+                while j < n and text[j].isprintable() and text[j] not in ' {},"':
                     j += 1
                 yield ("word", text[i:j], line)
                 i = j
@@ -113,11 +117,17 @@ class _Tokens:
         if text != value or kind not in ("punct", "word"):
             raise self.fail(f"expected {what} ({value!r}), found {text!r}", line)
 
-    def string(self, what: str) -> str:
-        kind, text, line = self.next(what)
+    def string(self, what: str, *, text: bool = False) -> str:
+        """The next token, a quoted string: a name (:func:`limits.check_label`) or, with
+        ``text``, free text (:func:`limits.check_text`)."""
+        kind, value, line = self.next(what)
         if kind != "string":
-            raise self.fail(f"expected {what} (a quoted string), found {text!r}", line)
-        return text
+            raise self.fail(f"expected {what} (a quoted string), found {value!r}", line)
+        check = limits.check_text if text else limits.check_label
+        try:
+            return check(value, where=what, what="text" if text else "name")
+        except limits.LimitError as exc:
+            raise self.fail(str(exc), line) from None
 
     def number(self, what: str) -> Fraction:
         kind, text, line = self.next(what)
@@ -201,7 +211,7 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
     kind, rd, line = t.next("R or D")
     if rd not in ("R", "D"):
         raise t.fail(f"expected number type R or D after 'NFG 1', found {rd!r}", line)
-    title = t.string("the title")
+    title = t.string("the title", text=True)
     t.expect("{", "the player list")
     players = []
     while (tok := t.peek()) is not None and tok[0] == "string":
@@ -215,7 +225,7 @@ def read_nfg(path_or_text: str | Path, *, exact: bool = True) -> Game:
         raise t.fail(f"the player list: {exc}") from None
     strategies = _read_strategies(t, len(players))
     if (tok := t.peek()) is not None and tok[0] == "string":
-        t.pos += 1  # the comment
+        t.string("the comment", text=True)
     shape = tuple(len(s) for s in strategies)
     size = math.prod(shape)
     n = len(players)

@@ -30,6 +30,7 @@ import numpy as np
 import sympy
 
 from ..errors import GameError, ParameterError
+from .limits import check_labels
 from .parameter import Parameter, to_fraction
 
 __all__ = ["Game", "SymbolicGame", "to_exact_array"]
@@ -45,7 +46,7 @@ def _names(given: Sequence[str] | None, count: int, what: str) -> tuple[str, ...
         raise GameError(f"{what}: names must be distinct, got {list(names)}")
     if any(not n.strip() for n in names):
         raise GameError(f"{what}: names must not be empty")
-    return names
+    return check_labels(names, where=what, error=GameError)
 
 
 def to_exact_array(values: Any) -> np.ndarray:
@@ -255,6 +256,9 @@ class SymbolicGame(_StrategicForm):
         if len(by_name) != len(self.parameters):
             raise GameError("parameter names must be distinct")
         object.__setattr__(self, "_by_name", by_name)
+        check_labels(self.players, where="players", error=GameError)
+        for k, names in enumerate(self.strategies):
+            check_labels(names, where=f"strategies of {self.players[k]}", error=GameError)
         known = {p.symbol for p in self.parameters}
         for k, arr in enumerate(self.payoffs):
             for idx, expr in np.ndenumerate(arr):

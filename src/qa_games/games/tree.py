@@ -42,6 +42,8 @@ import sympy
 
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 
+from .limits import MAX_LABEL, check_label, check_labels
+
 __all__ = [
     "Node",
     "Infoset",
@@ -451,6 +453,7 @@ def _validate(tree: Tree) -> None:
         raise GameError("a tree needs at least one player")
     if len(set(players)) != len(players) or any(not str(p).strip() for p in players):
         raise GameError(f"player names must be distinct and non-empty, got {list(players)}")
+    check_labels(players, where="players", error=GameError)
     n = len(nodes)
     if n == 0:
         raise GameError("a tree needs at least one node")
@@ -467,8 +470,11 @@ def _validate(tree: Tree) -> None:
         order.append(k)
         node = nodes[k]
         if node.kind == TERMINAL and not node.children and len(node.payoffs) == n_pl \
-                and all(type(u) is Fraction for u in node.payoffs):
+                and all(type(u) is Fraction for u in node.payoffs) \
+                and (not node.name or (node.name.isprintable() and len(node.name) <= MAX_LABEL)):
             continue  # the common case, checked without formatting messages
+        if node.name:
+            check_label(node.name, where=f"node {k}", error=GameError)
         where = f"node {node.name or k}"
         if node.kind not in (DECISION, CHANCE, TERMINAL):
             raise GameError(f"{where}: unknown kind {node.kind!r}")
@@ -492,6 +498,8 @@ def _validate(tree: Tree) -> None:
                             f"{len(node.children)} children")
         if len(set(node.actions)) != len(node.actions):
             raise GameError(f"{where}: action labels must be distinct, got {list(node.actions)}")
+        check_labels(node.actions, where=f"{where}: actions", what="action",
+                     error=GameError)
         for c in node.children:
             if not isinstance(c, int) or not 0 <= c < n:
                 raise GameError(f"{where}: child {c!r} is not a node index (0..{n - 1})")
@@ -524,6 +532,8 @@ def _validate(tree: Tree) -> None:
     seen: set[int] = set()
     for h, iset in enumerate(tree.infosets):
         name = iset.name or str(h)
+        if iset.name:
+            check_label(iset.name, where=f"information set {h}", error=GameError)
         if not iset.nodes:
             raise GameError(f"information set {name!r} is empty")
         for k in iset.nodes:

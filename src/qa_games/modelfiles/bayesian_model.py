@@ -125,6 +125,7 @@ def parse_bayesian_model(data: Mapping[str, Any], *, where: str, path: Path | No
                          sha256: str = "") -> BayesianModel:
     """Build a :class:`BayesianModel` from a parsed ``kind = "bayesian"`` model file."""
     from ..games.expressions import parse_condition, parse_expression
+    from ..games.limits import check_labels
     from ..games.tree import check_probabilities
     from .normal_form import parse_parameters
 
@@ -140,7 +141,7 @@ def parse_bayesian_model(data: Mapping[str, Any], *, where: str, path: Path | No
     if not isinstance(players, list) or not players or \
             not all(isinstance(p, str) and p for p in players) or len(set(players)) != len(players):
         raise ModelError(f"{where}: model.players: expected a list of distinct names")
-    players = tuple(players)
+    players = check_labels(players, where=f"{where}: model.players", error=ModelError)
     params = parse_parameters(data["parameters"], f"{where}: parameters") \
         if "parameters" in data else ()
     names = {p.name: p.symbol for p in params}
@@ -156,7 +157,7 @@ def parse_bayesian_model(data: Mapping[str, Any], *, where: str, path: Path | No
                     or len(set(v)) != len(v):
                 raise ModelError(f"{where}: {table}.{p}: expected a non-empty list of distinct "
                                  f"names")
-            out.append(tuple(v))
+            out.append(check_labels(v, where=f"{where}: {table}.{p}", error=ModelError))
         extra = set(t) - set(players)
         if extra:
             raise ModelError(f"{where}: {table}: unknown players {sorted(extra)}")

@@ -1,7 +1,9 @@
 """Model files on disk: where the bundled ones are, and reading TOML safely.
 
-Model files are untrusted text: :func:`read_toml` caps the size, requires UTF-8 and
-turns every decoding or TOML error into a :class:`~qa_games.errors.ModelError` naming
+Model files are untrusted text: :func:`read_toml` caps the size, requires UTF-8,
+holds every key to the rule for names and every string to the rule for text
+(:func:`qa_games.games.limits.check_strings`: no control, format or invisible characters)
+and turns every decoding or TOML error into a :class:`~qa_games.errors.ModelError` naming
 the file. Bundled models live in the installed package (``_bundled_models``) or, in a
 source checkout, in the top-level ``models/`` folder.
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from ..games.limits import LimitError, check_toml_nesting
+from ..games.limits import LimitError, check_strings, check_toml_nesting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,13 +64,15 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     except LimitError as exc:
         raise ModelError(str(exc)) from None
     try:
-        return tomllib.loads(text), data
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{path}: malformed TOML: {exc}") from None
     except ValueError as exc:  # Python's limit on integer digits (4300)
         raise ModelError(f"{path}: a number has too many digits ({exc})") from None
     except RecursionError:
         raise ModelError(f"{path}: arrays or tables are nested too deeply") from None
+    check_strings(parsed, where=str(path), error=ModelError)
+    return parsed, data
 
 
 def bundled_files() -> dict[str, Path]:

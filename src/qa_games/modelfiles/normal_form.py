@@ -32,7 +32,7 @@ import sympy
 from ..errors import ModelError, ParameterError
 from ..games import display
 from ..games.expressions import check_name, parse_condition, parse_expression
-from ..games.limits import MAX_PLAYERS, LimitError, check_shape
+from ..games.limits import MAX_PLAYERS, LimitError, check_label, check_labels, check_shape
 from ..games.normal_form import Game, SymbolicGame
 from ..games.parameter import Interval, Parameter, to_fraction
 from .files import need
@@ -191,6 +191,11 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _name_list(value: Any, where: str) -> tuple[str, ...]:
+    """A list of names (players, strategies): strings held to :func:`check_labels`."""
+    return check_labels(_str_list(value, where), where=where, error=ModelError)
+
+
 def parse_parameters(table: Any, where: str) -> tuple[Parameter, ...]:
     """Parse a ``[parameters]`` table: ``name = {domain, default, description}``."""
     if not isinstance(table, dict) or not table:
@@ -227,7 +232,8 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                          f"(known: {', '.join(sorted(known_tables))})")
     meta = need(data, "model", dict, where)
     name = need(meta, "name", str, f"{where}: model")
-    players = _str_list(need(meta, "players", list, f"{where}: model"), f"{where}: model.players")
+    players = _name_list(need(meta, "players", list, f"{where}: model"),
+                         f"{where}: model.players")
     if len(players) > MAX_PLAYERS:
         raise ModelError(f"{where}: model.players: {len(players)} players (at most "
                          f"{MAX_PLAYERS})")
@@ -240,7 +246,7 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                     players=len(players))
     except LimitError as exc:
         raise ModelError(f"{where}: model.strategies: {exc}") from None
-    strategies = tuple(_str_list(s, f"{where}: model.strategies[{k}]")
+    strategies = tuple(_name_list(s, f"{where}: model.strategies[{k}]")
                        for k, s in enumerate(strategies_raw))
     for k, s in enumerate(strategies):
         if not s or len(set(s)) != len(s) or any("," in x or not x.strip() for x in s):
@@ -342,8 +348,7 @@ def parse_model(data: Mapping[str, Any], *, where: str, path: Path | None = None
                              f"(known: {', '.join(profiles) or 'none'})")
         labels.append((label, pname))
     otherwise = outcomes.get("otherwise", "other")
-    if not isinstance(otherwise, str):
-        raise ModelError(f"{where}: outcomes.otherwise: expected a string")
+    check_label(otherwise, where=f"{where}: outcomes.otherwise", what="label", error=ModelError)
 
     sources = meta.get("sources", [])
     model = Model(

@@ -28,6 +28,7 @@ import sympy
 
 from ..errors import ModelError, ParameterError
 from ..games.expressions import check_name, parse_condition, parse_expression
+from ..games.limits import check_label
 from ..games.parameter import Parameter, exact_values
 from .files import need, read_toml, resolve
 from .normal_form import SELECTIONS, Model, parse_model, parse_parameters
@@ -205,7 +206,8 @@ def parse_sequential_model(data: Mapping[str, Any], *, where: str, path: Path | 
             sets[pname] = parse_expression(text, names, where=f"{at}.sets.{pname}")
         actions.append(Action(aname, MappingProxyType(sets), str(spec.get("description", ""))))
     ltable = need(data, "leader", dict, where)
-    leader = need(ltable, "name", str, f"{where}: leader")
+    leader = check_label(need(ltable, "name", str, f"{where}: leader"),
+                         where=f"{where}: leader.name", error=ModelError)
     pay_names = dict(names)
     pay_names.update({p.name: p.symbol for p in sub.parameters})
     pay_names.update(outcome_names(sub))

@@ -129,6 +129,7 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
                      sha256: str = "") -> TreeModel:
     """Build a :class:`TreeModel` from a parsed ``kind = "tree"`` model file (a dict)."""
     from ..games.expressions import check_name, parse_condition, parse_expression
+    from ..games.limits import check_labels
     from ..games.tree import CHANCE, DECISION, TERMINAL, Infoset, Node, Tree
     from .normal_form import parse_parameters
 
@@ -144,7 +145,7 @@ def parse_tree_model(data: Mapping[str, Any], *, where: str, path: Path | None =
     players_raw = need(meta, "players", list, f"{where}: model")
     if not players_raw or not all(isinstance(p, str) and p.strip() for p in players_raw):
         raise ModelError(f"{where}: model.players: expected a non-empty list of names")
-    players = tuple(players_raw)
+    players = check_labels(players_raw, where=f"{where}: model.players", error=ModelError)
     if len(set(players)) != len(players):
         raise ModelError(f"{where}: model.players: names must be distinct, got {list(players)}")
     params = parse_parameters(data["parameters"], f"{where}: parameters") \
