@@ -11,6 +11,7 @@ counterexample; :func:`check_point` confirms a counterexample found by z3.
 from __future__ import annotations
 
 import itertools
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -31,6 +32,7 @@ from ..solvers import eqmap as _eqmap  # noqa: F401
 from ..solvers.selection import select
 from ..solvers.solve import solve
 from .strategies import (
+    _condition_function,
     _random_value,
     _valid,
     exact_function,
@@ -128,9 +130,39 @@ class _Point:
         return self._solution
 
 
+_POINTS: weakref.WeakKeyDictionary[Any, dict[tuple, _Point]] = weakref.WeakKeyDictionary()
+_MAX_POINTS = 20000
+
+
+def _point(model: Any, values: dict[str, Fraction]) -> _Point:
+    """The cached :class:`_Point` of a model at these values: a search draws the same
+    points again (round values, shrinking, statements sharing a seed), each solved once."""
+    try:
+        cache = _POINTS.setdefault(model, {})
+    except TypeError:  # not weakly referenceable: no cache
+        return _Point(model, dict(values))
+    key = tuple(values.items())
+    pt = cache.get(key)
+    if pt is None:
+        if len(cache) >= _MAX_POINTS:
+            cache.clear()
+        pt = cache[key] = _Point(model, dict(values))
+    return pt
+
+
+def _substituted(model: Any, expr: Any, values: dict[str, Fraction]) -> Any:
+    """``model.evaluate(expr, values)`` at a valid point of a normal-form model (values
+    drawn inside the domains and constraints), without checking them again."""
+    symbols = getattr(getattr(model, "game", None), "symbols", None)
+    if symbols is None or symbols.keys() != values.keys():
+        return model.evaluate(expr, values)
+    subs = {symbols[k]: sympy.Rational(v.numerator, v.denominator) for k, v in values.items()}
+    return sympy.sympify(expr).xreplace(subs)
+
+
 def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
     """The value of ``outcome`` at a point (a dict of values or a cached point)."""
-    pt = point if isinstance(point, _Point) else _Point(model, dict(point))
+    pt = point if isinstance(point, _Point) else _point(model, dict(point))
     form = outcome.form
     if form == "choice":
         from .leader import choice_at
@@ -144,7 +176,7 @@ def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
             except ZeroDivisionError:
                 return UNDEFINED
         try:
-            return _number(model.evaluate(outcome.expr, pt.values))
+            return _number(_substituted(model, outcome.expr, pt.values))
         except (ZeroDivisionError, TypeError, ValueError):
             return UNDEFINED
     if form == "holds":
@@ -222,7 +254,7 @@ def check_point(model: Any, st_: Any, first: dict[str, Fraction],
                 second: dict[str, Fraction] | None = None) -> str:
     """'' when the statement holds at the point (pair); else what fails there."""
     o = st_.parsed
-    p1 = _Point(model, first)
+    p1 = _point(model, first)
     if st_.kind == "uniqueness":
         return _equilibrium_set_is(model, st_, p1)
     v1 = outcome_at(model, o, st_.selection, p1)
@@ -233,7 +265,7 @@ def check_point(model: Any, st_: Any, first: dict[str, Fraction],
         return "" if bool(v1) == want else \
             f"{st_.outcome} is {bool(v1)} but the condition {st_.condition} is {want}"
     assert second is not None
-    v2 = outcome_at(model, o, st_.selection, _Point(model, second))
+    v2 = outcome_at(model, o, st_.selection, _point(model, second))
     sign = _compare(v2, v1)
     name = st_.parameter
     shown = f"{st_.outcome} = {_show(v1)} at {name}={first[name]}, " \
@@ -284,6 +316,10 @@ def _strategy(model: Any, st_: Any) -> Any:
     if st_.kind in ("threshold", "uniqueness"):
         return points.map(lambda v: (v, None))
     prm = model.parameter(st_.parameter)
+    # ``first`` is valid and the new value is drawn inside its domain: only the
+    # constraints and the region can fail
+    inside = frozenset(p.name for p in model_parameters(model))
+    in_region = _condition_function(model, st_.region_expr)
 
     @st.composite
     def pair(draw: Any) -> tuple[dict, dict]:
@@ -291,8 +327,8 @@ def _strategy(model: Any, st_: Any) -> Any:
 
         def good(x: Fraction) -> bool:
             second = {**first, prm.name: x}
-            return x != first[prm.name] and _valid(model, second) and \
-                satisfies(model, st_.region_expr, second)
+            return x != first[prm.name] and _valid(model, second, inside=inside) and \
+                in_region(second)
 
         for _ in range(3):
             other = draw(value_strategy(prm))

@@ -20,6 +20,7 @@ a point of the simplex. :func:`games` draws the numeric games of a model.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import lru_cache
@@ -63,6 +64,7 @@ class _Grid:
         self.lo_out = domain.lower is not None and not domain.lower_closed
         self.hi_out = domain.upper is not None and not domain.upper_closed
         self.values: dict[tuple[int, int], Fraction] = {}
+        self._tables: dict[int, list[Fraction | None]] = {}
 
     def inside(self, k: int, den: int) -> bool:
         if self.span == 0:  # every point is both ends
@@ -74,6 +76,17 @@ class _Grid:
         if x is None:
             x = self.values[k, den] = self.lo + self.span * Fraction(k, den)
         return x
+
+    def table(self, den: int) -> list[Fraction | None]:
+        """``value(k, den)`` for ``k = 0..den`` (the ends as ``lo`` and ``hi``), None
+        where the domain excludes the point; built once."""
+        out = self._tables.get(den)
+        if out is None:
+            out = [None if not self.inside(k, den) else
+                   self.lo if k == 0 else self.hi if k == den else self.value(k, den)
+                   for k in range(den + 1)]
+            self._tables[den] = out
+        return out
 
 
 @lru_cache(maxsize=1024)
@@ -87,21 +100,14 @@ def value_strategy(parameter: Any) -> st.SearchStrategy[Fraction]:
     boundaries), round grid points (twentieths of the range: they shrink well) and
     finer fractions (thousandths). One integer draw each, so drawing is cheap."""
     grid = _grid(parameter)
-
-    def value(k: int) -> Fraction:
+    ends, twentieths, thousandths = grid.table(1), grid.table(20), grid.table(1000)
+    table: list[Fraction] = []
+    for k in range(3003):
         mode, n = k % 3, k // 3
-        if mode == 0:
-            kk, den = (0, 1) if n % 2 == 0 else (1, 1)
-        elif mode == 1:
-            kk, den = n % 21, 20
-        else:
-            kk, den = n, 1000
-        if not grid.inside(kk, den):
-            return parameter.default
-        return grid.lo if (kk, den) == (0, 1) else grid.hi if (kk, den) == (1, 1) \
-            else grid.value(kk, den)
+        x = ends[n % 2] if mode == 0 else twentieths[n % 21] if mode == 1 else thousandths[n]
+        table.append(parameter.default if x is None else x)
 
-    return st.integers(0, 3002).map(value)
+    return st.integers(0, 3002).map(table.__getitem__)
 
 
 _OPS: dict[type, Callable[..., Any]] = {
@@ -122,6 +128,11 @@ def _compile(expr: Any) -> Callable[[Mapping[str, Fraction]], Any]:
         frac = Fraction(int(expr.p), int(expr.q))
         return lambda v: frac
     args = [_compile(a) for a in expr.args]
+    if isinstance(expr, (sympy.Add, sympy.Mul)) and len(args) == 2:
+        first, second = args
+        if isinstance(expr, sympy.Add):
+            return lambda v: first(v) + second(v)
+        return lambda v: first(v) * second(v)
     if isinstance(expr, sympy.Add):
         return lambda v: sum((f(v) for f in args), Fraction(0))
     if isinstance(expr, sympy.Mul):
@@ -206,8 +217,52 @@ def satisfies(model: Any, condition: Any, values: Mapping[str, Fraction]) -> boo
         return False
 
 
+class _Checks:
+    """A model's constraints, decided exactly at Fraction values, read once per model."""
+
+    def __init__(self, model: Any) -> None:
+        self.params = model_parameters(model)
+        self.domains = [(p.name, p.domain) for p in self.params]
+        self.sums = _find_sum_constraints(model)
+        self.summed = {n for names, _ in self.sums for n in names}
+        self.constraints = [_condition_function(model, rel) for rel in model_constraints(model)]
+
+
+_CHECKS: weakref.WeakKeyDictionary[Any, _Checks] = weakref.WeakKeyDictionary()
+
+
+def _checks(model: Any) -> _Checks:
+    try:
+        found = _CHECKS.get(model)
+    except TypeError:  # a model that cannot be weakly referenced: no cache
+        return _Checks(model)
+    if found is None:
+        found = _CHECKS[model] = _Checks(model)
+    return found
+
+
+def _condition_function(model: Any, condition: Any) -> Callable[[Mapping[str, Fraction]], bool]:
+    """``lambda values: satisfies(model, condition, values)``, compiled once."""
+    if isinstance(condition, str):
+        condition = model.condition(condition, where=f"{model.name}: region")
+    fast = exact_function(condition)
+    if fast is None:
+        return lambda values: satisfies(model, condition, values)
+
+    def check(values: Mapping[str, Fraction]) -> bool:
+        try:
+            return bool(fast(values))
+        except ZeroDivisionError:
+            return False
+    return check
+
+
 def _sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
     """Equality constraints of the form ``p_1 + ... + p_k == const``."""
+    return _checks(model).sums
+
+
+def _find_sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
     found = []
     for rel in model_constraints(model):
         if not isinstance(rel, sympy.Eq):
@@ -221,30 +276,39 @@ def _sum_constraints(model: Any) -> list[tuple[list[str], Fraction]]:
     return found
 
 
-def _valid(model: Any, values: Mapping[str, Fraction]) -> bool:
-    """Inside every domain and every model constraint (exactly)."""
-    for p in model_parameters(model):
-        if not p.domain.contains(values[p.name]):
+def _valid(model: Any, values: Mapping[str, Fraction], *,
+           inside: Any = ()) -> bool:
+    """Inside every domain and every model constraint (exactly). ``inside``: names whose
+    values are known to lie in their domains (drawn from them), not checked again."""
+    checks = _checks(model)
+    for name, domain in checks.domains:
+        if name not in inside and not domain.contains(values[name]):
             return False
-    for rel in model_constraints(model):
-        if not satisfies(model, rel, values):
+    for check in checks.constraints:
+        if not check(values):
             return False
     return True
 
 
-def _random_value(rnd: Any, parameter: Any) -> Fraction:
+@lru_cache(maxsize=1024)
+def _random_tables(parameter: Any) -> tuple[list, list, list]:
     grid = _grid(parameter)
+    return grid.table(1), grid.table(20), grid.table(1000)
+
+
+def _random_value(rnd: Any, parameter: Any) -> Fraction:
+    ends, twentieths, thousandths = _random_tables(parameter)
+    random, randint = rnd.random, rnd.randint
     for _ in range(20):
-        u = rnd.random()
+        u = random()
         if u < 0.1:
-            k, den = (0, 1) if rnd.random() < 0.5 else (1, 1)
+            x = ends[0] if random() < 0.5 else ends[1]
         elif u < 0.5:
-            k, den = rnd.randint(0, 20), 20
+            x = twentieths[randint(0, 20)]
         else:
-            k, den = rnd.randint(0, 1000), 1000
-        if grid.inside(k, den):
-            return grid.lo if (k, den) == (0, 1) else grid.hi if (k, den) == (1, 1) \
-                else grid.value(k, den)
+            x = thousandths[randint(0, 1000)]
+        if x is not None:
+            return x
     return parameter.default
 
 
@@ -275,10 +339,13 @@ def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Frac
 @st.composite
 def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> dict[str, Fraction]:
     params = model_parameters(model)
-    cond = region.condition if region is not None else None
+    in_region = None if region is None else _condition_function(model, region.condition)
+    # drawn values lie in their domains by construction; fixed ones were checked; the
+    # values a sum constraint sets are checked
+    drawn = frozenset(p.name for p in params) - _checks(model).summed
 
     def good(values: dict[str, Fraction]) -> bool:
-        return _valid(model, values) and (cond is None or satisfies(model, cond, values))
+        return _valid(model, values, inside=drawn) and (in_region is None or in_region(values))
 
     for _ in range(_TRIES):  # drawn by Hypothesis: these shrink well
         values = {p.name: fixed[p.name] if p.name in fixed else draw(value_strategy(p))
