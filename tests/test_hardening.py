@@ -1049,3 +1049,18 @@ class TestFuzzFindings:
                      '[parameters]\nc = { domain = "[0, 1]", default = "0" }\n'
                      '[payoffs]\n"left" = ["0"]\n"b" = ["0"]\n')
         assert_one_line(run_cli(["solve", str(f)]), "model.strategies[0][1]", "\\n")
+
+    @pytest.mark.parametrize("cond", ["c < min(0, log(c))", "c < max(1, 1/c)",
+                                      "c >= min(t, -1/c)"])
+    def test_constraint_undefined_inside_min_at_the_default(self, tmp_path, cond):
+        """sympy raises ValueError ("The argument 'zoo' is not comparable") when Min/Max
+        meets an infinity: the constraint is undefined there, one line naming it."""
+        f = model_file(tmp_path, meta=f"constraints = [{json.dumps(cond)}]",
+                       params="", name="m.toml").read_text()
+        path = tmp_path / "m.toml"
+        path.write_text(f.replace('c = { domain = "[0, 1]", default = 0.5 }',
+                                  'c = { domain = "[0, 1]", default = 0 }'))
+        assert_one_line(run_cli(["solve", str(path)]), "constraint", "undefined", "c=0")
+        assert_one_line(run_cli(["sweep", str(path), "--vary", "t=0:1:3", "--no-progress",
+                                 "--out", str(tmp_path / "m.csv")]), "constraint", "undefined")
+        assert not (tmp_path / "m.csv").exists()
