@@ -162,6 +162,8 @@ NASTY = st.sampled_from([
     "1e999999999", "9" * 5000, "0." + "1" * 5000, "**(10**60)", "**64**64", "[" * 200,
     "exp(exp(exp(exp(10))))", "log(0)", "sqrt(-1)", "1/(log(4) - 2*log(2))", "1000000000",
     "-0", "nan", "inf", "1e400", "__import__('os')", "minimum", "\ufeff", "\u200b",
+    "\x1b[31m", "\x1b]0;t\x07", "\u202e", "\u2066", "\u2003", "\u00a0", "\x1c", "\x7f", "\x85",
+    "\u2028", "\ue000", "\t", "\r", "\uff23",
 ])
 
 
@@ -205,7 +207,8 @@ def _log(line: str) -> None:
 def assert_clean(out, *, must_succeed: bool = False) -> None:
     """Exit 0, or exit 2 with one stderr line and no traceback; in the caps."""
     ok = (not out.timed_out and out.signal is None and "Traceback" not in out.stderr
-          and out.code in (0, 2) and (out.code == 0 or len(out.lines) == 1)
+          and out.code in (0, 2) and (out.code == 0 or (len(out.lines) == 1
+                                                          and out.lines[0].isprintable()))
           and (out.code == 0 or not must_succeed))
     _log(f"example code={out.code} cpu={out.cpu:.2f}" if ok else
          f"FAILURE {out.describe()}")
@@ -216,6 +219,8 @@ def assert_clean(out, *, must_succeed: bool = False) -> None:
     assert out.code in (0, 2), out.describe()
     if out.code == 2:
         assert len(out.lines) == 1, out.describe()
+        # the error never echoes a control, format or invisible character raw
+        assert out.lines[0].isprintable(), out.describe()
 
 
 def _sweep_args(path: Path, params: list[str]) -> list[str]:

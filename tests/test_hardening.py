@@ -586,6 +586,57 @@ class TestNames:
             exact = solve(m.at({name: row[name], "c": row["c"]}))
             assert row["n_equilibria"] == len(exact.equilibria)
 
+    CODE_NAMES = ["minimum", "maximum", "select", "where", "amin", "absolute", "x0", "x1",
+                  "e", "pi", "I", "N", "S", "E", "Q", "O", "beta", "gamma", "zoo", "numpy",
+                  "Dummy", "builtins", "Abs", "Piecewise", "exp2", "lambda", "max", "sqrt"]
+
+    @pytest.mark.parametrize("name", CODE_NAMES)
+    def test_parameter_names_that_clash_with_generated_code(self, tmp_path, name):
+        """Every lambdified route (the equilibrium map, the global game's gains) agrees
+        with exact solve() whatever the parameters are called (issue 13: lambdify
+        without dummify let a parameter `minimum` shadow numpy.minimum)."""
+        from fractions import Fraction as F
+
+        from qa_games.solvers.eqmap import equilibrium_map
+        from qa_games.solvers.global_game import gains
+        from qa_games.solvers.solve import solve
+
+        f = model_file(tmp_path, params=f'{name} = {{ domain = "[0, 2]", default = 1 }}',
+                       payoffs={"C,C": [f"2 - min(c, {name})", f"2 - c + sqrt({name})/3"],
+                                "C,D": ["0", f"max({name}, c)"],
+                                "D,C": [f"{name}*c + exp(-{name})", f"abs(c - {name})"],
+                                "D,D": [f"1 + log(1 + {name})", f"1 - {name}/4 + t"]})
+        try:
+            m = load_model(f)
+        except ModelError as exc:  # a keyword or function name: refused clearly
+            assert repr(name) in str(exc) and ("reserved" in str(exc) or "valid" in str(exc))
+            return
+        points = [(F(3, 10), F(7, 10)), (F(9, 10), F(3, 2)), (F(1, 10), F(1, 5)),
+                  (F(1, 2), F(1, 2))]
+        emap = equilibrium_map(m)
+        ev = emap.evaluate({"c": np.array([float(c) for c, _ in points]),
+                            name: np.array([float(v) for _, v in points])})
+        theta = np.array([float(c) for c, _ in points])
+        for k, (c, v) in enumerate(points):
+            ref = solve(m.at({"c": c, name: v}))
+            at = emap.at({"c": c, name: v})
+            assert at.degenerate == ref.degenerate
+            if ref.degenerate:
+                continue
+            flat = [sorted(sum(e.profile, ())) for e in (at, ref) for e in e.equilibria]
+            ours = sorted(sum((list(sum(e.profile, ())) for e in at.equilibria), []))
+            theirs = sorted(sum((list(sum(e.profile, ())) for e in ref.equilibria), []))
+            assert len(at.equilibria) == len(ref.equilibria) and flat
+            assert ours == pytest.approx(theirs, abs=1e-9)
+            assert int(ev.n_equilibria[k]) == len(ref.equilibria), (c, v)
+            pure = {e.pure_profile for e in ref.equilibria if e.pure_profile is not None}
+            assert {tuple(ix) for ix in np.argwhere(ev.pure_equilibrium[k])} == pure
+            g_A, h_A, g_B, h_B = gains(m, "c", theta[k:k + 1], {name: v})
+            A, B = m.at({"c": c, name: v}).payoffs
+            assert [float(x[0]) for x in (g_A, h_A, g_B, h_B)] == pytest.approx(
+                [float(A[0, 0] - A[1, 0]), float(A[0, 1] - A[1, 1]),
+                 float(B[0, 0] - B[0, 1]), float(B[1, 0] - B[1, 1])], abs=1e-12)
+
     def test_c_and_fullwidth_c_both_declared(self, tmp_path):
         f = model_file(tmp_path, params='"\uff43" = { domain = "[0, 1]", default = 0.5 }')
         lib_error(lambda: load_model(f), ModelError, "parameters", "ASCII")
@@ -998,3 +1049,18 @@ class TestFuzzFindings:
                      '[parameters]\nc = { domain = "[0, 1]", default = "0" }\n'
                      '[payoffs]\n"left" = ["0"]\n"b" = ["0"]\n')
         assert_one_line(run_cli(["solve", str(f)]), "model.strategies[0][1]", "\\n")
+
+    @pytest.mark.parametrize("cond", ["c < min(0, log(c))", "c < max(1, 1/c)",
+                                      "c >= min(t, -1/c)"])
+    def test_constraint_undefined_inside_min_at_the_default(self, tmp_path, cond):
+        """sympy raises ValueError ("The argument 'zoo' is not comparable") when Min/Max
+        meets an infinity: the constraint is undefined there, one line naming it."""
+        f = model_file(tmp_path, meta=f"constraints = [{json.dumps(cond)}]",
+                       params="", name="m.toml").read_text()
+        path = tmp_path / "m.toml"
+        path.write_text(f.replace('c = { domain = "[0, 1]", default = 0.5 }',
+                                  'c = { domain = "[0, 1]", default = 0 }'))
+        assert_one_line(run_cli(["solve", str(path)]), "constraint", "undefined", "c=0")
+        assert_one_line(run_cli(["sweep", str(path), "--vary", "t=0:1:3", "--no-progress",
+                                 "--out", str(tmp_path / "m.csv")]), "constraint", "undefined")
+        assert not (tmp_path / "m.csv").exists()

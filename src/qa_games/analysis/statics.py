@@ -60,6 +60,7 @@ import z3
 
 from ..errors import ParameterError
 from ..games.parameter import Interval, to_fraction
+from ..games.vectorize import lambdify_safe
 from .decide import Unsupported, decide, denominators
 
 __all__ = ["derivative", "sign_on", "Sign", "comparative_statics", "SIGNS", "Z3_TIMEOUT_MS"]
@@ -250,7 +251,7 @@ def _sample(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], n: int,
     grid = np.array(np.meshgrid(*[c[:2] for c in cols], indexing="ij")).reshape(len(syms), -1) \
         if len(syms) <= 10 else np.empty((len(syms), 0))
     allpts = np.concatenate([grid, np.array([c[2:] for c in cols])], axis=1)
-    fn = sympy.lambdify(syms, expr, modules="numpy", dummify=True)  # names may clash
+    fn = lambdify_safe(syms, expr)  # names may clash
     with np.errstate(all="ignore"):
         vals = np.broadcast_to(np.asarray(fn(*allpts), dtype=float), allpts.shape[1:]).copy()
     points = [{str(s): float(allpts[k, j]) for k, s in enumerate(syms)}

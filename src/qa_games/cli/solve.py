@@ -113,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         print(game.title or args.game)
     dims = "x".join(str(m) for m in game.shape)
     kind = "exact" if game.exact else "float"
-    deg = "degenerate" if solution.degenerate else "nondegenerate"
+    deg = solution.degeneracy  # "not checked" when the route cannot prove nondegeneracy
+    deg = "degeneracy not checked" if deg == "not checked" else deg
     print(f"{dims} game, {kind}, {deg}; method {solution.method}: "
           f"{_count(len(solution.equilibria))} ({solution.note})\n")
     headers = ["#"] + [f"{game.players[i]}: {s}" for i in range(game.n_players)

@@ -36,6 +36,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..games import display
+from ..games.vectorize import lambdify_safe
 from ..modelfiles.scenario import (
     PER_STATE,
     VARIABLES,
@@ -124,7 +125,7 @@ class Threshold:
     def at(self, scenario: Scenario, **arrays: Any) -> Any:
         """The threshold's value at ``scenario`` (some variables as arrays, e.g. t=...)."""
         names = tuple(VARIABLES)
-        fn = sympy.lambdify([VARIABLES[n].symbol for n in names], self.expr, "numpy")
+        fn = lambdify_safe([VARIABLES[n].symbol for n in names], self.expr)
         args = [np.asarray(arrays[n], dtype=float) if n in arrays else float(scenario[n])
                 for n in names]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -31,7 +31,7 @@ import sympy
 
 from ..errors import GameError, ParameterError
 from .limits import check_labels
-from .parameter import Parameter, to_fraction
+from .parameter import Parameter, constraint_holds, to_fraction
 
 __all__ = ["Game", "SymbolicGame", "to_exact_array"]
 
@@ -298,11 +298,8 @@ class SymbolicGame(_StrategicForm):
             out[name] = self.parameter(name).check(v)
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
         for rel in self.constraints:
-            try:
-                ok = rel.subs(subs)
-            except TypeError:  # sympy: "Invalid comparison of non-real zoo"
-                ok = None
-            if ok is not sympy.true:
+            ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
+            if ok is not True:
                 shown = ", ".join(
                     f"{s}={out[str(s)]}" for s in sorted(rel.free_symbols, key=str))
                 verb = "is undefined" if ok is None else "fails"

@@ -30,7 +30,28 @@ import sympy
 from ..errors import ParameterError
 from .limits import LimitError, check_integer, parse_decimal
 
-__all__ = ["Interval", "Parameter", "to_fraction", "exact_values"]
+__all__ = ["Interval", "Parameter", "to_fraction", "exact_values", "constraint_holds"]
+
+
+def constraint_holds(rel: Any, subs: Any) -> bool | None:
+    """Whether the relation ``rel`` holds at the exact values ``subs`` ({symbol: number}):
+    True, False, or None when it is undefined there -- a non-real or infinite side
+    (``log(0)``, ``1/0``), which sympy reports by raising (``TypeError`` "Invalid comparison
+    of non-real zoo", ``ValueError`` "The argument 'zoo' is not comparable" inside ``min``).
+
+    >>> c = sympy.Symbol("c", real=True)
+    >>> constraint_holds(c < 1, {c: 0}), constraint_holds(c < sympy.Min(0, sympy.log(c)), {c: 0})
+    (True, None)
+    """
+    try:
+        out = rel.xreplace(subs)
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
+        return None
+    if out is sympy.true:
+        return True
+    if out is sympy.false:
+        return False
+    return None
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
 _NUMBER = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$")

@@ -43,6 +43,7 @@ import sympy
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 
 from .limits import MAX_LABEL, check_label, check_labels
+from .parameter import constraint_holds
 
 __all__ = [
     "Node",
@@ -390,10 +391,12 @@ class Tree:
         subs = {by_name[k].symbol: sympy.Rational(v.numerator, v.denominator)
                 for k, v in out.items()}
         for rel in self.constraints:
-            if rel.xreplace(subs) is not sympy.true:
+            ok = constraint_holds(rel, subs)
+            if ok is not True:
                 shown = ", ".join(f"{s}={out[str(s)]}" for s in
                                   sorted(rel.free_symbols, key=str))
-                raise ParameterError(f"constraint {rel} fails at {shown}")
+                verb = "is undefined" if ok is None else "fails"
+                raise ParameterError(f"constraint {rel} {verb} at {shown}")
         return out
 
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Tree:

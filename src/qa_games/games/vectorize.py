@@ -23,7 +23,33 @@ import sympy
 
 from ..errors import GameError, ParameterError
 
-__all__ = ["payoff_arrays", "expression_arrays", "broadcast_values"]
+__all__ = ["payoff_arrays", "expression_arrays", "broadcast_values", "lambdify_safe"]
+
+
+def lambdify_safe(symbols: Any, exprs: Any, *, cse: bool = False) -> Any:
+    """:func:`sympy.lambdify` (numpy) of ``exprs`` -- one expression or a list -- as a
+    function of ``symbols``, whatever the symbols are called.
+
+    Plain ``lambdify`` prints every symbol by its name into generated code whose namespace
+    holds numpy's functions: a parameter called ``minimum`` then shadows
+    ``numpy.minimum`` (``'Symbol' object is not callable``), and ``dummify`` alone does
+    not help for a single expression, whose symbols lambdify puts in that namespace by
+    name. Here every symbol is first replaced by ``_a0, _a1, ...`` (a leading underscore:
+    no declared name has one, nor does anything the printer uses).
+
+    >>> minimum, c = sympy.symbols("minimum c", real=True)
+    >>> f = lambdify_safe([minimum, c], sympy.Min(minimum, c) + minimum)
+    >>> float(f(2.0, 1.0))
+    3.0
+    """
+    syms = list(symbols)
+    safe = [sympy.Symbol(f"_a{k}", real=True) for k in range(len(syms))]
+    subs = dict(zip(syms, safe, strict=True))
+    if isinstance(exprs, (list, tuple)):
+        body: Any = [sympy.sympify(e).xreplace(subs) for e in exprs]
+    else:
+        body = sympy.sympify(exprs).xreplace(subs)
+    return sympy.lambdify(safe, body, modules="numpy", cse=cse, dummify=True)
 
 
 def broadcast_values(model: Any, values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], int]:
@@ -64,9 +90,9 @@ def broadcast_values(model: Any, values: Mapping[str, Any]) -> tuple[dict[str, n
 
 @lru_cache(maxsize=256)
 def _compiled(symbols: tuple[sympy.Symbol, ...], exprs: tuple[sympy.Expr, ...]) -> Any:
-    # dummify: the generated code names its arguments _Dummy_N, so a parameter called
-    # like a name the numpy printer uses (minimum, maximum, reduce, select, where) works
-    return sympy.lambdify(symbols, list(exprs), modules="numpy", cse=True, dummify=True)
+    # a parameter called like a name the numpy printer uses (minimum, maximum, reduce,
+    # select, where) works: see lambdify_safe
+    return lambdify_safe(symbols, list(exprs), cse=True)
 
 
 def expression_arrays(model: Any, exprs: list[sympy.Expr],

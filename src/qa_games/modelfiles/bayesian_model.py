@@ -46,6 +46,7 @@ from typing import Any
 import sympy
 
 from qa_games.errors import GameError, ModelError, ParameterError
+from qa_games.games.parameter import constraint_holds
 
 __all__ = ["BayesianModel", "parse_bayesian_model"]
 
@@ -94,8 +95,10 @@ class BayesianModel:
             out[k] = by_name[k].check(v)
         subs = _subs(self, out)
         for rel in self.constraints:
-            if rel.xreplace(subs) is not sympy.true:
-                raise ParameterError(f"{self.name}: constraint {rel} fails here")
+            ok = constraint_holds(rel, subs)
+            if ok is not True:
+                verb = "is undefined" if ok is None else "fails"
+                raise ParameterError(f"{self.name}: constraint {rel} {verb} here")
         return out
 
     def __repr__(self) -> str:

@@ -39,6 +39,7 @@ import sympy
 from ..errors import ModelError, ParameterError
 from ..games.expressions import parse_expression
 from ..games.parameter import Interval, Parameter, exact_values
+from ..games.vectorize import lambdify_safe
 
 __all__ = [
     "VARIABLES",
@@ -276,7 +277,7 @@ def model_arrays(model: Any, arrays: Mapping[str, Any], *,
         else:
             full[name] = np.full(n, float(p.default))
     names = tuple(VARIABLES)
-    fn = sympy.lambdify([_SYMBOLS[k] for k in names], list(smap.parameters.values()), "numpy")
+    fn = lambdify_safe([_SYMBOLS[k] for k in names], list(smap.parameters.values()))
     raw = fn(*(full[k] for k in names))
     return {p: np.broadcast_to(np.asarray(r, dtype=float), (n,)).copy()
             for p, r in zip(smap.parameters, raw, strict=False)}

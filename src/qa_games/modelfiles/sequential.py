@@ -29,7 +29,7 @@ import sympy
 from ..errors import ModelError, ParameterError
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import check_label
-from ..games.parameter import Parameter, exact_values
+from ..games.parameter import Parameter, constraint_holds, exact_values
 from .files import need, read_toml, resolve
 from .normal_form import SELECTIONS, Model, parse_model, parse_parameters
 
@@ -95,10 +95,12 @@ class SequentialModel:
             out[name] = self.parameter(name).check(v)
         subs = symbol_values(out)
         for rel in self.constraints:
-            if rel.xreplace(subs) is not sympy.true:
+            ok = constraint_holds(rel, subs)
+            if ok is not True:
                 shown = ", ".join(f"{s}={out[str(s)]}" for s in
                                   sorted(rel.free_symbols, key=str))
-                raise ParameterError(f"{self.name}: constraint {rel} fails at {shown}")
+                verb = "is undefined" if ok is None else "fails"
+                raise ParameterError(f"{self.name}: constraint {rel} {verb} at {shown}")
         return out
 
     def action(self, name: str) -> Action:

@@ -58,13 +58,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sympy
 from scipy import optimize
 
 from qa_games.errors import ModelError, ParameterError
 from qa_games.record.links import Link, parse_link
 from qa_games.solvers.qre import QREBifurcationWarning, qre_2x2_local, qre_batch
 
+from ..games.vectorize import lambdify_safe
 from ..modelfiles.loader import load_model
 from ..modelfiles.normal_form import Model
 
@@ -377,7 +377,7 @@ def _design(spec: EstimationSpec, df: pd.DataFrame) -> _Design:
     _check_fixed_domains(spec, {c: v[keep] for c, v in num.items()}, df.index.to_numpy()[keep])
     syms = [model.game.symbols[p.name] for p in model.parameters]
     cells = [e for arr in model.game.payoffs for e in np.asarray(arr, dtype=object).ravel()]
-    fns = tuple(sympy.lambdify(syms, sympy.sympify(e), modules="numpy") for e in cells)
+    fns = tuple(lambdify_safe(syms, e) for e in cells)
     fixed = {k: float(v) for k, v in model.defaults().items() if k not in spec.links}
     clusters = None
     if spec.cluster:

@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sympy
 
 from ..errors import ParameterError
+from ..games.vectorize import lambdify_safe
 from .data import RecordData, load_record_data
 from .panel import (
     RIVALRIES,
@@ -209,7 +209,7 @@ def _walt_functions(index: str) -> tuple[tuple[str, ...], Any, Mapping[str, floa
                              f"(known: {', '.join(sorted(model.derived))})")
     expr = model.derived[index]
     symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
-    fn = sympy.lambdify(symbols, expr, "numpy")
+    fn = lambdify_safe(symbols, expr)
     defaults = {k: float(v) for k, v in model.defaults().items()}
     return tuple(s.name for s in symbols), fn, defaults
 

@@ -74,6 +74,7 @@ import sympy
 
 from ..errors import GameError, ParameterError, UnsupportedGameError
 from ..games.normal_form import SymbolicGame
+from ..games.vectorize import lambdify_safe
 from .box_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
 from .eqmap_evaluation import MapEvaluation
 from .records import Equilibrium, Solution
@@ -416,8 +417,10 @@ class EquilibriumMap:
             exprs.append(rel.lhs - rel.rhs if rel.rel_op == "==" else rel.gts - rel.lts)
         symbols = [p.symbol for p in self.game.parameters]
         # lambdify runs generated code: safe here, the expressions come from sympy
-        # objects built by the whitelist parser, never from text.
-        return sympy.lambdify(symbols, exprs, modules="numpy", cse=True), layout
+        # objects built by the whitelist parser, never from text; dummify: a parameter
+        # named like a printed function (minimum, maximum, select) or a cse temporary
+        # (x0) must not shadow it in the generated code.
+        return lambdify_safe(symbols, exprs, cse=True), layout
 
     def evaluate(self, values: Mapping[str, Any], *, tol: float = 1e-9,
                  chunk_size: int = 250_000) -> MapEvaluation:

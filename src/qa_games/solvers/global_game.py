@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParameterError, SolverError, UnsupportedGameError
+from ..games.vectorize import lambdify_safe
 
 __all__ = ["ThresholdEquilibrium", "threshold_equilibrium", "limit_threshold", "gains",
            "dominance_regions"]
@@ -106,14 +107,13 @@ def _gain_functions(model: Any) -> tuple[Any, ...]:
     never model-file text). They are evaluated *outside* the parameter's domain too: the
     flat prior of a global game ranges over the real line, and the payoffs are the model's
     expressions continued there."""
-    import sympy
 
     if model not in _COMPILED:
         game = model.game
         A, B = game.payoffs
         exprs = (A[0, 0] - A[1, 0], A[0, 1] - A[1, 1], B[0, 0] - B[0, 1], B[1, 0] - B[1, 1])
         symbols = [model.parameter(n).symbol for n in game.parameter_names]
-        _COMPILED[model] = tuple(sympy.lambdify(symbols, e, "numpy") for e in exprs)
+        _COMPILED[model] = tuple(lambdify_safe(symbols, e) for e in exprs)
     return _COMPILED[model]
 
 

@@ -89,6 +89,24 @@ class Solution:
     def __len__(self) -> int:
         return len(self.equilibria)
 
+    @property
+    def degeneracy(self) -> str:
+        """``"degenerate"``, ``"nondegenerate"`` or ``"not checked"``: ``degenerate`` is
+        True in every route only when proved (a witness: a strategy with more pure best
+        replies than its support size, or a degenerate vertex); False is a proof of
+        nondegeneracy only when the route enumerated every equilibrium (``complete``) --
+        the pure-only and Lemke-Howson-only routes then say ``"not checked"`` (as
+        ``to_json_dict`` does).
+
+        >>> from qa_games import solve
+        >>> pd = Game.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+        >>> solve(pd).degeneracy, solve(pd, method="pure").degeneracy
+        ('nondegenerate', 'not checked')
+        """
+        if self.degenerate:
+            return "degenerate"
+        return "nondegenerate" if self.complete else "not checked"
+
     def to_frame(self, *, exact: bool = False) -> Any:
         """One row per equilibrium: ``profile`` (the pure profile's strategy names, or
         ``mixed``), ``p_<player>_<strategy>`` probabilities and ``u_<player>`` payoffs
@@ -142,8 +160,8 @@ class Solution:
                      for s, sts in zip(probs, g.strategies, strict=True)]
             rows.append([k, "mixed" if pure is None else ", ".join(g.profile_names(pure)),
                          *mixes, *pays])
-        note = (f"method {self.method}; {'exact' if self.exact else 'float'}; "
-                f"{'degenerate' if self.degenerate else 'nondegenerate'}; "
+        flag = "degeneracy not checked" if self.degeneracy == "not checked" else self.degeneracy
+        note = (f"method {self.method}; {'exact' if self.exact else 'float'}; {flag}; "
                 f"{'complete' if self.complete else 'not guaranteed complete'}"
                 + (f"; {self.note}" if self.note else ""))
         title = f"{len(self.equilibria)} Nash equilibria" + (f" of {g.title}" if g.title else "")
@@ -155,8 +173,9 @@ class Solution:
         return {
             "players": list(self.game.players),
             "strategies": [list(s) for s in self.game.strategies],
-            # for n > 2 players the pure-only route does not decide degeneracy
-            "degenerate": ("not checked" if self.game.n_players > 2 and not self.complete
-                           and not self.degenerate else self.degenerate),
+            # a route that does not enumerate (pure only, Lemke-Howson only) proves
+            # degeneracy by a witness but cannot prove its absence
+            "degenerate": (self.degenerate if self.degeneracy != "not checked"
+                           else "not checked"),
             "equilibria": [eq.to_json_dict() for eq in self.equilibria],
         }

@@ -163,6 +163,12 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
     ``method="lemke-howson"`` on such a game returns the equilibria its paths reach
     (exactified and verified), with ``complete=False``.
 
+    ``degenerate`` means the same in every route: True only when proved. The enumerating
+    routes decide it; the pure-only and Lemke-Howson-only routes look for a witness (a
+    pure strategy or an equilibrium strategy with more pure best replies than its
+    support size) and otherwise report False with :attr:`Solution.degeneracy`
+    ``"not checked"`` (``"degenerate": "not checked"`` in the JSON).
+
     >>> solve(Game.from_arrays([[0, 0], [0, 0]], [[0, 0], [0, 0]])).degenerate
     True
     """
@@ -223,16 +229,37 @@ def _lemke_howson_only(game: Game, a: list, b: list, tol: float) -> Solution:
             found.append(exact)
     profiles = _order(found)
     dims = "x".join(map(str, game.shape))
+    degenerate = _pure_tie(game) or any(_best_reply_witness(a, b, p) for p in profiles)
     note = (f"Lemke-Howson from each of the {sum(game.shape)} labels: {len(profiles)} "
             f"distinct equilibria (not all: the {dims} game is too large to enumerate); "
-            "degeneracy not checked")
+            + ("degenerate (a strategy with more pure best replies than its support size)"
+               if degenerate else "degeneracy not checked beyond the pure strategies and the "
+               "equilibria found (no strategy among them has more pure best replies than "
+               "its support size)"))
     if error:
         note += f"; {error}"
     if not profiles:
         raise SolverError(f"Lemke-Howson found no equilibrium of the {dims} game that "
                           f"verifies exactly ({error or f'{len(cands)} candidates'})")
     equilibria = tuple(_make(game, p, tol=tol, bimatrix=(a, b)) for p in profiles)
-    return Solution(game, "lemke-howson", game.exact, False, equilibria, False, note)
+    return Solution(game, "lemke-howson", game.exact, degenerate, equilibria, False, note)
+
+
+def _best_reply_witness(a: list, b: list, profile: ExactProfile) -> bool:
+    """Whether an exact equilibrium ``(x, y)`` of the bimatrix game ``(a, b)`` shows the
+    game degenerate: ``y`` has more pure best replies than its support size, or ``x``
+    has (von Stengel 2002, Definition 3.2: in a nondegenerate game no mixed strategy
+    with support size k has more than k pure best replies)."""
+    x, y = profile
+    rows = [sum((aij * yj for aij, yj in zip(r, y, strict=True) if yj), Fraction(0))
+            for r in a]
+    cols = [sum((b[i][j] * xi for i, xi in enumerate(x) if xi), Fraction(0))
+            for j in range(len(y))]
+    support_x = sum(1 for v in x if v)
+    support_y = sum(1 for v in y if v)
+    best_rows = sum(1 for u in rows if u == max(rows))
+    best_cols = sum(1 for v in cols if v == max(cols))
+    return best_rows > support_y or best_cols > support_x
 
 
 def _cross_check(game: Game, a: list, b: list, profiles: list[ExactProfile], method: str,
@@ -279,14 +306,13 @@ def _solve_pure(game: Game, method: str, tol: float) -> Solution:
             equilibria.append(Equilibrium(tuple(tuple(float(v) for v in s) for s in p), None,
                                           tuple(float(arr[idx]) for arr in game.payoffs)))
     note = "pure equilibria only"
-    degenerate = False
+    degenerate = _pure_tie(game)
     if game.n_players > 2:
-        degenerate = _pure_tie(game)
-        note += (f"; mixed equilibria of {game.n_players}-player games are not computed; "
-                 + ("degenerate (a pure profile of the others leaves a player two best "
-                    "responses)" if degenerate else
-                    "degeneracy not checked beyond pure profiles (no tied best response "
-                    "to a pure profile)"))
+        note += f"; mixed equilibria of {game.n_players}-player games are not computed"
+    note += ("; degenerate (a pure profile of the others leaves a player two best "
+             "responses)" if degenerate else
+             "; degeneracy not checked beyond pure profiles (no tied best response "
+             "to a pure profile)")
     return Solution(game, method, game.exact, degenerate, tuple(equilibria), False, note)
 
 
