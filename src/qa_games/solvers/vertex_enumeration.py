@@ -81,10 +81,11 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     start = [list(matrix[r]) + [1] for r in rows_k]
     basis0 = list(range(d, d + k))
     seen = {sum(1 << b for b in basis0)}
-    stack = [(start, basis0, list(range(d)), 1)]
+    # (tableau, basis, nonbasic, determinant, the column leading back to the parent)
+    stack = [(start, basis0, list(range(d)), 1, -1)]
     found: dict[tuple[tuple[int, ...], int], int] = {}
     while stack:
-        tab, basis, nonbasic, det = stack.pop()
+        tab, basis, nonbasic, det, back = stack.pop()
         rhs = [row[d] for row in tab]
         nums = [0] * d
         labels = 0
@@ -104,69 +105,93 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
         if key not in found:
             found[key] = labels
         positive = det > 0
-        zero_rows = [r for r in rows_k if rhs[r] == 0]
         bmask = 0
         for b in basis:
             bmask |= 1 << b
+        binv = None  # where each slack's column of the scaled basis inverse is (ties only)
         for q in range(d):
-            e = nonbasic[q]
-            rows: list[int] = []
-            has_zero_ratio = False
-            for r in zero_rows:
+            if q == back:
+                continue
+            best = -1
+            ties: list[int] = []
+            bn = bd = 0
+            for r in rows_k:
                 a = tab[r][q]
-                if a != 0:
-                    rows.append(r)
-                    if (a > 0) == positive:
-                        has_zero_ratio = True
-            if not has_zero_ratio:
-                best = -1
-                ties: list[int] = []
-                bn = bd = 0
-                for r in rows_k:
-                    a = tab[r][q]
-                    if a == 0 or (a > 0) != positive:
-                        continue
-                    x = rhs[r]
-                    if x == 0:
-                        continue
-                    if best < 0:
-                        best, bn, bd, ties = r, x, a, []
-                        continue
-                    # x / a < bn / bd; x, a, bn, bd all share the sign of det
-                    lhs, rgt = x * bd, bn * a
-                    if lhs < rgt:
-                        best, bn, bd, ties = r, x, a, []
-                    elif lhs == rgt:
-                        ties.append(r)
-                if best >= 0:
-                    rows.append(best)
-                    rows.extend(ties)
-            for r in rows:
-                mask = bmask ^ (1 << basis[r]) ^ (1 << e)
-                if mask in seen:
+                if a == 0 or (a > 0) != positive:
                     continue
-                seen.add(mask)
-                prow = tab[r]
-                p = prow[q]
-                new = []
-                for i in rows_k:
-                    row = tab[i]
-                    if i == r:
-                        nr = list(prow)
-                        nr[q] = det
+                x = rhs[r]
+                if best < 0:
+                    best, bn, bd = r, x, a
+                    continue
+                # x / a < bn / bd; a and bd share the sign of det
+                lhs, rgt = x * bd, bn * a
+                if lhs < rgt:
+                    best, bn, bd, ties = r, x, a, []
+                elif lhs == rgt:
+                    ties.append(r)
+            if ties:
+                # lexicographic ratio test (rows of [rhs | B^-1] over the pivot column):
+                # the leaving row of the lexicographically perturbed, simple polytope
+                if binv is None:
+                    binv = [-1] * k
+                    for qq in range(d):
+                        v = nonbasic[qq]
+                        if v >= d:
+                            binv[v - d] = qq
+                cand = [best] + ties
+                for c in rows_k:
+                    qc = binv[c]
+                    if qc < 0:  # slack c basic: its column of B^-1 is a unit vector
+                        t = basis.index(d + c)
+                        if t in cand:  # entry det > 0 in ratio terms: that row loses
+                            cand.remove(t)
+                            if len(cand) == 1:
+                                break
+                        continue
+                    bestc = []
+                    bn = bd = 0
+                    for r in cand:
+                        x, a = tab[r][qc], tab[r][q]
+                        if not bestc:
+                            bestc, bn, bd = [r], x, a
+                            continue
+                        lhs, rgt = x * bd, bn * a
+                        if lhs < rgt:
+                            bestc, bn, bd = [r], x, a
+                        elif lhs == rgt:
+                            bestc.append(r)
+                    cand = bestc
+                    if len(cand) == 1:
+                        break
+                best = cand[0]
+            if best < 0:
+                continue
+            r = best
+            mask = bmask ^ (1 << basis[r]) ^ (1 << nonbasic[q])
+            if mask in seen:
+                continue
+            seen.add(mask)
+            prow = tab[r]
+            p = prow[q]
+            new = []
+            for i in rows_k:
+                row = tab[i]
+                if i == r:
+                    nr = list(prow)
+                    nr[q] = det
+                else:
+                    f = row[q]
+                    if f == 0:
+                        nr = [x * p // det for x in row]
                     else:
-                        f = row[q]
-                        if f == 0:
-                            nr = [x * p // det for x in row]
-                        else:
-                            nr = [(x * p - f * y) // det for x, y in zip(row, prow, strict=True)]
-                            nr[q] = -f
-                    new.append(nr)
-                nb = list(basis)
-                nb[r] = e
-                nn = list(nonbasic)
-                nn[q] = basis[r]
-                stack.append((new, nb, nn, p))
+                        nr = [(x * p - f * y) // det for x, y in zip(row, prow, strict=True)]
+                        nr[q] = -f
+                new.append(nr)
+            nb = list(basis)
+            nb[r] = nonbasic[q]
+            nn = list(nonbasic)
+            nn[q] = basis[r]
+            stack.append((new, nb, nn, p, q))
     return sorted((nums, den, lab) for (nums, den), lab in found.items())
 
 
