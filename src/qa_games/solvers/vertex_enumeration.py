@@ -43,6 +43,8 @@ from fractions import Fraction
 
 __all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria"]
 
+COMPILED_FROM = 12  # k + d from which the compiled int64 kernel is tried (compiled=None)
+
 Vertex = tuple[tuple[int, ...], int, int]  # numerators, common denominator > 0, label mask
 
 
@@ -63,7 +65,7 @@ def to_positive_integers(matrix: Sequence[Sequence[Fraction]]) -> list[list[int]
 
 
 def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
-                      s_labels: Sequence[int]) -> list[Vertex]:
+                      s_labels: Sequence[int], compiled: bool | None = None) -> list[Vertex]:
     """Every vertex of ``{z >= 0 : matrix @ z <= 1}`` (matrix k x d, positive integers).
 
     Each vertex is ``(numerators, denominator, labels)`` with ``z = numerators /
@@ -76,6 +78,23 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     k = len(matrix)
     d = len(matrix[0])
     label_of = [1 << z_labels[v] for v in range(d)] + [1 << s_labels[r] for r in range(k)]
+    if compiled is not False and (compiled or k + d >= COMPILED_FROM):
+        from . import vertex_kernel
+
+        out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
+        if out is not None:  # else an entry outgrew int64 (or no numba): Python integers
+            fast: dict[tuple[tuple[int, ...], int], int] = {}
+            for nums, den, zeros in zip(out[0].tolist(), out[1].tolist(), out[2].tolist(),
+                                        strict=True):
+                key = (tuple(nums), den)
+                if key not in fast:
+                    labels = 0
+                    while zeros:
+                        low = zeros & -zeros
+                        labels |= label_of[low.bit_length() - 1]
+                        zeros ^= low
+                    fast[key] = labels
+            return sorted((nums, den, lab) for (nums, den), lab in fast.items())
     rows_k = range(k)
     # condensed integer tableau: the d nonbasic columns, then the right-hand side
     start = [list(matrix[r]) + [1] for r in rows_k]
