@@ -103,8 +103,8 @@ def test_compiled_kernel_equals_python_path(size, family, seed):
     assert ve.polytope_vertices(mat, zl, sl, compiled=True) == python
     out = vertex_kernel.enumerate_bases(mat)
     if out is not None:
-        assert {(tuple(v), den) for v, den in zip(out[0].tolist(), out[1].tolist(), strict=True)} == \
-            {(v, den) for v, den, _ in python}
+        pairs = zip(out[0].tolist(), out[1].tolist(), strict=True)
+        assert {(tuple(v), den) for v, den in pairs} == {(v, den) for v, den, _ in python}
     if family == "ties":
         assert out is not None  # small payoffs: the entries stay far below 2**31
 
