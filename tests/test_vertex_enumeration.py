@@ -115,3 +115,21 @@ def test_compiled_kernel_declines_large_entries():
     assert vertex_kernel.enumerate_bases(mat) is None
     assert ve.polytope_vertices(mat, [0, 1], [2, 3], compiled=True) == \
         ve.polytope_vertices(mat, [0, 1], [2, 3], compiled=False)
+
+
+@needs_numba
+def test_time_budget_stops_the_compiled_kernel():
+    """solve's max_seconds (a timer signal) also stops the compiled kernel, and leaves no
+    state behind: the next solve runs to the end."""
+    from qa_games import Game, solve
+    from qa_games.errors import UnsupportedGameError
+
+    rng = random.Random(11)
+    a = [[rng.randint(0, 5) for _ in range(16)] for _ in range(16)]
+    b = [[rng.randint(0, 5) for _ in range(16)] for _ in range(16)]
+    with pytest.raises(UnsupportedGameError, match="did not finish within"):
+        solve(Game.from_arrays(a, b), max_seconds=0.05)
+    assert not vertex_kernel.DEFER[0] and not vertex_kernel.EXPIRED[0]
+    small_a, small_b = random_game(random.Random(12), 6, 6, "ties")
+    found = solve(Game.from_arrays(small_a, small_b), max_seconds=600)
+    assert {eq.exact for eq in found.equilibria} == gambit_set(small_a, small_b)

@@ -20,9 +20,10 @@ def gcd(a, b):
 
 
 @numba.njit(cache=True)
-def kernel(mat, limit):
+def kernel(mat, limit, expired):
     """The lex-feasible bases of ``mat @ z + s = 1`` in int64: ``(ok, numerators,
-    denominators, zero masks)``; ``ok`` false once an entry reaches ``limit``."""
+    denominators, zero masks)``; ``ok`` false once an entry reaches ``limit`` or
+    ``expired[0]`` is set (by a timer signal's handler; checked every 1024 bases)."""
     k, d = mat.shape
     one = np.int64(1)
     cap = 256
@@ -51,6 +52,11 @@ def kernel(mat, limit):
     cand = np.empty(k, np.int64)
     where = np.empty(k, np.int64)
     while top > 0:
+        if n_out % 1024 == 1023:  # a time budget (qa_games.solve's max_seconds)
+            with numba.objmode():  # runs pending Python signal handlers
+                pass
+            if expired[0]:
+                return False, onums[:0], odens[:0], ozeros[:0]
         top -= 1
         tab = tabs[top].copy()
         basis = bases[top].copy()

@@ -20,9 +20,18 @@ import importlib.util
 
 import numpy as np
 
-__all__ = ["available", "LIMIT", "enumerate_bases"]
+__all__ = ["available", "LIMIT", "DEFER", "EXPIRED", "Expired", "enumerate_bases"]
 
 LIMIT = 2**31  # every tableau entry below this: int64 products below 2**62
+# A timer signal cannot interrupt compiled code, and a Python exception raised inside it
+# is an error: while DEFER[0] is set, qa_games.solve's max_seconds handler only sets
+# EXPIRED[0], which the kernel polls; enumerate_bases then raises Expired.
+DEFER = [False]
+EXPIRED = np.zeros(1, dtype=np.bool_)
+
+
+class Expired(Exception):
+    """The time budget ran out while the compiled kernel ran."""
 
 def available() -> bool:
     """Whether numba is installed (the compiled kernel can run).
@@ -48,7 +57,14 @@ def enumerate_bases(matrix: list[list[int]]
     k, d = len(matrix), len(matrix[0])
     if d + k > 62 or not available() or max(max(r) for r in matrix) >= LIMIT:
         return None
-    from ._vertex_kernel_numba import kernel
+    DEFER[0] = True  # also while importing numba: an exception there breaks the import
+    try:
+        from ._vertex_kernel_numba import kernel
 
-    ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT)
+        ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, EXPIRED)
+    finally:
+        DEFER[0] = False
+    if EXPIRED[0]:
+        EXPIRED[0] = False
+        raise Expired
     return (nums, dens, zeros) if ok else None
