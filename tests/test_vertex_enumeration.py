@@ -133,3 +133,27 @@ def test_time_budget_stops_the_compiled_kernel():
     small_a, small_b = random_game(random.Random(12), 6, 6, "ties")
     found = solve(Game.from_arrays(small_a, small_b), max_seconds=600)
     assert {eq.exact for eq in found.equilibria} == gambit_set(small_a, small_b)
+
+
+@settings(max_examples=80)
+@given(st.integers(1, 6), st.integers(1, 6), st.sampled_from(["ties", "wide", "float"]),
+       st.integers(0, 2**32))
+def test_regret_by_integer_sums_equals_fraction_sums(m, n, family, seed):
+    """solve verifies each equilibrium by bimatrix_regret (now integer sums over common
+    denominators): the same Fractions as the plain Fraction sums, on mixed profiles."""
+    from qa_games.solvers.pure import bimatrix_regret
+
+    rng = random.Random(seed)
+    a, b = random_game(rng, m, n, family)
+
+    def mixed(k: int) -> list:
+        w = [rng.choice([0, 0, rng.randint(1, 9)]) for _ in range(k)]
+        w[rng.randrange(k)] += 1
+        return [F(v, sum(w)) for v in w]
+
+    x, y = mixed(m), mixed(n)
+    ay = [sum((a[i][j] * y[j] for j in range(n)), F(0)) for i in range(m)]
+    xb = [sum((b[i][j] * x[i] for i in range(m)), F(0)) for j in range(n)]
+    u1 = sum((x[i] * ay[i] for i in range(m)), F(0))
+    u2 = sum((xb[j] * y[j] for j in range(n)), F(0))
+    assert bimatrix_regret(a, b, x, y) == (max(ay) - u1, max(xb) - u2, u1, u2)

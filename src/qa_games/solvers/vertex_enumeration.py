@@ -17,14 +17,21 @@ The game is *degenerate* exactly when some vertex of P has more than m labels or
 vertex of Q more than n (a mixed strategy with k pure best responses on a support of
 size < k).
 
-Vertices are enumerated by a depth-first search over **all feasible bases** of
-``M z + s = 1, z, s >= 0``: the graph of feasible bases is connected (simplex steps
-reach the bases of any vertex, and the bases of one vertex are the bases of a matroid,
-connected by exchanges, which are degenerate pivots). Pivoting is integer-only
-("integer pivoting", Edmonds 1967; von Stengel 2002 sec. 2.4): the tableau holds the
-basis determinant times the true entries, and each pivot divides exactly. Only the
-nonbasic columns and the right-hand side are stored (the basic columns are the scaled
-identity), and the search is depth-first, so one pivot per new basis is the whole cost.
+Vertices are enumerated by a depth-first search over the **lexicographically feasible
+bases** of ``M z + s = 1, z, s >= 0`` (Dantzig, Orden and Wolfe 1955; the perturbation
+lrs uses, Avis 2000): the ratio test breaks ties by the rows of ``[rhs | B^-1]`` over
+the pivot column, which makes it the exact simplex step of the perturbed system
+``M z + s = 1 + (eps, eps^2, ...)``, a simple polytope. Its bases form a connected graph
+(the polytope's edges), each has exactly one neighbour per entering column, and every
+vertex of the unperturbed polytope is the basic solution of at least one of them, so a
+degenerate vertex is reached through a few bases instead of all of its bases.
+Pivoting is integer-only ("integer pivoting", Edmonds 1967; von Stengel 2002 sec. 2.4):
+the tableau holds the basis determinant times the true entries, and each pivot divides
+exactly. Only the nonbasic columns and the right-hand side are stored (the basic columns
+are the scaled identity), and the search is depth-first, so one pivot per new basis is
+the whole cost. From ``k + d >= COMPILED_FROM`` the same search runs in the compiled
+int64 kernel of :mod:`qa_games.solvers.vertex_kernel` (numba, optional) while every
+tableau entry stays below ``2**31``, which is exact; otherwise in Python integers.
 
 Pairing (Avis, Rosenberg, Savani and von Stengel, *Economic Theory* 42, 2010, sec. 3):
 a vertex x of P needs a partner in Q carrying every label x misses. In a
@@ -41,9 +48,11 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 
+import numpy as np
+
 __all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria"]
 
-COMPILED_FROM = 12  # k + d from which the compiled int64 kernel is tried (compiled=None)
+COMPILED_FROM = 8  # k + d from which the compiled int64 kernel is tried (compiled=None)
 
 Vertex = tuple[tuple[int, ...], int, int]  # numerators, common denominator > 0, label mask
 
@@ -71,6 +80,8 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     Each vertex is ``(numerators, denominator, labels)`` with ``z = numerators /
     denominator`` in lowest terms and ``labels`` a bit mask: bit ``z_labels[i]`` when
     ``z_i = 0``, bit ``s_labels[r]`` when row ``r`` is tight. Sorted, origin first.
+    ``compiled``: ``None`` tries the int64 kernel from ``k + d >= COMPILED_FROM``, ``True``
+    always tries it, ``False`` never (the results are the same).
 
     >>> [v[:2] for v in polytope_vertices([[1, 2], [2, 1]], [0, 1], [2, 3])]
     [((0, 0), 1), ((0, 1), 2), ((1, 0), 2), ((1, 1), 3)]
@@ -83,18 +94,14 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
 
         out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
         if out is not None:  # else an entry outgrew int64 (or no numba): Python integers
-            fast: dict[tuple[tuple[int, ...], int], int] = {}
-            for nums, den, zeros in zip(out[0].tolist(), out[1].tolist(), out[2].tolist(),
-                                        strict=True):
-                key = (tuple(nums), den)
-                if key not in fast:
-                    labels = 0
-                    while zeros:
-                        low = zeros & -zeros
-                        labels |= label_of[low.bit_length() - 1]
-                        zeros ^= low
-                    fast[key] = labels
-            return sorted((nums, den, lab) for (nums, den), lab in fast.items())
+            nums, dens, zeros = out
+            labels = np.zeros(len(dens), dtype=np.int64)
+            for v in range(d + k):  # the zero set's labels
+                labels |= np.where((zeros >> v) & 1 == 1, np.int64(label_of[v]), np.int64(0))
+            # distinct (numerators, denominator) rows (equal ones have equal labels), sorted
+            # lexicographically as the tuples are
+            rows = np.unique(np.column_stack([nums, dens, labels]), axis=0).tolist()
+            return [(tuple(row[:d]), row[d], row[d + 1]) for row in rows]
     rows_k = range(k)
     # condensed integer tableau: the d nonbasic columns, then the right-hand side
     start = [list(matrix[r]) + [1] for r in rows_k]
