@@ -11,6 +11,7 @@ absolute tolerance ``tol``. Kernel module: arrays in, no checks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -52,6 +53,25 @@ def bimatrix_regret(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fracti
     (Fraction(1, 1), Fraction(1, 1), Fraction(0, 1), Fraction(0, 1))
     """
     m, n = len(a), len(a[0])
+    if all(type(v) in (int, Fraction) for v in (*x, *y)) and \
+            all(type(v) in (int, Fraction) for mat in (a, b) for row in mat for v in row):
+        # the same Fractions by integer sums over common denominators
+        dx, dy = math.lcm(*(v.denominator for v in x)), math.lcm(*(v.denominator for v in y))
+        da = math.lcm(*(v.denominator for row in a for v in row))
+        db = math.lcm(*(v.denominator for row in b for v in row))
+        nx = [v.numerator * (dx // v.denominator) for v in x]
+        ny = [v.numerator * (dy // v.denominator) for v in y]
+        sup_y = [j for j in range(n) if ny[j]]
+        sup_x = [i for i in range(m) if nx[i]]
+        ay = [sum(a[i][j].numerator * (da // a[i][j].denominator) * ny[j] for j in sup_y)
+              for i in range(m)]  # (A y)_i * da * dy
+        xb = [sum(b[i][j].numerator * (db // b[i][j].denominator) * nx[i] for i in sup_x)
+              for j in range(n)]  # (x B)_j * db * dx
+        u1 = sum(nx[i] * ay[i] for i in sup_x)  # * dx * da * dy
+        u2 = sum(xb[j] * ny[j] for j in sup_y)  # * dy * db * dx
+        d1, d2 = dx * da * dy, dy * db * dx
+        return (Fraction(max(ay) * dx - u1, d1), Fraction(max(xb) * dy - u2, d2),
+                Fraction(u1, d1), Fraction(u2, d2))
     ay = [sum((a[i][j] * y[j] for j in range(n) if y[j]), Fraction(0)) for i in range(m)]
     xb = [sum((b[i][j] * x[i] for i in range(m) if x[i]), Fraction(0)) for j in range(n)]
     u1 = sum((x[i] * ay[i] for i in range(m) if x[i]), Fraction(0))

@@ -38,6 +38,7 @@ import numpy as np
 from ..errors import GameError, ParameterError, SolverError, UnsupportedGameError
 from ..games.limits import MAX_ENUMERATION, enumeration_cost
 from ..games.normal_form import Game
+from . import vertex_kernel
 from .nashpy_bridge import NASHPY_METHODS, exactify, nashpy_candidates
 from .pure import bimatrix_regret, pure_equilibria
 from .records import Equilibrium, ExactProfile, Solution
@@ -118,6 +119,9 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise ParameterError("max_seconds needs the main thread (it uses a timer signal)")
 
     def alarm(signum: int, frame: Any) -> None:
+        if vertex_kernel.DEFER[0]:  # compiled code running: it polls this flag
+            vertex_kernel.EXPIRED[0] = True
+            return
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, alarm)
@@ -125,6 +129,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
     try:
         yield
     finally:
+        vertex_kernel.EXPIRED[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -198,7 +203,7 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
     try:
         with _deadline(max_seconds):
             found, degenerate = extreme_equilibria(a, b)
-    except _OutOfTime:
+    except (_OutOfTime, vertex_kernel.Expired):
         dims = "x".join(map(str, game.shape))
         raise UnsupportedGameError(
             f"the exact enumeration of the {dims} game did not finish within "
