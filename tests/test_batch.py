@@ -14,8 +14,8 @@ from hypothesis.extra.numpy import arrays
 
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 from qa_games.games.normal_form import Game
-from qa_games.solvers import batch_support as kern
 from qa_games.solvers import batch_compiled
+from qa_games.solvers import batch_support as kern
 from qa_games.solvers.batch import BatchSolution, _run_2x2, _run_generic, solve_batch
 from qa_games.solvers.solve import solve
 
