@@ -492,3 +492,17 @@ def test_compiled_integer_bound_is_checked():
                                    np.concatenate([small, small])).tolist() == [True, False]
     ties = np.random.default_rng(0).integers(0, 6, size=(50, 6, 6)).astype(float)
     assert batch_compiled.int_safe(ties, ties[::-1]).all()
+
+
+@needs_numba
+def test_compiled_threads_do_not_change_the_result(monkeypatch):
+    rng = np.random.default_rng(29)
+    A = rng.integers(0, 6, size=(1200, 3, 3))
+    B = rng.integers(0, 6, size=(1200, 3, 3))
+    F = rng.normal(size=(1200, 3, 4))
+    monkeypatch.setenv("QA_GAMES_THREADS", "1")
+    one = [solve_batch(A, B), solve_batch(F, F[::-1])]
+    monkeypatch.setenv("QA_GAMES_THREADS", "3")
+    three = [solve_batch(A, B), solve_batch(F, F[::-1])]
+    for a, b in zip(one, three, strict=True):
+        assert_same_outputs(a, b)

@@ -33,7 +33,7 @@ except ImportError:  # the optional extra is absent: the module still imports (p
 __all__: list[str] = []  # private module
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _popcount(x: int) -> int:
     c = 0
     while x:
@@ -42,7 +42,7 @@ def _popcount(x: int) -> int:
     return c
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst, vnum,
               vlab):
     """Every vertex of ``{z >= 0 : M z <= 1}`` (M ``k x d`` positive integers held in
@@ -177,7 +177,7 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
     return nv
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _greater(na, sa, nb, sb, d):
     """Is ``na / sa`` lexicographically greater than ``nb / sb`` (int64, exact)?
     Returns 1, 0 (equal) or -1."""
@@ -191,7 +191,7 @@ def _greater(na, sa, nb, sb, d):
     return 0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _rank_int(vnum, vsum, idx, n_idx, d):
     """Sort ``idx[:n_idx]`` in place, decreasing lexicographic in ``vnum / vsum``."""
     for i in range(1, n_idx):
@@ -202,7 +202,7 @@ def _rank_int(vnum, vsum, idx, n_idx, d):
             j -= 1
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _grow(arr, need):
     if need <= arr.shape[0]:
         return arr
@@ -211,7 +211,7 @@ def _grow(arr, need):
     return new
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def solve_int(A, B, n_bases):
     """Extreme equilibria of each game of stacks ``A, B (K, m, n)`` of positive integers
     held in float64 (within the caller's Hadamard bound), exactly.
@@ -310,7 +310,7 @@ def solve_int(A, B, n_bases):
     return degenerate, counts, og[:N].copy(), ox[:N].copy(), oy[:N].copy()
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst, vval,
                 vlab, eps, ratio_min):
     """:func:`_poly_int` in float64 for a nondegenerate polytope: returns the vertex
@@ -425,7 +425,7 @@ def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, v
     return nv
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _lex_float(xa, xb, d):
     """Compare float vectors: 1 (``xa`` greater), -1, 0; and the first difference."""
     for c in range(d):
@@ -436,7 +436,7 @@ def _lex_float(xa, xb, d):
     return 0, 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def solve_float(A, B, n_bases, eps, tol, ratio_min):
     """Equilibria of each game of float stacks ``A, B (K, m, n)`` (each normalised to
     positive entries spanning 1) that the float search certifies nondegenerate.
@@ -556,7 +556,7 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min):
     return suspect, counts, og[:N].copy(), ox[:N].copy(), oy[:N].copy()
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def closed_2x2(A, B):
     """``batch_2x2.exact_2x2`` fused into one pass per game (the same formulas, in the
     same order, so the same floats): ``(counts, degenerate, pure_eq, row, col, pay_r,
@@ -641,3 +641,43 @@ def closed_2x2(A, B):
             pay_r[g, e] = x0 * (p00 * y0 + p01 * y1) + x1 * (p10 * y0 + p11 * y1)
             pay_c[g, e] = x0 * (q00 * y0 + q01 * y1) + x1 * (q10 * y0 + q11 * y1)
     return counts, degenerate, pure_eq, row, col, pay_r, pay_c
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def write_records(A, B, G, x, y, pure_eq, row, col, pay_r, pay_c):
+    """``batch._write_records`` compiled: the same writes, the payoffs summed in the
+    same order as ``batch._payoff`` (so the same floats)."""
+    N = G.shape[0]
+    m = x.shape[1]
+    n = y.shape[1]
+    pos = 0
+    for r in range(N):
+        g = G[r]
+        if r > 0 and G[r - 1] == g:
+            pos += 1
+        else:
+            pos = 0
+        is_pure_x = False
+        is_pure_y = False
+        ix = 0
+        jy = 0
+        for i in range(m):
+            row[g, pos, i] = x[r, i]
+            if x[r, i] == 1.0:
+                is_pure_x = True
+                ix = i
+        for j in range(n):
+            col[g, pos, j] = y[r, j]
+            if y[r, j] == 1.0:
+                is_pure_y = True
+                jy = j
+        for X, out in ((A, pay_r), (B, pay_c)):
+            total = 0.0
+            for i in range(m):
+                inner = X[g, i, 0] * y[r, 0]
+                for j in range(1, n):
+                    inner = inner + X[g, i, j] * y[r, j]
+                total += x[r, i] * inner
+            out[g, pos] = total
+        if is_pure_x and is_pure_y:
+            pure_eq[g, ix, jy] = True

@@ -510,7 +510,8 @@ def _run_compiled(jit: ModuleType, A: Any, B: Any, A_f: np.ndarray, B_f: np.ndar
     pay_r = np.full((k, E), np.nan)
     pay_c = np.full((k, E), np.nan)
     pure_eq = np.zeros((k, m, n), dtype=bool)
-    _write_records(A_f, B_f, G, x, y, pure_eq, row, col, pay_r, pay_c)
+    jit.write_records(np.ascontiguousarray(A_f), np.ascontiguousarray(B_f), G, x, y,
+                      pure_eq, row, col, pay_r, pay_c)
     pending = np.flatnonzero(suspect & ~ints)
     if len(pending):  # a second, independent float screen before the per-game solver
         c2, pe2, sus2, row2, col2, pr2, pc2 = _run_generic(A_f[pending], B_f[pending], tol,

@@ -23,6 +23,10 @@ depth-first pivoting, one game after another in compiled code.
   every equilibrium, within rounding of the exact one; the others are suspects, which
   :mod:`qa_games.solvers.batch` solves exactly.
 
+Stacks of more than :data:`MIN_GAMES_PER_THREAD` games per thread are split over
+:func:`threads` threads (the kernels release the GIL); the result does not depend on
+the split.
+
 numba is an optional dependency (the ``fast`` extra): :func:`load` returns ``None``
 without it, or when the environment variable ``QA_GAMES_NUMBA`` is ``0``, and
 :mod:`~qa_games.solvers.batch` then uses its pure-numpy kernels, which give the same
@@ -34,6 +38,7 @@ from __future__ import annotations
 import math
 import os
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -101,6 +106,43 @@ def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return ok
 
 
+#: Games per thread below which a stack is solved in one thread.
+MIN_GAMES_PER_THREAD = 256
+
+
+def threads() -> int:
+    """Threads the kernels use: ``QA_GAMES_THREADS`` if set, else the CPUs available to
+    this process (the kernels release the GIL; each thread solves a contiguous part)."""
+    env = os.environ.get("QA_GAMES_THREADS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, ...]
+           ) -> tuple[np.ndarray, ...]:
+    """Run ``kernel`` on contiguous parts of the stacks in ``args`` on threads, and
+    join its ``(flag, counts, game, x, y)`` outputs (game indices offset)."""
+    T = min(threads(), K // MIN_GAMES_PER_THREAD)
+    if T <= 1:
+        return tuple(kernel(*args, *extra))
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, K, T + 1).astype(int)
+    with ThreadPoolExecutor(T) as pool:
+        parts = list(pool.map(lambda t: kernel(*(a[bounds[t]:bounds[t + 1]] for a in args),
+                                               *extra), range(T)))
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] + bounds[t] for t, p in enumerate(parts)]),
+            np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts]))
+
+
 def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
     """Exact extreme equilibria of integer stacks (float64 within :func:`int_safe`).
 
@@ -109,7 +151,7 @@ def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray
     m, n = A.shape[1:]
     Ai = np.ascontiguousarray(shifted(A), dtype=np.float64)
     Bi = np.ascontiguousarray(shifted(B), dtype=np.float64)
-    return jit.solve_int(Ai, Bi, math.comb(m + n, m))
+    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m),))
 
 
 def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
@@ -130,8 +172,9 @@ def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
         out.append(np.ascontiguousarray((X - lo[:, None, None])
                                         / np.where(span > 0, span, 1.0)[:, None, None]
                                         + FLOAT_SHIFT))
-    suspect, counts, gg, x, y = jit.solve_float(out[0], out[1], math.comb(m + n, m),
-                                                float(tol), float(tol), ILL_CONDITIONED)
+    suspect, counts, gg, x, y = _split(jit.solve_float, K, (out[0], out[1]),
+                                       (math.comb(m + n, m), float(tol), float(tol),
+                                        ILL_CONDITIONED))
     if constant.any():
         suspect = suspect | constant
         keep = ~constant[gg]
