@@ -29,6 +29,15 @@ same results as ``solve`` to the bit.
 decided exactly in closed form (:func:`qa_games.solvers.batch_2x2.exact_2x2`), ties
 included: no tolerance, no suspects beyond the degenerate games, no per-game solver.
 
+With numba installed (the optional ``fast`` extra; ``engine="auto"``, the default, or
+``"numba"``) the same results come from compiled per-game vertex enumeration
+(:mod:`qa_games.solvers.batch_compiled`): every game with small integer payoffs
+(within a Hadamard bound: ties 0..5 up to 6x6) by exact fraction-free integer pivoting,
+equal to ``solve`` to the bit; every other game by float pivoting that certifies it
+nondegenerate or hands it on (to the numpy screen, then ``solve``); 2x2 games by the
+closed form fused into one compiled pass. ``engine="numpy"`` (or
+``QA_GAMES_NUMBA=0``, or numba absent) uses the numpy kernels above.
+
 Supported sizes: ``1 <= m, n <= 8`` (the number of support pairs grows like
 ``C(m + n, m)``); larger games raise :class:`UnsupportedGameError`.
 
