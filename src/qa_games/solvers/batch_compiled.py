@@ -23,7 +23,7 @@ depth-first pivoting, one game after another in compiled code.
   every equilibrium, within rounding of the exact one; the others are suspects, which
   :mod:`qa_games.solvers.batch` solves exactly.
 
-Stacks of more than :data:`MIN_GAMES_PER_THREAD` games per thread are split over
+Stacks of more than :data:`MIN_WORK_PER_THREAD` games times bases per thread are split over
 :func:`threads` threads (the kernels release the GIL); the result does not depend on
 the split.
 
@@ -106,8 +106,9 @@ def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return ok
 
 
-#: Games per thread below which a stack is solved in one thread.
-MIN_GAMES_PER_THREAD = 256
+#: Work per thread (games times the bases a polytope can have) below which a stack is
+#: not split further: about a millisecond of pivoting.
+MIN_WORK_PER_THREAD = 8192
 
 
 def threads() -> int:
@@ -129,7 +130,7 @@ def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, 
            ) -> tuple[np.ndarray, ...]:
     """Run ``kernel`` on contiguous parts of the stacks in ``args`` on threads, and
     join its ``(flag, counts, game, x, y)`` outputs (game indices offset)."""
-    T = min(threads(), K // MIN_GAMES_PER_THREAD)
+    T = min(threads(), K * int(extra[0]) // MIN_WORK_PER_THREAD)
     if T <= 1:
         return tuple(kernel(*args, *extra))
     from concurrent.futures import ThreadPoolExecutor
