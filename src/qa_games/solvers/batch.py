@@ -196,7 +196,12 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
             f = np.asarray(arr, dtype=np.float64)
         except (TypeError, ValueError):
             raise GameError(f"{name} holds entries that are not numbers") from None
-        bad = ~np.isfinite(f)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = f.sum()
+        if np.isfinite(total):  # one pass, no temporaries: every entry is finite
+            out.append(f)
+            continue
+        bad = ~np.isfinite(f)  # NaN or inf somewhere (or a sum overflowing to inf)
         if bad.any():
             g, i, j = (int(t) for t in np.argwhere(bad)[0])
             raise GameError(f"{name}[{g}, {i}, {j}] = {float(f[g, i, j])} is not a finite "
