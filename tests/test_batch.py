@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 from qa_games.games.normal_form import Game
+from qa_games.solvers import batch_compiled
 from qa_games.solvers import batch_support as kern
 from qa_games.solvers.batch import BatchSolution, _run_2x2, _run_generic, solve_batch
 from qa_games.solvers.solve import solve
@@ -21,6 +22,12 @@ from qa_games.solvers.solve import solve
 gbt = pytest.importorskip("pygambit")
 
 TOL = 1e-9
+#: The compiled kernels (numba, the optional ``fast`` extra), or None without numba.
+JIT = batch_compiled.load()
+needs_numba = pytest.mark.skipif(JIT is None, reason="numba is not installed (the optional "
+                                 "'fast' extra) or QA_GAMES_NUMBA=0: compiled path untested")
+FIELDS = ("n_equilibria", "degenerate", "complete", "pure_equilibrium", "row", "col",
+          "payoff_row", "payoff_col")
 
 
 def gambit_set(a, b) -> list[tuple[float, ...]]:
@@ -259,7 +266,8 @@ def test_columns_and_equilibria_accessors():
     with pytest.raises(ValueError, match="read-only"):
         sol.row[0, 0, 0] = 1.0
     assert "closed form for 2x2" in sol.method
-    assert "support enumeration" in solve_batch(np.ones((1, 3, 3)), np.eye(3)[None]).method
+    assert "support enumeration" in solve_batch(np.ones((1, 3, 3)), np.eye(3)[None],
+                                                engine="numpy").method
 
 
 def test_larger_supported_sizes():
@@ -394,3 +402,107 @@ def test_near_degenerate_floats_within_tol_of_solve_in_its_order(shape, noise):
     B = rng.integers(0, 3, size=shape) + noise * rng.uniform(-1, 1, size=shape)
     sol = solve_batch(A, B)
     assert_equals_solve(A, B, sol)  # counts, order, every probability within TOL
+
+
+def assert_same_outputs(a: BatchSolution, b: BatchSolution, *, atol: float = 0.0) -> None:
+    """Two solutions agree field by field (to the bit when ``atol`` is 0), NaN padding
+    included."""
+    for name in FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.shape == y.shape, name
+        if atol and x.dtype.kind == "f":
+            np.testing.assert_allclose(x, y, atol=atol, rtol=0, err_msg=name)
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=name)
+
+
+@needs_numba
+@pytest.mark.parametrize("shape", [(400, 2, 2), (150, 3, 3), (80, 4, 4), (40, 5, 5),
+                                   (20, 6, 6), (60, 2, 5), (60, 4, 1), (6, 7, 7),
+                                   (4, 8, 8)])
+@pytest.mark.parametrize("hi", [1, 5])
+def test_compiled_and_numpy_engines_agree_on_tied_integers(shape, hi):
+    """The numba engine equals ``solve`` game by game on tied integer stacks of every
+    size (exact integer pivoting up to 6x6 with ties 0..5, the float search and the
+    exact solver beyond), and the pure-numpy engine: the same counts, flags, order and
+    pure profiles, every float within rounding (the numpy engine's float screen
+    certifies some nondegenerate games, whose mixes are not the correctly rounded ones)."""
+    rng = np.random.default_rng(hi * 100 + shape[1] * 10 + shape[2])
+    A = rng.integers(0, hi + 1, size=shape)
+    B = rng.integers(0, hi + 1, size=shape)
+    fast = solve_batch(A, B, engine="numba")
+    assert_equals_solve(A, B, fast)
+    assert_same_outputs(fast, solve_batch(A, B, engine="numpy"), atol=1e-12)
+    assert_same_outputs(fast, solve_batch(A.astype(float), B.astype(float), engine="numba"))
+    exact = batch_compiled.int_safe(A.astype(float), B.astype(float))
+    if max(shape[1:]) <= 6:  # ties 0..5 up to 6x6 are within the integer kernel's bound
+        assert exact.all()
+    for g in np.flatnonzero(exact):  # the exact mixes' floats, as solve reports them
+        ref = solve(Game.from_arrays(A[g], B[g]))
+        assert fast.equilibria(g) == [eq.profile for eq in ref.equilibria], g
+
+
+@needs_numba
+@pytest.mark.parametrize("shape", [(400, 2, 2), (200, 3, 3), (100, 4, 4), (20, 6, 6),
+                                   (60, 3, 5), (3, 8, 8)])
+def test_compiled_and_numpy_engines_agree_on_floats(shape):
+    rng = np.random.default_rng(shape[1] * 10 + shape[2])
+    A = rng.normal(size=shape)
+    B = rng.normal(size=shape)
+    fast = solve_batch(A, B, engine="numba")
+    assert_equals_solve(A, B, fast)
+    assert_same_outputs(fast, solve_batch(A, B, engine="numpy"),
+                        atol=0.0 if shape[1:] == (2, 2) else 1e-10)
+
+
+@needs_numba
+@pytest.mark.parametrize("shape,noise", [((150, 3, 3), 1e-8), ((150, 3, 3), 1e-7),
+                                         ((80, 4, 4), 1e-7), ((30, 6, 6), 1e-7),
+                                         ((60, 4, 4), 1e-13)])
+def test_compiled_near_degenerate_floats_equal_solve(shape, noise):
+    """Near-ties the float search must not certify wrongly: tied integers plus noise."""
+    rng = np.random.default_rng(int(noise * 1e9) + shape[1] + 1)
+    A = rng.integers(0, 3, size=shape) + noise * rng.uniform(-1, 1, size=shape)
+    B = rng.integers(0, 3, size=shape) + noise * rng.uniform(-1, 1, size=shape)
+    sol = solve_batch(A, B, engine="numba")
+    assert_equals_solve(A, B, sol)
+
+
+def test_numpy_engine_is_forced_by_the_environment(monkeypatch):
+    monkeypatch.setenv("QA_GAMES_NUMBA", "0")
+    assert batch_compiled.load() is None
+    A = np.array([[[2, 0, 1], [0, 1, 0], [1, 1, 1]]])
+    assert "support enumeration" in solve_batch(A, A).method
+    with pytest.raises(ParameterError, match="engine='numba' needs numba"):
+        solve_batch(A, A, engine="numba")
+
+
+def test_bad_engine_is_a_clear_error():
+    with pytest.raises(ParameterError, match="engine='gpu' is not one of auto, numba, numpy"):
+        solve_batch(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), engine="gpu")
+
+
+@needs_numba
+def test_compiled_integer_bound_is_checked():
+    """Games beyond the integer kernel's Hadamard bound are not sent to it."""
+    small = np.ones((1, 6, 6))
+    wide = np.full((1, 6, 6), 1000.0)
+    wide[0, 0, 0] = 0.0
+    assert batch_compiled.int_safe(np.concatenate([small, wide]),
+                                   np.concatenate([small, small])).tolist() == [True, False]
+    ties = np.random.default_rng(0).integers(0, 6, size=(50, 6, 6)).astype(float)
+    assert batch_compiled.int_safe(ties, ties[::-1]).all()
+
+
+@needs_numba
+def test_compiled_threads_do_not_change_the_result(monkeypatch):
+    rng = np.random.default_rng(29)
+    A = rng.integers(0, 6, size=(1200, 3, 3))
+    B = rng.integers(0, 6, size=(1200, 3, 3))
+    F = rng.normal(size=(1200, 3, 4))
+    monkeypatch.setenv("QA_GAMES_THREADS", "1")
+    one = [solve_batch(A, B), solve_batch(F, F[::-1])]
+    monkeypatch.setenv("QA_GAMES_THREADS", "3")
+    three = [solve_batch(A, B), solve_batch(F, F[::-1])]
+    for a, b in zip(one, three, strict=True):
+        assert_same_outputs(a, b)

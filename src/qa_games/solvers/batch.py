@@ -29,6 +29,15 @@ same results as ``solve`` to the bit.
 decided exactly in closed form (:func:`qa_games.solvers.batch_2x2.exact_2x2`), ties
 included: no tolerance, no suspects beyond the degenerate games, no per-game solver.
 
+With numba installed (the optional ``fast`` extra; ``engine="auto"``, the default, or
+``"numba"``) the same results come from compiled per-game vertex enumeration
+(:mod:`qa_games.solvers.batch_compiled`): every game with small integer payoffs
+(within a Hadamard bound: ties 0..5 up to 6x6) by exact fraction-free integer pivoting,
+equal to ``solve`` to the bit; every other game by float pivoting that certifies it
+nondegenerate or hands it on (to the numpy screen, then ``solve``); 2x2 games by the
+closed form fused into one compiled pass. ``engine="numpy"`` (or
+``QA_GAMES_NUMBA=0``, or numba absent) uses the numpy kernels above.
+
 Supported sizes: ``1 <= m, n <= 8`` (the number of support pairs grows like
 ``C(m + n, m)``); larger games raise :class:`UnsupportedGameError`.
 
@@ -43,6 +52,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -50,10 +60,14 @@ import numpy as np
 from ..errors import GameError, ParameterError, UnsupportedGameError
 from ..games.normal_form import Game
 from . import batch_2x2 as k2
+from . import batch_compiled as kc
 from . import batch_exact as kx
 from . import batch_support as kern
 
-__all__ = ["BatchSolution", "solve_batch", "MAX_STRATEGIES"]
+__all__ = ["BatchSolution", "solve_batch", "MAX_STRATEGIES", "ENGINES"]
+
+#: Values of ``solve_batch(engine=...)``.
+ENGINES = ("auto", "numba", "numpy")
 
 #: Largest number of strategies per player that :func:`solve_batch` supports.
 MAX_STRATEGIES = 8
@@ -182,7 +196,12 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
             f = np.asarray(arr, dtype=np.float64)
         except (TypeError, ValueError):
             raise GameError(f"{name} holds entries that are not numbers") from None
-        bad = ~np.isfinite(f)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = f.sum()
+        if np.isfinite(total):  # one pass, no temporaries: every entry is finite
+            out.append(f)
+            continue
+        bad = ~np.isfinite(f)  # NaN or inf somewhere (or a sum overflowing to inf)
         if bad.any():
             g, i, j = (int(t) for t in np.argwhere(bad)[0])
             raise GameError(f"{name}[{g}, {i}, {j}] = {float(f[g, i, j])} is not a finite "
@@ -191,13 +210,23 @@ def _check_stack(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     return out[0], out[1], exact
 
 
-def _check_options(chunk_size: Any, tol: Any) -> None:
+def _check_options(chunk_size: Any, tol: Any, engine: Any) -> ModuleType | None:
+    """Check the options; return the compiled kernels the engine asks for (or None)."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
             or chunk_size < 1:
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not math.isfinite(tol) \
             or not 0 < tol < 1e-3:
         raise ParameterError(f"tol={tol!r} must be a number with 0 < tol < 1e-3")
+    if engine not in ENGINES:
+        raise ParameterError(f"engine={engine!r} is not one of {', '.join(ENGINES)}")
+    if engine == "numpy":
+        return None
+    jit = kc.load()
+    if jit is None and engine == "numba":
+        raise ParameterError("engine='numba' needs numba (pip install 'qa_games[fast]'), and "
+                             "QA_GAMES_NUMBA must not be 0")
+    return jit
 
 
 def _order(found: kern.Found, *, rounded: bool = True) -> np.ndarray:
@@ -227,7 +256,7 @@ def _order_ambiguous(found: kern.Found, tol: float) -> np.ndarray:
 
 
 def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
-                exact_fallback: bool = True) -> BatchSolution:
+                exact_fallback: bool = True, engine: str = "auto") -> BatchSolution:
     """Every equilibrium of each bimatrix game ``(A[g], B[g])`` of a stack.
 
     ``A``, ``B``: payoffs of the row and column player, shape ``(k, m, n)``, ints,
@@ -241,18 +270,30 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     ``complete=False``, for the caller to handle (no warning is issued: the caller
     asked for it, and warnings filters are not thread-safe in threaded sweeps).
 
+    ``engine``: ``"numba"`` solves each game by compiled vertex enumeration
+    (:mod:`qa_games.solvers.batch_compiled`; needs the optional ``fast`` extra),
+    ``"numpy"`` by the vectorised numpy kernels, ``"auto"`` (the default) by numba when
+    it is installed (and the environment variable ``QA_GAMES_NUMBA`` is not ``0``). Both
+    give the same equilibria, counts, degeneracy verdicts and pure profiles (to the bit
+    on integer games and 2x2 games; within ``tol`` on float games the float search
+    certifies); ``suspect`` says which games took an exact path, which differs between
+    the engines. Without ``exact_fallback`` the numpy kernels are used.
+
     >>> import numpy as np
     >>> coord = np.array([[[2, 0], [0, 1]]])  # a coordination game: 3 equilibria
     >>> sol = solve_batch(coord, coord)
     >>> sol.n_equilibria[0], np.round(sol.row[0], 4).tolist()
     (np.int64(3), [[1.0, 0.0], [0.3333, 0.6667], [0.0, 1.0]])
     """
-    _check_options(chunk_size, tol)
+    jit = _check_options(chunk_size, tol, engine)
     A_f, B_f, exact = _check_stack(A, B)
     k, m, n = A_f.shape
     chunk = int(chunk_size)
     if (m, n) == (2, 2) and exact_fallback and _represented(A, B, A_f, B_f):
-        counts, degenerate, pure_eq, row, col, pay_r, pay_c = _run_2x2_exact(A_f, B_f)
+        if jit is not None:
+            counts, degenerate, pure_eq, row, col, pay_r, pay_c = jit.closed_2x2(A_f, B_f)
+        else:
+            counts, degenerate, pure_eq, row, col, pay_r, pay_c = _run_2x2_exact(A_f, B_f)
         E = int(counts.max())
         row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
         method = ("closed form for 2x2 (every extreme equilibrium, decided exactly on the "
@@ -264,18 +305,21 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
                     pay_c):
             arr.setflags(write=False)
         return result
+    degenerate = np.zeros(k, dtype=bool)
+    pending: np.ndarray | None = None  # the games left to solve (compiled path)
     if (m, n) == (2, 2):
         arrays = _run_2x2(A_f, B_f, tol, chunk)
+    elif exact_fallback and jit is not None:
+        arrays, pending = _run_compiled(jit, A, B, A_f, B_f, tol, chunk, degenerate)
     elif exact_fallback:
         arrays = _run_generic_routed(A, B, A_f, B_f, tol, chunk)
     else:
         arrays = _run_generic(A_f, B_f, tol, chunk, drop_suspects=exact_fallback)
     counts, pure_eq, suspect, row, col, pay_r, pay_c = arrays
-    degenerate = np.zeros(k, dtype=bool)
     complete = np.ones(k, dtype=bool)
     if exact_fallback:
-        games = np.flatnonzero(suspect)
-        if len(games):
+        games = np.flatnonzero(suspect) if pending is None else pending
+        if len(games) and pending is None:
             small = games[_represented_each(A, B, A_f, B_f, games)
                           & kx.exact_safe(A_f[games], B_f[games])]
             if len(small):
@@ -303,6 +347,9 @@ def solve_batch(A: Any, B: Any, *, chunk_size: int = 100_000, tol: float = 1e-9,
     E = int(counts.max())
     row, col, pay_r, pay_c = row[:, :E], col[:, :E], pay_r[:, :E], pay_c[:, :E]
     method = "support enumeration (vectorised, closed form for 2x2)"
+    if pending is not None:
+        method = ("vertex enumeration (compiled: exact integer pivoting for small integer "
+                  "games, certified float pivoting otherwise)")
     if exact_fallback:
         method += " + qa_games.solvers.solve for suspects"
     result = BatchSolution(counts, degenerate, suspect, complete, pure_eq, row, col,
@@ -442,6 +489,90 @@ def _run_generic(A: np.ndarray, B: np.ndarray, tol: float, chunk: int, *,
     return counts, pure_eq, suspect, row, col, pay_r, pay_c
 
 
+def _run_compiled(jit: ModuleType, A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray,
+                  tol: float, chunk: int, degenerate: np.ndarray
+                  ) -> tuple[Arrays, np.ndarray]:
+    """The compiled path (:mod:`batch_compiled`): small integer games by the exact integer
+    kernel (``suspect`` = degenerate, as for the 2x2 closed form), the others by the
+    certified float kernel. Writes ``degenerate``; returns the arrays and the games left
+    for :func:`_exact` (the float kernel's suspects)."""
+    k, m, n = A_f.shape
+    suspect = np.zeros(k, dtype=bool)
+    counts = np.zeros(k, dtype=np.intp)
+    ints = _represented_each(A, B, A_f, B_f, np.arange(k)) & kc.int_safe(A_f, B_f)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for sel, integer in ((np.flatnonzero(ints), True), (np.flatnonzero(~ints), False)):
+        for start in range(0, len(sel), chunk):
+            idx = sel[start:start + chunk]
+            if integer:
+                flag, cnt, gg, x, y = kc.solve_int(jit, A_f[idx], B_f[idx])
+                degenerate[idx] = flag
+            else:
+                flag, cnt, gg, x, y = kc.solve_float(jit, A_f[idx], B_f[idx], tol)
+            suspect[idx] = flag
+            counts[idx] = cnt
+            parts.append((idx[gg], x, y))
+    G = np.concatenate([p[0] for p in parts])
+    x = np.concatenate([p[1] for p in parts])
+    y = np.concatenate([p[2] for p in parts])
+    if len(parts) > 1:  # the integer games' records, then the float games': by game
+        order = np.argsort(G, kind="stable")
+        G, x, y = G[order], x[order], y[order]
+    E = max(1, int(counts.max()))
+    row = np.full((k, E, m), np.nan)
+    col = np.full((k, E, n), np.nan)
+    pay_r = np.full((k, E), np.nan)
+    pay_c = np.full((k, E), np.nan)
+    pure_eq = np.zeros((k, m, n), dtype=bool)
+    jit.write_records(np.ascontiguousarray(A_f), np.ascontiguousarray(B_f), G, x, y,
+                      pure_eq, row, col, pay_r, pay_c)
+    pending = np.flatnonzero(suspect & ~ints)
+    if len(pending):  # a second, independent float screen before the per-game solver
+        c2, pe2, sus2, row2, col2, pr2, pc2 = _run_generic(A_f[pending], B_f[pending], tol,
+                                                           chunk, drop_suspects=True)
+        ok = ~sus2
+        if ok.any():
+            E2 = int(c2[ok].max())
+            if E2 > row.shape[1]:
+                row, col, pay_r, pay_c = (_widen(arr, E2) for arr in (row, col, pay_r, pay_c))
+            done = pending[ok]
+            counts[done], pure_eq[done] = c2[ok], pe2[ok]
+            w = min(row.shape[1], row2.shape[1])
+            row[done, :w], col[done, :w] = row2[ok, :w], col2[ok, :w]
+            pay_r[done, :w], pay_c[done, :w] = pr2[ok, :w], pc2[ok, :w]
+            suspect[done] = False  # certified by the second screen
+            pending = pending[sus2]
+    return (counts, pure_eq, suspect, row, col, pay_r, pay_c), pending
+
+
+def _write_records(A_f: np.ndarray, B_f: np.ndarray, G: np.ndarray, x: np.ndarray,
+                   y: np.ndarray, pure_eq: np.ndarray, row: np.ndarray, col: np.ndarray,
+                   pay_r: np.ndarray, pay_c: np.ndarray) -> None:
+    """Write equilibrium records (``G`` sorted, each game's in order) into the padded
+    arrays, with their payoffs and pure profiles."""
+    pos = np.arange(len(G)) - np.searchsorted(G, G, side="left")
+    row[G, pos] = x
+    col[G, pos] = y
+    pay_r[G, pos] = _payoff(x, A_f[G], y)
+    pay_c[G, pos] = _payoff(x, B_f[G], y)
+    pure = (x.max(axis=1) == 1.0) & (y.max(axis=1) == 1.0)
+    pure_eq[G[pure], x[pure].argmax(axis=1), y[pure].argmax(axis=1)] = True
+
+
+def _payoff(x: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x[r] @ X[r] @ y[r]`` per record, summed in a fixed order (elementwise steps,
+    unlike einsum's, which depend on the array sizes): equal inputs, equal bits, on
+    every engine."""
+    m, n = X.shape[1:]
+    out = np.zeros(len(x))
+    for i in range(m):
+        inner = X[:, i, 0] * y[:, 0]
+        for j in range(1, n):
+            inner = inner + X[:, i, j] * y[:, j]
+        out += x[:, i] * inner
+    return out
+
+
 def _represented(A: Any, B: Any, A_f: np.ndarray, B_f: np.ndarray) -> bool:
     """Do the float64 copies hold the user's entries exactly (so exact decisions on
     them are exact decisions on the game)?"""
@@ -506,14 +637,7 @@ def _fill_exact_stack(A_f: np.ndarray, B_f: np.ndarray, games: np.ndarray,
     for arr in (row, col, pay_r, pay_c):
         arr[done] = np.nan
     pure_eq[done] = False
-    G = games[gg]
-    pos = np.arange(len(gg)) - np.searchsorted(gg, gg, side="left")
-    row[G, pos] = x
-    col[G, pos] = y
-    pay_r[G, pos] = np.einsum("ki,kij,kj->k", x, A_f[G], y)
-    pay_c[G, pos] = np.einsum("ki,kij,kj->k", x, B_f[G], y)
-    pure = (x.max(axis=1) == 1.0) & (y.max(axis=1) == 1.0)
-    pure_eq[G[pure], x[pure].argmax(axis=1), y[pure].argmax(axis=1)] = True
+    _write_records(A_f, B_f, games[gg], x, y, pure_eq, row, col, pay_r, pay_c)
     return done, counts, row, col, pay_r, pay_c
 
 

@@ -1,0 +1,184 @@
+"""Private compiled path of :mod:`qa_games.solvers.batch`: per-game vertex enumeration in
+numba, for stacks that numpy's vectorised kernels solve slowly.
+
+Theory (von Stengel 2002, "Computing equilibria for two-person games", sec. 2-3; the
+characterisation of :mod:`qa_games.solvers.vertex_enumeration`): the extreme equilibria
+are the completely labelled pairs of nonzero vertices of ``P = {x >= 0 : B^T x <= 1}``
+and ``Q = {y >= 0 : A y <= 1}`` (payoffs shifted positive); the kernels in
+:mod:`qa_games.solvers._batch_jit` visit every feasible basis of each polytope by
+depth-first pivoting, one game after another in compiled code.
+
+* **Integer games** whose pivots provably fit in int64 (:func:`int_safe`: Hadamard's
+  bound on the minors of ``[M I 1]``, of which every tableau entry is one, below
+  2**26, so a product of two is exact in float64)
+  are solved in fraction-free integer arithmetic (exact integers in float64): the
+  same vertices, labels, degeneracy
+  verdict and extreme equilibria as :func:`qa_games.solvers.solve.solve`, in its order,
+  as the correctly rounded floats of the exact mixes (equal to ``solve``'s to the bit).
+  Payoffs 0..5 qualify up to 6x6, 0..2 up to 8x8.
+* **Float games** are normalised to ``[0.2, 1.2]`` and pivoted in float64; a game is
+  *certified* only when the search never meets a decision within ``tol`` (a basic
+  variable near 0, a near-tie in a ratio test, a pivot entry near 0, two equilibria
+  whose order is within ``tol``). A certified game is nondegenerate, so its result is
+  every equilibrium, within rounding of the exact one; the others are suspects, which
+  :mod:`qa_games.solvers.batch` solves exactly.
+
+Stacks of more than :data:`MIN_WORK_PER_THREAD` games times bases per thread are split over
+:func:`threads` threads (the kernels release the GIL); the result does not depend on
+the split.
+
+numba is an optional dependency (the ``fast`` extra): :func:`load` returns ``None``
+without it, or when the environment variable ``QA_GAMES_NUMBA`` is ``0``, and
+:mod:`~qa_games.solvers.batch` then uses its pure-numpy kernels, which give the same
+equilibria (bit for bit on the exact paths, within ``tol`` on certified float games).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+__all__: list[str] = []  # private module
+
+#: log2 of the Hadamard bound up to which the integer kernel is exact: products of two
+#: minors, held in float64, stay below 2**52 (and the lexicographic comparisons, a minor
+#: times a sum of at most 8, in int64, below 2**63).
+LOG2_MINOR_BOUND = 26.0
+
+#: Bases whose Hadamard ratio ``|det| / (product of column norms)`` is below this are
+#: not trusted in floats (error up to about 1e-16 / ratio; as
+#: :data:`qa_games.solvers.batch_support.ILL_CONDITIONED`).
+ILL_CONDITIONED = 1e-5
+
+#: Float games are normalised to payoffs in ``[FLOAT_SHIFT, 1 + FLOAT_SHIFT]``: positive
+#: (P and Q bounded), and a small shift keeps the bases well conditioned (a large one
+#: adds a big rank-one term and makes the columns nearly parallel).
+FLOAT_SHIFT = 0.2
+
+_loaded: list[ModuleType | None] = []
+
+
+def load() -> ModuleType | None:
+    """The compiled kernels, or ``None`` when numba is absent or ``QA_GAMES_NUMBA=0``."""
+    if os.environ.get("QA_GAMES_NUMBA", "1") == "0":
+        return None
+    if not _loaded:
+        from . import _batch_jit
+
+        _loaded.append(_batch_jit if _batch_jit.HAVE_NUMBA else None)
+    return _loaded[0]
+
+
+def _log2_hadamard(M: np.ndarray) -> np.ndarray:
+    """``(K,)``: log2 of a bound on every ``k x k`` minor of ``[M I 1]`` for each
+    positive matrix ``M[g] (k, d)``: the lesser of the column and row Hadamard bounds."""
+    K, k, d = M.shape
+    col = np.sqrt((M * M).sum(axis=1))  # (K, d)
+    others = np.concatenate([np.full((K, 1), math.sqrt(k)), np.ones((K, k))], axis=1)
+    norms = np.sort(np.concatenate([col, others], axis=1), axis=1)[:, ::-1][:, :k]
+    by_col = np.log2(norms).sum(axis=1)
+    by_row = 0.5 * np.log2((M * M).sum(axis=2) + 2.0).sum(axis=1)
+    return np.minimum(by_col, by_row)
+
+
+def shifted(X: np.ndarray) -> np.ndarray:
+    """Each game's payoffs shifted so that the least is 1 (as ``solve`` does)."""
+    return X - X.reshape(len(X), -1).min(axis=1)[:, None, None] + 1.0
+
+
+def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``(K,) bool``: games with integer payoffs small enough for the integer kernel."""
+    K = len(A)
+    ok = np.ones(K, dtype=bool)
+    for X in (A, B):
+        flat = X.reshape(K, -1)
+        ok &= np.all(flat == np.round(flat), axis=1) & (np.abs(flat).max(axis=1) < 2.0**40)
+    if not ok.any():
+        return ok
+    idx = np.flatnonzero(ok)
+    As, Bs = shifted(A[idx]), shifted(B[idx])
+    bound = np.maximum(_log2_hadamard(As), _log2_hadamard(np.swapaxes(Bs, 1, 2)))
+    ok[idx] = bound < LOG2_MINOR_BOUND
+    return ok
+
+
+#: Work per thread (games times the bases a polytope can have) below which a stack is
+#: not split further: about a millisecond of pivoting.
+MIN_WORK_PER_THREAD = 8192
+
+
+def threads() -> int:
+    """Threads the kernels use: ``QA_GAMES_THREADS`` if set, else the CPUs available to
+    this process (the kernels release the GIL; each thread solves a contiguous part)."""
+    env = os.environ.get("QA_GAMES_THREADS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, ...]
+           ) -> tuple[np.ndarray, ...]:
+    """Run ``kernel`` on contiguous parts of the stacks in ``args`` on threads, and
+    join its ``(flag, counts, game, x, y)`` outputs (game indices offset)."""
+    T = min(threads(), K * int(extra[0]) // MIN_WORK_PER_THREAD)
+    if T <= 1:
+        return tuple(kernel(*args, *extra))
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, K, T + 1).astype(int)
+    with ThreadPoolExecutor(T) as pool:
+        parts = list(pool.map(lambda t: kernel(*(a[bounds[t]:bounds[t + 1]] for a in args),
+                                               *extra), range(T)))
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] + bounds[t] for t, p in enumerate(parts)]),
+            np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts]))
+
+
+def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Exact extreme equilibria of integer stacks (float64 within :func:`int_safe`).
+
+    Returns ``(degenerate (K,), counts (K,), game (N,), x (N, m), y (N, n))``, records
+    sorted by game then in ``solve``'s order."""
+    m, n = A.shape[1:]
+    Ai = np.ascontiguousarray(shifted(A), dtype=np.float64)
+    Bi = np.ascontiguousarray(shifted(B), dtype=np.float64)
+    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m),))
+
+
+def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
+                tol: float) -> tuple[np.ndarray, ...]:
+    """Equilibria of the float games the compiled search certifies nondegenerate.
+
+    Returns ``(suspect (K,), counts (K,), game (N,), x (N, m), y (N, n))``; suspects
+    (and constant games, all ties) have no records. ``tol`` is the margin of every
+    decision (the normalised payoffs span 1)."""
+    K, m, n = A.shape
+    out = []
+    constant = np.zeros(K, dtype=bool)
+    for X in (A, B):
+        flat = X.reshape(K, -1)
+        lo = flat.min(axis=1)
+        span = flat.max(axis=1) - lo
+        constant |= span == 0
+        out.append(np.ascontiguousarray((X - lo[:, None, None])
+                                        / np.where(span > 0, span, 1.0)[:, None, None]
+                                        + FLOAT_SHIFT))
+    suspect, counts, gg, x, y = _split(jit.solve_float, K, (out[0], out[1]),
+                                       (math.comb(m + n, m), float(tol), float(tol),
+                                        ILL_CONDITIONED))
+    if constant.any():
+        suspect = suspect | constant
+        keep = ~constant[gg]
+        counts = np.where(constant, 0, counts)
+        gg, x, y = gg[keep], x[keep], y[keep]
+    return suspect, counts, gg, x, y
