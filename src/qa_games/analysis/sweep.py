@@ -41,7 +41,14 @@ from ..errors import ParameterError, QAGamesError, UnsupportedGameError
 from ..games import display
 from .checkpoint import Checkpoint, CheckpointError
 from .grid import Grid, as_grid
-from .outcomes import Outcomes, chunk_columns, evaluate_chunk, outcome_spec
+from .outcomes import (
+    Outcomes,
+    PointTable,
+    chunk_columns,
+    evaluate_chunk,
+    fused_points,
+    outcome_spec,
+)
 
 __all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE"]
 
@@ -220,6 +227,13 @@ def _run_local_joined(spec: Outcomes, grid: Grid, bounds: list[tuple[int, int]],
     built once from numpy columns (no per-chunk frames)."""
     total = bounds[-1][1]
     step = max(LOCAL_BLOCK, bounds[0][1] - bounds[0][0])
+    if fused_points(spec):  # 2x2 games, one row per point: columns preallocated
+        table = PointTable(spec, grid.names, total)
+        for a in range(0, total, step):
+            b = min(total, a + step)
+            table.fill(grid.chunk(a, b), a)
+            bar.update(b - a)
+        return table.frame()
     parts: list[dict[str, np.ndarray]] = []
     for a in range(0, total, step):
         b = min(total, a + step)
