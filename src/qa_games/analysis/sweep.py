@@ -200,11 +200,24 @@ def _key(model: Any, grid: Grid, spec: Outcomes, chunk_size: int) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+class _NoBar:
+    """A progress bar that shows nothing (what a disabled tqdm bar does, without
+    importing tqdm)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _bar(total: int, initial: int, progress: bool | None, what: str) -> Any:
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    if not show:
+        return _NoBar()
     from tqdm import tqdm
 
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    return tqdm(total=total, initial=initial, disable=not show, unit="pt", desc=what,
+    return tqdm(total=total, initial=initial, unit="pt", desc=what,
                 file=sys.stderr, leave=False, dynamic_ncols=True)
 
 

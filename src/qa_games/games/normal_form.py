@@ -24,13 +24,15 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy
 
 from ..errors import GameError, ParameterError
 from .parameter import Parameter, to_fraction
+
+if TYPE_CHECKING:  # imported where symbolic games need it: numeric games never do
+    import sympy
 
 __all__ = ["Game", "SymbolicGame", "to_exact_array"]
 
@@ -231,6 +233,8 @@ class Game(_StrategicForm):
 
 
 def _to_sympy_number(x: Fraction) -> sympy.Rational:
+    import sympy
+
     return sympy.Rational(x.numerator, x.denominator)
 
 
@@ -292,6 +296,10 @@ class SymbolicGame(_StrategicForm):
         out = self.defaults()
         for name, v in given.items():
             out[name] = self.parameter(name).check(v)
+        if not self.constraints:
+            return out
+        import sympy
+
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
         for rel in self.constraints:
             try:
@@ -310,6 +318,8 @@ class SymbolicGame(_StrategicForm):
 
         Exact (Fractions) when every payoff evaluates to a rational, float otherwise.
         """
+        import sympy
+
         vals = self.values(values, **kw)
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in vals.items()}
         arrays = []
