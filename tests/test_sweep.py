@@ -346,3 +346,49 @@ def test_python_api_bad_input():
         sweep(CHA, {"c": [0.5]}, rows="games")
     with pytest.raises(UnsupportedGameError, match="normal-form model"):
         sweep("patron_sequential", {"c": [0.5]})
+
+
+FREE_2X2 = parse_model({
+    "model": {"name": "free", "players": ["R", "C"], "strategies": [["u", "d"], ["l", "r"]]},
+    "parameters": {f"{p}{i}{j}": {"domain": "[-10, 10]", "default": 0}
+                   for p in "ab" for i in "01" for j in "01"},
+    "payoffs": {f"{r},{c}": [f"a{i}{j}", f"b{i}{j}"] for i, r in enumerate("ud")
+                for j, c in enumerate("lr")},
+    "profiles": {"ul": ["u", "l"], "dr": ["d", "r"], "ur": ["u", "r"], "also_ul": ["u", "l"]},
+    "outcomes": {"labels": {"top": "ul", "bottom": "dr"}, "otherwise": "mixed_or_other"},
+}, where="free.toml")
+
+
+def _random_2x2_points(seed: int, k: int) -> dict[str, np.ndarray]:
+    """Integer games with ties (0..3), floats, and near ties (an integer game nudged by
+    about tol or a few ulps), mixed in one grid."""
+    rng = np.random.default_rng(seed)
+    names = [p.name for p in FREE_2X2.parameters]
+    ints = rng.integers(0, 4, size=(k, 8)).astype(float)
+    floats = np.round(rng.uniform(-10, 10, size=(k, 8)), 3)
+    nudge = ints + rng.choice([0.0, 1e-10, -1e-10, 3e-9, 4e-16], size=(k, 8))
+    kind = rng.integers(0, 3, size=k)
+    values = np.where(kind[:, None] == 0, ints, np.where(kind[:, None] == 1, floats, nudge))
+    return {n: values[:, q] for q, n in enumerate(names)}
+
+
+@pytest.mark.parametrize("rule", ["payoff_dominance", "risk_dominance", "all"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fused_2x2_kernel_equals_the_batched_solver_route(rule, seed):
+    """The fused 2x2 columns (outcomes.PointTable) equal, to the bit, the route through
+    solve_batch and the vectorised selection (outcomes._raw), which stays in use for
+    larger games and per-equilibrium rows; both solve the same points exactly."""
+    spec = outcomes_module.outcome_spec(FREE_2X2, rule=rule)
+    assert outcomes_module.fused_points(spec)
+    cols = _random_2x2_points(seed, 600)
+    fused = pd.DataFrame(outcomes_module.chunk_columns(spec, cols))
+    raw = outcomes_module._raw(spec, cols)
+    batched = pd.DataFrame({**cols, **outcomes_module._point_outcomes(spec, raw)})
+    pd.testing.assert_frame_equal(fused, batched)
+    # the joined table (blocks of a preallocated frame) is the same table again
+    table = sweep(FREE_2X2, points(cols), selection=rule).table
+    pd.testing.assert_frame_equal(table, fused)
+    # and it is what solve gives by hand, at a sample of the points
+    for g in range(0, 600, 37):
+        row = table.iloc[g]
+        assert_row_matches(FREE_2X2, row, {n: float(v[g]) for n, v in cols.items()}, rule)

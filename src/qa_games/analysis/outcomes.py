@@ -41,7 +41,8 @@ import pandas as pd
 from ..games.normal_form import SymbolicGame
 from ..solvers.selection import UNDECIDED, _payoff_dominant, check_rule, select
 
-__all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "chunk_columns", "ROWS"]
+__all__ = ["Outcomes", "outcome_spec", "evaluate_chunk", "chunk_columns", "PointTable",
+           "fused_points", "ROWS"]
 
 ROWS = ("points", "equilibria")
 _NOISE = 1024 * np.finfo(float).eps
@@ -337,23 +338,16 @@ def evaluate_chunk(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> pd.Data
 
 def chunk_columns(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """:func:`evaluate_chunk`'s columns as numpy arrays (for joining many chunks once)."""
+    if fused_points(spec):
+        k = len(next(iter(columns.values())))
+        table = PointTable(spec, tuple(columns), k)
+        table.fill(columns, 0)
+        return table.arrays()
     raw = _raw(spec, columns)
-    k = len(raw.n)
     params = {n: np.asarray(v, dtype=float) for n, v in columns.items()}
-    flags = {f"eq_{name}": raw.pure[_column_index(prof)] for name, prof in spec.profiles}
     if spec.rows == "points":
-        has = raw.sel >= 0
-        at = np.where(has, raw.sel, 0)
-        probs = [np.where(has[:, None], p[np.arange(k), at], np.nan) if p.shape[1]
-                 else np.full((k, p.shape[2]), np.nan) for p in raw.probs]  # no equilibrium
-        pays = (np.where(has[:, None], raw.pays[np.arange(k), at], np.nan)
-                if raw.pays.shape[1] else np.full((k, spec.game.n_players), np.nan))
-        labels, _ = _labels(spec, probs)
-        labels = np.where(has, labels, UNDECIDED).astype(object)
-        data = {**params, "n_equilibria": raw.n, "degenerate": raw.degenerate, **flags,
-                "selected": has, "selected_by": _BY[raw.by],
-                **_prob_columns(spec, probs, pays), "label": labels}
-        return data
+        return {**params, **_point_outcomes(spec, raw)}
+    flags = {f"eq_{name}": raw.pure[_column_index(prof)] for name, prof in spec.profiles}
     g, e = np.nonzero(np.arange(raw.pays.shape[1])[None, :] < raw.n[:, None])
     probs = [p[g, e] for p in raw.probs]
     labels, pnames = _labels(spec, probs)
@@ -364,3 +358,172 @@ def chunk_columns(spec: Outcomes, columns: Mapping[str, np.ndarray]) -> dict[str
             "selected_by": np.where(raw.sel[g] == e, _BY[raw.by[g]], "none").astype(object),
             **_prob_columns(spec, probs, raw.pays[g, e]), "label": labels}
     return data
+
+
+def _point_outcomes(spec: Outcomes, raw: _Raw) -> dict[str, np.ndarray]:
+    """The outcome columns of a ``"points"`` table from the raw outcomes."""
+    k = len(raw.n)
+    flags = {f"eq_{name}": raw.pure[_column_index(prof)] for name, prof in spec.profiles}
+    has = raw.sel >= 0
+    at = np.where(has, raw.sel, 0)
+    probs = [np.where(has[:, None], p[np.arange(k), at], np.nan) if p.shape[1]
+             else np.full((k, p.shape[2]), np.nan) for p in raw.probs]  # no equilibrium
+    pays = (np.where(has[:, None], raw.pays[np.arange(k), at], np.nan)
+            if raw.pays.shape[1] else np.full((k, spec.game.n_players), np.nan))
+    labels, _ = _labels(spec, probs)
+    labels = np.where(has, labels, UNDECIDED).astype(object)
+    return {"n_equilibria": raw.n, "degenerate": raw.degenerate, **flags,
+            "selected": has, "selected_by": _BY[raw.by],
+            **_prob_columns(spec, probs, pays), "label": labels}
+
+
+# -- two-player 2x2 games, one row per point: the fused kernel --------------------------------
+
+#: Points per call of the fused kernel: its ``(k,)`` temporaries stay in cache.
+FUSED_STEP = 16_384
+
+
+def fused_points(spec: Outcomes) -> bool:
+    """Whether :class:`PointTable` computes this table (2x2 games, one row per point)."""
+    return spec.rows == "points" and spec.game.n_players == 2 and spec.game.shape == (2, 2)
+
+
+def _string_column(values: np.ndarray) -> Any:
+    """An object array of str (made here from a few label strings) as the column pandas
+    infers from it, without pandas' per-element inference and validation when that
+    column is a python-backed ``str`` array (pandas 3); else the array itself."""
+    dtype = pd.Series(np.array(["x"], dtype=object)).dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "python"):
+        return values
+    make = getattr(pd.arrays.StringArray, "_simple_new", None)  # no validation pass
+    if make is not None:
+        try:
+            probe = make(np.array(["x"], dtype=object), dtype)
+        except Exception:  # another pandas: the public constructor below
+            probe = None
+        if probe is not None and probe.dtype == dtype and probe[0] == "x":
+            return make(values, dtype)
+    return pd.arrays.StringArray(values, dtype=dtype)
+
+
+class PointTable:
+    """The ``"points"`` table of a 2x2 sweep, preallocated for ``total`` points and
+    filled block by block (:meth:`fill`) by :mod:`qa_games.analysis.fused_2x2`, with the
+    exact path (:func:`_exact_point`) at the points the batched path would send there:
+    the same columns, to the bit, as :func:`_raw` and :func:`_point_outcomes`.
+
+    >>> from qa_games import load_model
+    >>> m = load_model("cha_quasi_alliance")
+    >>> t = PointTable(outcome_spec(m, rule=m.selection), ("c",), 2)
+    >>> t.fill({"c": np.array([0.2, 0.9])}, 0)
+    >>> t.frame()[["c", "n_equilibria", "label"]].to_dict("list")
+    {'c': [0.2, 0.9], 'n_equilibria': [3, 1], 'label': ['cooperation', 'friction']}
+    """
+
+    def __init__(self, spec: Outcomes, names: tuple[str, ...], total: int) -> None:
+        from . import fused_2x2
+
+        self.spec = spec
+        self.total = total
+        self.params = {n: np.empty(total) for n in names}
+        self.cols = fused_2x2.empty_columns(total)
+        self.degenerate = np.zeros(total, dtype=bool)
+        self.label = np.empty(total, dtype=np.int8)
+        names_ = [spec.label_of(p) for p in ((0, 0), (0, 1), (1, 0), (1, 1))]
+        self.label_names: list[str] = list(dict.fromkeys(names_ + [spec.otherwise,
+                                                                    UNDECIDED]))
+        self._code = {lab: c for c, lab in enumerate(self.label_names)}
+        self._pure_code = np.array([self._code[x] for x in names_], dtype=np.int8)
+        # by selected candidate + 1: none, (0, 0), (0, 1), mixed, (1, 0), (1, 1)
+        self._by_candidate = np.array([self._code[UNDECIDED], *self._pure_code[:2],
+                                       self._code[spec.otherwise], *self._pure_code[2:]],
+                                      dtype=np.int8)
+
+    def fill(self, columns: Mapping[str, np.ndarray], start: int) -> None:
+        """Compute points ``start:start + k`` from their parameter ``columns``. One call is
+        one block of the batched path (its rule for points where no candidate passed the
+        float tests counts the block)."""
+        from ..games.vectorize import payoff_blocks
+        from . import fused_2x2
+
+        spec = self.spec
+        values = {n: np.asarray(v, dtype=float) for n, v in columns.items()}
+        k = len(next(iter(values.values())))
+        batch_values = {**{n: np.full(k, float(v)) for n, v in spec.fixed if n not in values},
+                        **values}
+        need = np.empty(k, dtype=bool)
+        zero = np.empty(k, dtype=bool)
+        multi = False
+        c = self.cols
+        for a, b, pays in payoff_blocks(spec, batch_values, FUSED_STEP):
+            r = fused_2x2.fill(pays, spec.tol, spec.rule, c, slice(start + a, start + b))
+            need[a:b], zero[a:b] = r.need, r.zero
+            multi |= r.multi
+        if spec.rule == "all" or not multi:
+            need |= zero
+        sl = slice(start, start + k)
+        for n, v in values.items():
+            self.params[n][sl] = v
+        self.degenerate[sl] = False
+        sel = c["sel"][sl]
+        self.label[sl] = self._by_candidate[sel + 1]
+        mixed = start + np.flatnonzero(sel == 2)
+        if len(mixed):  # _pure_of: a mixed equilibrium within tol of a pure profile
+            r0, r1, c0, c1 = (c[key][mixed] for key in ("r0", "r1", "c0", "c1"))
+            pure = (np.maximum(r0, r1) >= 1 - spec.tol) & (np.maximum(c0, c1) >= 1 - spec.tol)
+            ij = 2 * (r1 > r0) + (c1 > c0)
+            self.label[mixed] = np.where(pure, self._pure_code[ij],
+                                         self._code[spec.otherwise])
+        idx = np.flatnonzero(need)
+        if len(idx):
+            self._exact(values, idx, start)
+
+    def _exact(self, values: dict[str, np.ndarray], idx: np.ndarray, start: int) -> None:
+        spec = self.spec
+        raw = _empty(len(idx), spec.game)
+        for r, g in enumerate(idx):
+            _exact_point(spec, raw, r, _point_values(spec, values, int(g)))
+        out = _point_outcomes(spec, raw)
+        at = start + idx
+        c = self.cols
+        c["n"][at] = raw.n
+        self.degenerate[at] = raw.degenerate
+        for key, (i, j) in (("f00", (0, 0)), ("f01", (0, 1)), ("f10", (1, 0)),
+                            ("f11", (1, 1))):
+            c[key][at] = raw.pure[:, i, j]
+        c["sel"][at] = np.where(raw.sel >= 0, 0, -1)
+        c["by"][at] = raw.by
+        game = spec.game
+        for key, col in zip(("r0", "r1", "c0", "c1", "u_r", "u_c"),
+                            [f"p_{game.players[0]}_{s}" for s in game.strategies[0]]
+                            + [f"p_{game.players[1]}_{s}" for s in game.strategies[1]]
+                            + [f"u_{p}" for p in game.players], strict=True):
+            c[key][at] = out[col]
+        self.label[at] = [self._code[x] for x in out["label"]]
+
+    def arrays(self, *, strings: bool = False) -> dict[str, Any]:
+        """The table's columns in :func:`chunk_columns`' order (labels as object arrays of
+        str, or as pandas string arrays with ``strings``)."""
+        spec, game, c = self.spec, self.spec.game, self.cols
+        flag: dict[tuple[int, ...], np.ndarray] = {
+            (0, 0): c["f00"], (0, 1): c["f01"], (1, 0): c["f10"], (1, 1): c["f11"]}
+        seen: set[tuple[int, ...]] = set()
+        flags = {}
+        for name, prof in spec.profiles:
+            flags[f"eq_{name}"] = flag[prof].copy() if prof in seen else flag[prof]
+            seen.add(prof)
+        by = _BY[c["by"]]
+        label = np.array(self.label_names, dtype=object)[self.label]
+        if strings:
+            by, label = _string_column(by), _string_column(label)
+        probs = dict(zip([f"p_{game.players[0]}_{s}" for s in game.strategies[0]]
+                         + [f"p_{game.players[1]}_{s}" for s in game.strategies[1]],
+                         (c["r0"], c["r1"], c["c0"], c["c1"]), strict=True))
+        return {**self.params, "n_equilibria": c["n"], "degenerate": self.degenerate,
+                **flags, "selected": c["sel"] >= 0, "selected_by": by, **probs,
+                f"u_{game.players[0]}": c["u_r"], f"u_{game.players[1]}": c["u_c"],
+                "label": label}
+
+    def frame(self) -> pd.DataFrame:
+        """The table (built once, without copying the columns)."""
+        return pd.DataFrame(self.arrays(strings=True), copy=False)

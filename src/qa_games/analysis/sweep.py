@@ -41,7 +41,14 @@ from ..errors import ParameterError, QAGamesError, UnsupportedGameError
 from ..games import display
 from .checkpoint import Checkpoint, CheckpointError
 from .grid import Grid, as_grid
-from .outcomes import Outcomes, chunk_columns, evaluate_chunk, outcome_spec
+from .outcomes import (
+    Outcomes,
+    PointTable,
+    chunk_columns,
+    evaluate_chunk,
+    fused_points,
+    outcome_spec,
+)
 
 __all__ = ["Sweep", "sweep", "SweepError", "ENGINES", "DEFAULT_CHUNK_SIZE", "RESUME_SAMPLE"]
 
@@ -195,11 +202,24 @@ def _key(model: Any, grid: Grid, spec: Outcomes, chunk_size: int) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+class _NoBar:
+    """A progress bar that shows nothing (what a disabled tqdm bar does, without
+    importing tqdm)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _bar(total: int, initial: int, progress: bool | None, what: str) -> Any:
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    if not show:
+        return _NoBar()
     from tqdm import tqdm
 
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    return tqdm(total=total, initial=initial, disable=not show, unit="pt", desc=what,
+    return tqdm(total=total, initial=initial, unit="pt", desc=what,
                 file=sys.stderr, leave=False, dynamic_ncols=True)
 
 
@@ -222,6 +242,13 @@ def _run_local_joined(spec: Outcomes, grid: Grid, bounds: list[tuple[int, int]],
     built once from numpy columns (no per-chunk frames)."""
     total = bounds[-1][1]
     step = max(LOCAL_BLOCK, bounds[0][1] - bounds[0][0])
+    if fused_points(spec):  # 2x2 games, one row per point: columns preallocated
+        table = PointTable(spec, grid.names, total)
+        for a in range(0, total, step):
+            b = min(total, a + step)
+            table.fill(grid.chunk(a, b), a)
+            bar.update(b - a)
+        return table.frame()
     parts: list[dict[str, np.ndarray]] = []
     for a in range(0, total, step):
         b = min(total, a + step)

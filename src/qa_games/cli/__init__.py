@@ -21,7 +21,10 @@ COMMANDS = ("models", "show", "new", "solve", "sweep", "compare", "report", "ver
             "explore", "record")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``qa-games`` parser; ``only``: register just that command (what parsing a
+    command line naming it needs: each command's own parser, usage and errors are the
+    same, and the other commands' modules are not imported)."""
     from ..version import __version__
 
     parser = argparse.ArgumentParser(
@@ -31,14 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qa-games {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # a command line that starts with a command needs only that command's parser; any
+    # other (--help, --version, a typo) gets the whole parser and its messages
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

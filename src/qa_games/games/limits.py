@@ -160,19 +160,39 @@ def check_shape(counts: Any, *, where: str = "", players: int | None = None) -> 
                              f"{MAX_PROFILES} pure profiles")
 
 
+#: Characters that can change the nesting scan's state (everything else is skipped at
+#: C speed: a letter only ends "at the start of a line").
+_TOML_SPECIAL = re.compile(r"[\n#\"'\[\]{}]")
+#: Per string delimiter: the characters inside such a string that the scan must look at.
+_TOML_STRING_STOP = {'"': re.compile(r'[\\"\n]'), "'": re.compile(r"['\n]"),
+                     '"""': re.compile(r'[\\"]'), "'''": re.compile(r"[']")}
+
+
 def check_toml_nesting(text: str, *, where: str = "") -> None:
     """Refuse TOML text whose arrays and inline tables nest deeper than :data:`MAX_NESTING`
-    (scanned before parsing: the parser itself recurses)."""
+    (scanned before parsing: the parser itself recurses).
+
+    >>> check_toml_nesting("a = [[1], {b = 'x]'}]  # ]]")
+    >>> check_toml_nesting("a = " + "[" * 60 + "]" * 60)
+    Traceback (most recent call last):
+    ...
+    qa_games.games.limits.LimitError: arrays or tables nested deeper than 50 levels
+    """
     depth = 0
     i, n = 0, len(text)
     line_start = True
     while i < n:
+        m = _TOML_SPECIAL.search(text, i)
+        j = n if m is None else m.start()
+        if j > i:  # ordinary characters, and blanks that keep the start of a line
+            if text[i:j].strip(" \t\r"):
+                line_start = False
+            i = j
+            if i >= n:
+                break
         c = text[i]
         if c == "\n":
             line_start = True
-            i += 1
-            continue
-        if c in " \t\r":
             i += 1
             continue
         if c == "#":
@@ -182,8 +202,14 @@ def check_toml_nesting(text: str, *, where: str = "") -> None:
         if c in "\"'":
             triple = text.startswith(c * 3, i)
             quote = c * 3 if triple else c
+            stop = _TOML_STRING_STOP[quote]
             j = i + len(quote)
             while j < n:
+                m = stop.search(text, j)
+                if m is None:
+                    j = n
+                    break
+                j = m.start()
                 if c == '"' and text[j] == "\\":
                     j += 2
                     continue

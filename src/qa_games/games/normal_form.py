@@ -24,14 +24,16 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy
 
 from ..errors import GameError, ParameterError
 from .limits import check_labels
 from .parameter import Parameter, constraint_holds, to_fraction
+
+if TYPE_CHECKING:  # imported where symbolic games need it: numeric games never do
+    import sympy
 
 __all__ = ["Game", "SymbolicGame", "to_exact_array"]
 
@@ -232,6 +234,8 @@ class Game(_StrategicForm):
 
 
 def _to_sympy_number(x: Fraction) -> sympy.Rational:
+    import sympy
+
     return sympy.Rational(x.numerator, x.denominator)
 
 
@@ -296,6 +300,10 @@ class SymbolicGame(_StrategicForm):
         out = self.defaults()
         for name, v in given.items():
             out[name] = self.parameter(name).check(v)
+        if not self.constraints:
+            return out
+        import sympy
+
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
         for rel in self.constraints:
             ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
@@ -311,6 +319,8 @@ class SymbolicGame(_StrategicForm):
 
         Exact (Fractions) when every payoff evaluates to a rational, float otherwise.
         """
+        import sympy
+
         vals = self.values(values, **kw)
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in vals.items()}
         arrays = []

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
-from typing import Any
-
-import sympy
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError
 from .limits import LimitError, check_integer, parse_decimal
+
+if TYPE_CHECKING:  # sympy is imported where symbols are made: reading numbers needs none
+    import sympy
 
 __all__ = ["Interval", "Parameter", "to_fraction", "exact_values", "constraint_holds"]
 
@@ -39,10 +41,13 @@ def constraint_holds(rel: Any, subs: Any) -> bool | None:
     (``log(0)``, ``1/0``), which sympy reports by raising (``TypeError`` "Invalid comparison
     of non-real zoo", ``ValueError`` "The argument 'zoo' is not comparable" inside ``min``).
 
+    >>> import sympy
     >>> c = sympy.Symbol("c", real=True)
     >>> constraint_holds(c < 1, {c: 0}), constraint_holds(c < sympy.Min(0, sympy.log(c)), {c: 0})
     (True, None)
     """
+    import sympy
+
     try:
         out = rel.xreplace(subs)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
@@ -52,6 +57,7 @@ def constraint_holds(rel: Any, subs: Any) -> bool | None:
     if out is sympy.false:
         return False
     return None
+
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
 _NUMBER = re.compile(r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$")
@@ -80,7 +86,8 @@ def _to_fraction(value: Any, name: str) -> Fraction:
         check_integer(f.numerator, where=name)
         check_integer(f.denominator, where=name)
         return f
-    if isinstance(value, sympy.Rational):
+    sympy = sys.modules.get("sympy")  # a sympy number exists only once sympy is imported
+    if sympy is not None and isinstance(value, sympy.Rational):
         check_integer(int(value.p), where=name)
         check_integer(int(value.q), where=name)
         return Fraction(int(value.p), int(value.q))
@@ -114,6 +121,7 @@ def _short(text: str) -> str:
 def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:
     """Evaluate named sympy expressions at exact values; each must give a rational.
 
+    >>> import sympy
     >>> x = sympy.Symbol("x", real=True)
     >>> exact_values({"c": 1 - x}, {x: sympy.Rational(1, 4)}, context="m")
     {'c': Fraction(3, 4)}
@@ -122,6 +130,8 @@ def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:
     ...
     qa_games.errors.ParameterError: m: scenario: c = sqrt(x) is sqrt(2) here, not a rational number
     """
+    import sympy
+
     out: dict[str, Fraction] = {}
     for name, expr in exprs.items():
         value = sympy.sympify(expr).xreplace(subs)
@@ -202,6 +212,8 @@ class Interval:
 
     def sympy_conditions(self, symbol: sympy.Symbol) -> list[sympy.Basic]:
         """The interval as sympy relations on ``symbol``."""
+        import sympy
+
         out: list[sympy.Basic] = []
         if self.lower is not None:
             lo = sympy.Rational(self.lower.numerator, self.lower.denominator)
@@ -236,6 +248,8 @@ class Parameter:
     @property
     def symbol(self) -> sympy.Symbol:
         """The sympy symbol of this parameter (real)."""
+        import sympy
+
         return sympy.Symbol(self.name, real=True)
 
     def check(self, value: Any) -> Fraction:

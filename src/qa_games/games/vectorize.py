@@ -14,7 +14,7 @@ whitelist parser built, never from model-file text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,8 @@ import sympy
 
 from ..errors import GameError, ParameterError
 
-__all__ = ["payoff_arrays", "expression_arrays", "broadcast_values", "lambdify_safe"]
+__all__ = ["payoff_arrays", "payoff_columns", "payoff_blocks", "expression_arrays",
+           "broadcast_values", "lambdify_safe"]
 
 
 def lambdify_safe(symbols: Any, exprs: Any, *, cse: bool = False) -> Any:
@@ -125,3 +126,68 @@ def payoff_arrays(model: Any, values: Mapping[str, Any]) -> tuple[np.ndarray, ..
             raise GameError(f"payoffs of {game.players[k]} are not finite at point {bad}")
         out.append(a)
     return tuple(out)
+
+
+def payoff_columns(model: Any, values: Mapping[str, Any]) -> list[np.ndarray]:
+    """The payoffs as one ``(points,)`` column per player and profile, player by player,
+    each in the profiles' row-major order: :func:`payoff_arrays` without stacking them
+    into matrices, for kernels that work column by column (same values, same checks).
+    The columns may be views of the inputs or read-only broadcasts: do not write to them.
+
+    >>> from qa_games import load_model
+    >>> cols = payoff_columns(load_model("cha_quasi_alliance"), {"c": np.array([0.0, 1.0])})
+    >>> len(cols), [round(float(v), 12) for v in cols[0]]
+    (8, [0.7, -0.3])
+    """
+    game = model.game
+    cols, n = broadcast_values(model, values)
+    symbols = tuple(p.symbol for p in game.parameters)
+    exprs = tuple(sympy.sympify(e) for arr in game.payoffs for e in arr.flat)
+    fn = _compiled(symbols, exprs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = fn(*(cols[p.name] for p in game.parameters))
+    # views, not copies: a constant is a broadcast (read-only) column, and a payoff that
+    # is a parameter itself is that parameter's column
+    out = [np.broadcast_to(np.asarray(r, dtype=float), (n,)) for r in raw]
+    size = len(out) // game.n_players
+    for k in range(game.n_players):
+        mine = out[k * size:(k + 1) * size]
+        # a finite sum means finite entries (one pass each); else find the first bad point
+        if all(np.isfinite(np.add.reduce(a)) for a in mine):
+            continue
+        bad = np.zeros(n, dtype=bool)
+        for a in mine:
+            bad |= ~np.isfinite(a)
+        if bad.any():
+            raise GameError(f"payoffs of {game.players[k]} are not finite at point "
+                            f"{int(np.argmax(bad))}")
+    return out
+
+
+
+def payoff_blocks(model: Any, values: Mapping[str, Any],
+                  step: int) -> Iterator[tuple[int, int, list[np.ndarray]]]:
+    """:func:`payoff_columns` of points ``a:b`` for consecutive blocks of ``step`` points:
+    ``(a, b, columns)``, evaluated block by block so that a kernel reads them while they
+    are in cache. Values are checked once; a non-finite payoff raises the error that
+    :func:`payoff_columns` raises for all the points.
+
+    >>> from qa_games import load_model
+    >>> m = load_model("cha_quasi_alliance")
+    >>> [(a, b, len(cols)) for a, b, cols in payoff_blocks(m, {"c": [0, 0.5, 1]}, 2)]
+    [(0, 2, 8), (2, 3, 8)]
+    """
+    game = model.game
+    cols, n = broadcast_values(model, values)
+    symbols = tuple(p.symbol for p in game.parameters)
+    fn = _compiled(symbols, tuple(sympy.sympify(e) for arr in game.payoffs for e in arr.flat))
+    args = [cols[p.name] for p in game.parameters]
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = fn(*(x[a:b] for x in args))
+        out = [np.broadcast_to(np.asarray(r, dtype=float), (b - a,)) for r in raw]
+        if not all(np.isfinite(np.add.reduce(x)) for x in out) and \
+                not all(np.isfinite(x).all() for x in out):
+            payoff_columns(model, values)  # raises the error about the first bad point
+        yield a, b, out
