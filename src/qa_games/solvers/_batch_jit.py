@@ -437,9 +437,10 @@ def _lex_float(xa, xb, d):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def solve_float(A, B, n_bases, eps, tol, ratio_min):
-    """Equilibria of each game of float stacks ``A, B (K, m, n)`` (each normalised to
-    positive entries spanning 1) that the float search certifies nondegenerate.
+def solve_float(A, B, n_bases, eps, tol, ratio_min, shift):
+    """Equilibria of each game of float stacks ``A, B (K, m, n)`` that the float search
+    certifies nondegenerate; each player's payoffs are first normalised to
+    ``[shift, 1 + shift]`` (a constant game, all ties, is a suspect).
 
     Returns ``(suspect (K,), counts (K,), game (N,), x (N, m), y (N, n))`` like
     :func:`solve_int` (``suspect`` games have no records): sorted by game, then
@@ -463,6 +464,7 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min):
     qval = np.empty((S, n), np.float64)
     qlab = np.empty(S, np.int64)
     Bt = np.empty((n, m), np.float64)
+    An = np.empty((m, n), np.float64)
     zb_p = np.arange(m)
     sb_p = m + np.arange(n)
     zb_q = m + np.arange(n)
@@ -480,9 +482,21 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min):
     full = (np.int64(1) << (m + n)) - 1
     stamp = 0
     for g in range(K):
+        lo_a = hi_a = A[g, 0, 0]
+        lo_b = hi_b = B[g, 0, 0]
         for i in range(m):
             for j in range(n):
-                Bt[j, i] = B[g, i, j]
+                lo_a = min(lo_a, A[g, i, j])
+                hi_a = max(hi_a, A[g, i, j])
+                lo_b = min(lo_b, B[g, i, j])
+                hi_b = max(hi_b, B[g, i, j])
+        if hi_a == lo_a or hi_b == lo_b:
+            suspect[g] = True
+            continue
+        for i in range(m):
+            for j in range(n):
+                An[i, j] = (A[g, i, j] - lo_a) / (hi_a - lo_a) + shift
+                Bt[j, i] = (B[g, i, j] - lo_b) / (hi_b - lo_b) + shift
         stamp += 1
         npv = _poly_float(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
                           vst, pval, plab, eps, ratio_min)
@@ -490,7 +504,7 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min):
             suspect[g] = True
             continue
         stamp += 1
-        nqv = _poly_float(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
+        nqv = _poly_float(An, m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
                           vst, qval, qlab, eps, ratio_min)
         if nqv < 0:
             suspect[g] = True

@@ -94,9 +94,15 @@ def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """``(K,) bool``: games with integer payoffs small enough for the integer kernel."""
     K = len(A)
     ok = np.ones(K, dtype=bool)
+    for X in (A, B):  # a cheap first filter: the first payoff of each game an integer
+        ok &= X[:, 0, 0] == np.round(X[:, 0, 0])
+    idx = np.flatnonzero(ok)
+    if not len(idx):
+        return ok
     for X in (A, B):
-        flat = X.reshape(K, -1)
-        ok &= np.all(flat == np.round(flat), axis=1) & (np.abs(flat).max(axis=1) < 2.0**40)
+        flat = X[idx].reshape(len(idx), -1)
+        ok[idx] &= np.all(flat == np.round(flat), axis=1) \
+            & (np.abs(flat).max(axis=1) < 2.0**40)
     if not ok.any():
         return ok
     idx = np.flatnonzero(ok)
@@ -163,22 +169,8 @@ def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
     (and constant games, all ties) have no records. ``tol`` is the margin of every
     decision (the normalised payoffs span 1)."""
     K, m, n = A.shape
-    out = []
-    constant = np.zeros(K, dtype=bool)
-    for X in (A, B):
-        flat = X.reshape(K, -1)
-        lo = flat.min(axis=1)
-        span = flat.max(axis=1) - lo
-        constant |= span == 0
-        out.append(np.ascontiguousarray((X - lo[:, None, None])
-                                        / np.where(span > 0, span, 1.0)[:, None, None]
-                                        + FLOAT_SHIFT))
-    suspect, counts, gg, x, y = _split(jit.solve_float, K, (out[0], out[1]),
+    suspect, counts, gg, x, y = _split(jit.solve_float, K, (np.ascontiguousarray(A),
+                                                            np.ascontiguousarray(B)),
                                        (math.comb(m + n, m), float(tol), float(tol),
-                                        ILL_CONDITIONED))
-    if constant.any():
-        suspect = suspect | constant
-        keep = ~constant[gg]
-        counts = np.where(constant, 0, counts)
-        gg, x, y = gg[keep], x[keep], y[keep]
+                                        ILL_CONDITIONED, FLOAT_SHIFT))
     return suspect, counts, gg, x, y
