@@ -302,8 +302,6 @@ class SymbolicGame(_StrategicForm):
             out[name] = self.parameter(name).check(v)
         if not self.constraints:
             return out
-        import sympy
-
         subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
         for rel in self.constraints:
             ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
