@@ -72,8 +72,8 @@ def bimatrix_regret(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fracti
         d1, d2 = dx * da * dy, dy * db * dx
         return (Fraction(max(ay) * dx - u1, d1), Fraction(max(xb) * dy - u2, d2),
                 Fraction(u1, d1), Fraction(u2, d2))
-    ay = [sum((a[i][j] * y[j] for j in range(n) if y[j]), Fraction(0)) for i in range(m)]
-    xb = [sum((b[i][j] * x[i] for i in range(m) if x[i]), Fraction(0)) for j in range(n)]
-    u1 = sum((x[i] * ay[i] for i in range(m) if x[i]), Fraction(0))
-    u2 = sum((xb[j] * y[j] for j in range(n) if y[j]), Fraction(0))
-    return max(ay) - u1, max(xb) - u2, u1, u2
+    fay = [sum((a[i][j] * y[j] for j in range(n) if y[j]), Fraction(0)) for i in range(m)]
+    fxb = [sum((b[i][j] * x[i] for i in range(m) if x[i]), Fraction(0)) for j in range(n)]
+    f1 = sum((x[i] * fay[i] for i in range(m) if x[i]), Fraction(0))
+    f2 = sum((fxb[j] * y[j] for j in range(n) if y[j]), Fraction(0))
+    return max(fay) - f1, max(fxb) - f2, f1, f2

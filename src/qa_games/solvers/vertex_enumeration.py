@@ -94,13 +94,13 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
 
         out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
         if out is not None:  # else an entry outgrew int64 (or no numba): Python integers
-            nums, dens, zeros = out
-            labels = np.zeros(len(dens), dtype=np.int64)
+            knums, dens, zeros = out
+            klabels = np.zeros(len(dens), dtype=np.int64)
             for v in range(d + k):  # the zero set's labels
-                labels |= np.where((zeros >> v) & 1 == 1, np.int64(label_of[v]), np.int64(0))
+                klabels |= np.where((zeros >> v) & 1 == 1, np.int64(label_of[v]), np.int64(0))
             # distinct (numerators, denominator) rows (equal ones have equal labels), sorted
             # lexicographically as the tuples are
-            rows = np.unique(np.column_stack([nums, dens, labels]), axis=0).tolist()
+            rows = np.unique(np.column_stack([knums, dens, klabels]), axis=0).tolist()
             return [(tuple(row[:d]), row[d], row[d + 1]) for row in rows]
     rows_k = range(k)
     # condensed integer tableau: the d nonbasic columns, then the right-hand side
@@ -174,7 +174,7 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
                             if len(cand) == 1:
                                 break
                         continue
-                    bestc = []
+                    bestc: list[int] = []
                     bn = bd = 0
                     for r in cand:
                         x, a = tab[r][qc], tab[r][q]

@@ -93,7 +93,8 @@ def _box(lo: Fraction | None, hi: Fraction | None) -> tuple[Fraction, Fraction]:
     if lo is None and hi is None:
         return Fraction(-UNBOUNDED_WIDTH), Fraction(UNBOUNDED_WIDTH)
     if lo is None:
-        return hi - UNBOUNDED_WIDTH, hi  # type: ignore[operator]
+        assert hi is not None
+        return hi - UNBOUNDED_WIDTH, hi
     if hi is None:
         return lo, lo + UNBOUNDED_WIDTH
     return lo, hi
