@@ -93,7 +93,8 @@ def main() -> None:
         impls = {"this": ROOT / "src"}
         if not args.no_peer:
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.peer, "src",
-                                      "models", "proofs"], capture_output=True, check=True)
+                                      "models", "proofs", "data"], capture_output=True,
+                                     check=True)
             subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
             impls[f"peer {args.peer}"] = Path(tmp) / "src"
         print(f"load at start: {os.getloadavg()[0]:.2f}")
