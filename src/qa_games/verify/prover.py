@@ -6,6 +6,7 @@ steps a reader follows in ``proofs/`` and decides each step exactly.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import sympy
@@ -25,10 +26,28 @@ from ..analysis.decide import (
 __all__ = ["prove"]
 
 
+_EXPANDED: weakref.WeakKeyDictionary[Any, list[tuple[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _expanded_derived(model: Any) -> list[tuple[str, Any]]:
+    """The model's derived quantities, expanded once per model."""
+    try:
+        found = _EXPANDED.get(model)
+    except TypeError:
+        found = None
+    if found is None:
+        found = [(name, sympy.expand(d)) for name, d in model.derived.items()]
+        try:
+            _EXPANDED[model] = found
+        except TypeError:
+            pass
+    return found
+
+
 def _named(model: Any, expr: Any) -> str:
     """``expr`` factored, with a derived quantity's name when it equals one (or its negative)."""
     e = sympy.expand(expr)
-    for name, d in model.derived.items():
+    for name, d in _expanded_derived(model):
         if sympy.expand(e - d) == 0:
             return name
         if sympy.expand(e + d) == 0:

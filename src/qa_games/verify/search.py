@@ -33,7 +33,9 @@ from ..solvers.selection import select
 from ..solvers.solve import solve
 from .strategies import (
     _condition_function,
-    _random_value,
+    _plain_random,
+    _random_from,
+    _random_tables,
     _valid,
     exact_function,
     model_parameters,
@@ -320,6 +322,7 @@ def _strategy(model: Any, st_: Any) -> Any:
     # constraints and the region can fail
     inside = frozenset(p.name for p in model_parameters(model))
     in_region = _condition_function(model, st_.region_expr)
+    values_of_prm, tables = value_strategy(prm), _random_tables(prm)
 
     @st.composite
     def pair(draw: Any) -> tuple[dict, dict]:
@@ -331,13 +334,13 @@ def _strategy(model: Any, st_: Any) -> Any:
                 in_region(second)
 
         for _ in range(3):
-            other = draw(value_strategy(prm))
+            other = draw(values_of_prm)
             if good(other):
                 break
         else:
-            rnd = draw(st.randoms(use_true_random=True))
+            rnd = _plain_random(draw(st.randoms(use_true_random=True)))
             for _ in range(300):
-                other = _random_value(rnd, prm)
+                other = _random_from(rnd, tables, prm.default)
                 if good(other):
                     break
             else:

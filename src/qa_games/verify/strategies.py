@@ -20,6 +20,7 @@ a point of the simplex. :func:`games` draws the numeric games of a model.
 
 from __future__ import annotations
 
+import random
 import weakref
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -296,8 +297,21 @@ def _random_tables(parameter: Any) -> tuple[list, list, list]:
     return grid.table(1), grid.table(20), grid.table(1000)
 
 
+def _plain_random(rnd: Any) -> random.Random:
+    """A plain ``random.Random`` continuing the stream of Hypothesis' ``st.randoms(
+    use_true_random=True)`` (which forwards every call through its own wrapper): the
+    same numbers, without the wrapper's cost per call."""
+    out = random.Random()
+    out.setstate(rnd.getstate())
+    return out
+
+
 def _random_value(rnd: Any, parameter: Any) -> Fraction:
-    ends, twentieths, thousandths = _random_tables(parameter)
+    return _random_from(rnd, _random_tables(parameter), parameter.default)
+
+
+def _random_from(rnd: Any, tables: tuple[list, list, list], default: Fraction) -> Fraction:
+    ends, twentieths, thousandths = tables
     random, randint = rnd.random, rnd.randint
     for _ in range(20):
         u = random()
@@ -309,7 +323,7 @@ def _random_value(rnd: Any, parameter: Any) -> Fraction:
             x = thousandths[randint(0, 1000)]
         if x is not None:
             return x
-    return parameter.default
+    return default
 
 
 class _Region:
@@ -347,18 +361,24 @@ def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> d
     def good(values: dict[str, Fraction]) -> bool:
         return _valid(model, values, inside=drawn) and (in_region is None or in_region(values))
 
+    drawn_by = [(p.name, value_strategy(p)) for p in params if p.name not in fixed]
     for _ in range(_TRIES):  # drawn by Hypothesis: these shrink well
-        values = {p.name: fixed[p.name] if p.name in fixed else draw(value_strategy(p))
-                  for p in params}
+        values = dict(fixed)
+        for name, strategy in drawn_by:
+            values[name] = draw(strategy)
+        values = {p.name: values[p.name] for p in params}
         _fill_sums(model, values, fixed,
                    lambda k: [draw(st.integers(0, 10)) for _ in range(k)])
         if good(values):
             return values
     # A narrow region: rejection sampling from a seed Hypothesis draws (fast, reproducible).
-    rnd = draw(st.randoms(use_true_random=True))
+    rnd = _plain_random(draw(st.randoms(use_true_random=True)))
+    tables = [(p.name, _random_tables(p), p.default) for p in params if p.name not in fixed]
     for _ in range(_RANDOM_TRIES):
-        values = {p.name: fixed[p.name] if p.name in fixed else _random_value(rnd, p)
-                  for p in params}
+        values = dict(fixed)
+        for name, table, default in tables:
+            values[name] = _random_from(rnd, table, default)
+        values = {p.name: values[p.name] for p in params}
         _fill_sums(model, values, fixed, lambda k: [rnd.randint(0, 10) for _ in range(k)])
         if good(values):
             return values
