@@ -223,8 +223,16 @@ def assert_clean(out, *, must_succeed: bool = False) -> None:
         assert out.lines[0].isprintable(), out.describe()
 
 
+SWEEP_POINTS = 3
+# A sweep solves SWEEP_POINTS games, each of which may take up to the single-solve cap
+# (an exact 3x3x3 solve takes about 3 s of CPU): the sweep's CPU cap is that many times
+# the solve's. (A 30-minute fuzz run found a valid 3x3x3 model whose 3-point sweep takes 8 s:
+# legitimate work, not a hang, killed by the 5 s cap meant for one solve.)
+SWEEP_CPU_S = 5 * SWEEP_POINTS
+
+
 def _sweep_args(path: Path, params: list[str]) -> list[str]:
-    return ["sweep", str(path), "--vary", f"{params[0]}=0:1:3", "--no-progress",
+    return ["sweep", str(path), "--vary", f"{params[0]}=0:1:{SWEEP_POINTS}", "--no-progress",
             "--out", str(path.with_suffix(".csv"))]
 
 
@@ -239,7 +247,7 @@ def test_valid_polynomial_models_solve(tmp_path_factory, kind, data):
     if kind == "solve":
         assert_clean(run_cli(["solve", str(path)]), must_succeed=True)
     else:  # 0:1:3 may leave a domain: then one clear line
-        assert_clean(run_cli(_sweep_args(path, params)))
+        assert_clean(run_cli(_sweep_args(path, params), cpu_s=SWEEP_CPU_S))
 
 
 @fuzz_settings
@@ -250,7 +258,7 @@ def test_any_grammar_model_ends_cleanly(tmp_path_factory, data):
     path.write_text(text, encoding="utf-8")
     _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path)]))
-    assert_clean(run_cli(_sweep_args(path, params)))
+    assert_clean(run_cli(_sweep_args(path, params), cpu_s=SWEEP_CPU_S))
     assert not list(path.parent.glob("*.chunks")), "a checkpoint was left behind"
 
 
@@ -261,7 +269,8 @@ def test_mutated_models_end_cleanly(tmp_path_factory, text):
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     _log(f"input {text[:3000]!r}")
     assert_clean(run_cli(["solve", str(path)]))
-    assert_clean(run_cli(["sweep", str(path), "--vary", "c=0:1:3", "--no-progress"]))
+    assert_clean(run_cli(["sweep", str(path), "--vary", "c=0:1:3", "--no-progress"],
+                         cpu_s=SWEEP_CPU_S))
 
 
 @fuzz_settings
