@@ -477,6 +477,20 @@ def test_numpy_engine_is_forced_by_the_environment(monkeypatch):
         solve_batch(A, A, engine="numba")
 
 
+@pytest.mark.parametrize("name,value", [("QA_GAMES_NUMBA", "yes"), ("QA_GAMES_NUMBA", "2"),
+                                        ("QA_GAMES_THREADS", "abc"),
+                                        ("QA_GAMES_THREADS", "0"), ("QA_GAMES_THREADS", "-3")])
+def test_bad_compiled_switches_are_a_clear_error(monkeypatch, name, value):
+    """The environment switches of the compiled kernels refuse values they do not define
+    (before: silently read as 'on' or as one thread)."""
+    from qa_games.errors import SolverError
+    from qa_games.solvers import compiled
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SolverError, match=f"{name} must be .*got '{value}'"):
+        compiled.enabled() if name == "QA_GAMES_NUMBA" else compiled.threads()
+
+
 def test_bad_engine_is_a_clear_error():
     with pytest.raises(ParameterError, match="engine='gpu' is not one of auto, numba, numpy"):
         solve_batch(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), engine="gpu")

@@ -36,11 +36,12 @@ equilibria (bit for bit on the exact paths, within ``tol`` on certified float ga
 from __future__ import annotations
 
 import math
-import os
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from . import compiled
 
 __all__: list[str] = []  # private module
 
@@ -64,7 +65,7 @@ _loaded: list[ModuleType | None] = []
 
 def load() -> ModuleType | None:
     """The compiled kernels, or ``None`` when numba is absent or ``QA_GAMES_NUMBA=0``."""
-    if os.environ.get("QA_GAMES_NUMBA", "1") == "0":
+    if not compiled.enabled():
         return None
     if not _loaded:
         from . import _batch_jit
@@ -117,26 +118,11 @@ def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 MIN_WORK_PER_THREAD = 8192
 
 
-def threads() -> int:
-    """Threads the kernels use: ``QA_GAMES_THREADS`` if set, else the CPUs available to
-    this process (the kernels release the GIL; each thread solves a contiguous part)."""
-    env = os.environ.get("QA_GAMES_THREADS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            return 1
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, ...]
            ) -> tuple[np.ndarray, ...]:
     """Run ``kernel`` on contiguous parts of the stacks in ``args`` on threads, and
     join its ``(flag, counts, game, x, y)`` outputs (game indices offset)."""
-    T = min(threads(), K * int(extra[0]) // MIN_WORK_PER_THREAD)
+    T = min(compiled.threads(), K * int(extra[0]) // MIN_WORK_PER_THREAD)
     if T <= 1:
         return tuple(kernel(*args, *extra))
     from concurrent.futures import ThreadPoolExecutor

@@ -8,7 +8,8 @@ products of a pivot and of a ratio comparison then stay below ``2**62``); it che
 at every basis and gives up (returns ``None``) the moment an entry reaches the bound, or
 when the bases do not fit a 63-bit mask, and the caller then runs the Python big-integer
 enumeration, which returns the same vertices. numba is an optional dependency (the
-``fast`` extra): without it :func:`available` is false and the Python path is used.
+``fast`` extra): without it (or with ``QA_GAMES_NUMBA=0``) :func:`available` is false
+and the Python path is used.
 
 >>> available() in (True, False)
 True
@@ -16,9 +17,9 @@ True
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
+
+from . import compiled
 
 __all__ = ["available", "LIMIT", "DEFER", "EXPIRED", "Expired", "enumerate_bases"]
 
@@ -34,12 +35,13 @@ class Expired(Exception):
     """The time budget ran out while the compiled kernel ran."""
 
 def available() -> bool:
-    """Whether numba is installed (the compiled kernel can run).
+    """Whether the compiled kernel can run (numba installed, not switched off by
+    ``QA_GAMES_NUMBA=0``: :func:`qa_games.solvers.compiled.enabled`).
 
     >>> isinstance(available(), bool)
     True
     """
-    return importlib.util.find_spec("numba") is not None
+    return compiled.enabled()
 
 
 def enumerate_bases(matrix: list[list[int]]
