@@ -517,12 +517,15 @@ def _recomputed_differs(spec: Outcomes, grid: Grid, rows_range: tuple[int, int],
         stored = table.iloc[picked].reset_index(drop=True)
     else:  # rows per equilibrium: every stored row of each picked point, in order
         keys = np.stack([np.asarray(cols[k], dtype=float) for k in grid.names], axis=1)
-        want = np.unique(keys[picked], axis=0)
-        at_grid = (keys[:, None, :] == want[None, :, :]).all(axis=2).any(axis=1)
-        fresh = evaluate_chunk(spec, {k: v[at_grid] for k, v in cols.items()})
         stored_keys = np.stack([np.asarray(table[k], dtype=float) for k in grid.names], axis=1)
-        at_table = (stored_keys[:, None, :] == want[None, :, :]).all(axis=2).any(axis=1)
-        stored = table[at_table].reset_index(drop=True)
+        want = set(map(tuple, keys[picked].tolist()))  # a set: linear, not points x picked
+
+        def among(rows_: np.ndarray) -> np.ndarray:
+            return np.fromiter((r in want for r in map(tuple, rows_.tolist())), dtype=bool,
+                               count=len(rows_))
+
+        fresh = evaluate_chunk(spec, {k: v[among(keys)] for k, v in cols.items()})
+        stored = table[among(stored_keys)].reset_index(drop=True)
     what = f"{len(picked)} of its {n} points recomputed"
     if list(stored.columns) != list(fresh.columns) or len(stored) != len(fresh):
         return f"{what}: its rows differ from the recomputed ones"

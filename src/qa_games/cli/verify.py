@@ -30,15 +30,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..modelfiles.loader import load_model
     from ..verify.proofs import bundled_models_with_propositions
-    from ..verify.verdicts import verify
+    from ..verify.verdicts import require_propositions, verify
 
     models = [load_model(args.model)] if args.model else bundled_models_with_propositions()
-    for m in models:
-        if not hasattr(m, "propositions"):
-            from ..errors import ModelError
-
-            raise ModelError(f"{m.name}: a {type(m).__name__} has no [[propositions]] to "
-                             f"verify (solve it: qa-games solve {m.name})")
+    for m in models:  # every model checked before any work
+        require_propositions(m)
     results = []
     bad = 0
     for m in models:

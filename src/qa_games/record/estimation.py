@@ -49,7 +49,6 @@ R package, 2014; R. D. McKelvey and T. R. Palfrey, Games and Economic Behavior 1
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,13 +64,9 @@ from qa_games.record.links import Link, parse_link
 from qa_games.solvers.qre import QREBifurcationWarning, qre_2x2_local, qre_batch
 
 from ..games.vectorize import lambdify_safe
+from ..modelfiles.files import read_toml
 from ..modelfiles.loader import load_model
 from ..modelfiles.normal_form import Model
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["EstimationSpec", "StructuralFit", "load_spec", "parse_spec", "fit_structural",
            "predict", "simulate_onsets", "bundled_specs"]
@@ -145,16 +140,10 @@ def load_spec(name_or_path: str | Path) -> EstimationSpec:
             raise ModelError(f"unknown estimation spec {text!r} (bundled: {', '.join(specs)}; "
                              "or give a path to a .toml file)")
         path = specs[text]
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_SPEC_BYTES:
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_SPEC_BYTES:
         raise ModelError(f"{path}: file is larger than {MAX_SPEC_BYTES} bytes")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ModelError(f"{path}: malformed TOML: {exc}") from None
+    data, _ = read_toml(path)  # the model files' reader: limits, UTF-8, names and text
     return parse_spec(data, where=str(path), name=path.stem)
 
 

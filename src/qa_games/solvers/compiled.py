@@ -25,7 +25,15 @@ __all__ = ["enabled", "threads"]
 
 @functools.cache
 def _installed() -> bool:
-    return importlib.util.find_spec("numba") is not None
+    """numba is found and imports (an installed numba that cannot import -- e.g. built for
+    another numpy -- counts as absent, so every route falls back the same way)."""
+    if importlib.util.find_spec("numba") is None:
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def enabled() -> bool:
@@ -50,7 +58,7 @@ def threads() -> int:
     """
     env = os.environ.get("QA_GAMES_THREADS", "").strip()
     if env:
-        if not env.isdigit() or int(env) < 1:
+        if not (env.isascii() and env.isdecimal()) or int(env) < 1:
             raise SolverError(f"QA_GAMES_THREADS must be a positive integer, got {env!r}")
         return int(env)
     try:

@@ -17,6 +17,8 @@ True
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from . import compiled
@@ -59,14 +61,20 @@ def enumerate_bases(matrix: list[list[int]]
     k, d = len(matrix), len(matrix[0])
     if d + k > 62 or not available() or max(max(r) for r in matrix) >= LIMIT:
         return None
-    DEFER[0] = True  # also while importing numba: an exception there breaks the import
+    # Only the main thread owns the timer (solve's max_seconds): other threads get a flag
+    # of their own that nothing sets, and leave DEFER alone.
+    main = threading.current_thread() is threading.main_thread()
+    flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
+    if main:
+        DEFER[0] = True  # also while importing numba: an exception there breaks the import
     try:
         from ._vertex_kernel_numba import kernel
 
-        ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, EXPIRED)
+        ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag)
     finally:
-        DEFER[0] = False
-    if EXPIRED[0]:
-        EXPIRED[0] = False
+        if main:
+            DEFER[0] = False
+    if flag[0]:
+        flag[0] = False
         raise Expired
     return (nums, dens, zeros) if ok else None

@@ -32,13 +32,13 @@ from typing import Any
 from hypothesis.errors import Unsatisfiable
 
 from ..analysis.decide import Reduction, Unsupported
-from ..errors import ParameterError, QAGamesError
+from ..errors import ModelError, ParameterError, QAGamesError
 from ..games import display
 from .prover import prove as prove_statement
 from .search import SearchResult, check_point, search
 from .strategies import model_constraints
 
-__all__ = ["Verdict", "StatementVerdict", "verify", "STATUSES"]
+__all__ = ["Verdict", "StatementVerdict", "verify", "require_propositions", "STATUSES"]
 
 STATUSES = ("proved", "refuted", "held")
 
@@ -214,6 +214,14 @@ def _one(model: Any, st: Any, *, seed: int, max_examples: int, prove_it: bool,
                             proof_status=red.status if red else "unknown")
 
 
+def require_propositions(model: Any) -> None:
+    """Refuse, with one clear line, a model kind that states no propositions (a tree or
+    signalling model): it can be solved, not verified."""
+    if not hasattr(model, "propositions"):
+        raise ModelError(f"{model.name}: a {type(model).__name__} has no [[propositions]] to "
+                         f"verify (solve it: qa-games solve {model.name})")
+
+
 def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
            only: Iterable[str] | None = None, prove: bool = True,
            search: bool = True) -> list[Verdict]:
@@ -224,6 +232,7 @@ def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
     """
     if not isinstance(max_examples, int) or max_examples < 1:
         raise ParameterError(f"max_examples={max_examples!r} must be a positive integer")
+    require_propositions(model)
     props = list(model.propositions)
     if only is not None:
         wanted = list(only)
