@@ -470,6 +470,38 @@ class TestHangsAndMemory:
         assert_one_line(run_cli(["solve", str(f), "--max-seconds", "0.5"]),
                         "did not finish within")
 
+    def test_max_seconds_survives_a_handler_run_inside_a_gc_callback(self):
+        """The timer's exception is lost when its handler runs inside a garbage-collector
+        callback (Hypothesis installs one; CI hit it): the budget must still hold. Here a
+        slow Python callback on every collection makes that the common case."""
+        import gc
+
+        from qa_games import Game
+        from qa_games.solvers.solve import solve
+
+        rng = np.random.default_rng(1)
+        a, b = rng.integers(-99, 99, (2, 30, 30))
+        game = Game.from_arrays(a.tolist(), b.tolist())
+
+        def slow(phase, info):
+            total = 0
+            for i in range(5000):
+                total += i
+
+        def child() -> int:
+            gc.set_threshold(20)
+            gc.callbacks.append(slow)
+            try:
+                solve(game, max_seconds=0.3)
+            except QAGamesError as exc:
+                print(exc)
+                return 3
+            return 0
+
+        out = run_capped(child, cpu_s=30)
+        assert out.code == 3 and "did not finish within" in out.stdout, out.describe()
+        assert out.cpu < 10, out.describe()
+
     def test_enumeration_estimate_is_a_solver_error(self):
         from qa_games import Game
         from qa_games.solvers.solve import solve

@@ -109,6 +109,13 @@ class _OutOfTime(Exception):
     pass
 
 
+# After the budget the timer keeps ticking every _RETICK seconds until the block exits: an
+# exception raised by a signal handler is lost when the handler happens to run inside a
+# garbage-collector callback or a __del__ (Hypothesis, for one, installs a gc callback),
+# and the next tick raises it again.
+_RETICK = 0.05
+
+
 @contextmanager
 def _deadline(seconds: float | None) -> Iterator[None]:
     """Raise _OutOfTime in the block after ``seconds`` of wall time (main thread only)."""
@@ -125,12 +132,17 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _RETICK)
     try:
         yield
     finally:
+        while True:  # a tick landing here is caught, and the timer stopped all the same
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                break
+            except _OutOfTime:
+                continue
         vertex_kernel.EXPIRED[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
