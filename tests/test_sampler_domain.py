@@ -142,3 +142,45 @@ def test_bundled_models_with_constraints(name):
     assert draws
     for values in draws:
         assert model.values(values) == values  # the model's own check: domains, constraints
+
+
+@pytest.mark.parametrize("name,region", [
+    ("cha_quasi_alliance", "Delta_A >= 0 and Delta_B <= 0"),
+    ("cha_quasi_alliance", "Delta_A * Delta_B < 0 or e_A == e_B"),
+    ("snyder_asd", "t * x_A >= e_A"),
+    ("buck_passing", None),
+])
+def test_the_float_screen_keeps_every_exactly_valid_point(name, region):
+    """The pool's float screen (domains, constraints, region, relaxed by a tolerance) only
+    ever drops points that fail exactly: on the sampler's own round candidates, where
+    boundaries sit exactly on grid points, every point sympy finds valid passes it."""
+    import numpy as np
+
+    model = load_model(name)
+    cond = None if region is None else model.condition(region, where="test")
+    params = S.model_parameters(model)
+    names = [p.name for p in params]
+    rng = np.random.default_rng(7)
+    drawn = {p.name: S._grid_choices(p, rng, 400) for p in params}
+    checks = S._checks(model)
+    assert not checks.sums  # these models have no sum constraint: every value is drawn
+    cols = [np.array([float(v) for v in drawn[n][0]])[drawn[n][1]] for n in names]
+    screens = [S._screen(rel, names) for rel in S.model_constraints(model)]
+    if cond is not None:
+        screens.append(S._screen(cond, names))
+    assert any(f is not None for f in screens) or not screens
+    passed = np.ones(400, dtype=bool)
+    for f in screens:
+        if f is not None:
+            passed &= f(cols)
+    valid = 0
+    for i in range(400):
+        values = {n: drawn[n][0][int(drawn[n][1][i])] for n in names}
+        subs = {sympy.Symbol(k, real=True): sympy.Rational(v.numerator, v.denominator)
+                for k, v in values.items()}
+        ok = all(p.domain.contains(values[p.name]) for p in params) and all(
+            rel.xreplace(subs) is sympy.true for rel in S.model_constraints(model)) and (
+            cond is None or sympy.simplify(cond.xreplace(subs)) is sympy.true)
+        valid += ok
+        assert passed[i] or not ok, values
+    assert valid > 0

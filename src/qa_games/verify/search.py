@@ -311,10 +311,10 @@ def relevant_parameters(model: Any, st_: Any) -> set[str]:
     return names & set(model.game.parameter_names)
 
 
-def _strategy(model: Any, st_: Any) -> Any:
+def _strategy(model: Any, st_: Any, seed: int) -> Any:
     keep = relevant_parameters(model, st_)
     fixed = {p.name: p.default for p in model_parameters(model) if p.name not in keep}
-    points = parameter_values(model, region=st_.region_expr, fixed=fixed)
+    points = parameter_values(model, region=st_.region_expr, fixed=fixed, seed=seed)
     if st_.kind in ("threshold", "uniqueness"):
         return points.map(lambda v: (v, None))
     prm = model.parameter(st_.parameter)
@@ -367,7 +367,7 @@ def search(model: Any, st_: Any, *, seed: int = 0, max_examples: int = 100) -> S
                       derandomize=False, verbosity=Verbosity.quiet, print_blob=False,
                       phases=(Phase.explicit, Phase.generate, Phase.shrink),
                       suppress_health_check=list(HealthCheck))(
-        given(_strategy(model, st_))(test))
+        given(_strategy(model, st_, seed))(test))
     runner = hypothesis_seed(seed)(runner)
     try:
         runner()

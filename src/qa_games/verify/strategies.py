@@ -8,6 +8,14 @@ boundaries, and where counterexamples shrink to) with arbitrary fractions.
 Equality constraints that fix a sum (``w_1 + w_2 + ... == 1``) are met by drawing
 a point of the simplex. :func:`games` draws the numeric games of a model.
 
+Drawing inside a region instead of rejecting (issue 14): candidate points are drawn
+in bulk from that mixture (numpy, seeded), screened in floats against the domains,
+the constraints and the region with a tolerance (so no exactly valid point is screened
+out), and kept as a pool; Hypothesis then draws one index into the pool per point,
+and the point is decided exactly (Fractions) before it is returned -- an index whose
+point fails is passed over for the next. Small indices hold the roundest points, so
+counterexamples shrink towards them.
+
 >>> from hypothesis import given, settings
 >>> from qa_games import load_model
 >>> m = load_model("cha_quasi_alliance")
@@ -23,19 +31,27 @@ from __future__ import annotations
 import random
 import weakref
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import sympy
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from ..errors import ParameterError
+
 __all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
 
 UNBOUNDED_SPAN = Fraction(20)  # how far past a finite bound an unbounded domain is drawn
-_TRIES = 4
 _RANDOM_TRIES = 3000
+_POOL_SIZE = 2048  # screened candidate points kept per (model, fixed values, region, seed)
+_POOL_BATCH = 4096  # candidates drawn and screened at a time ...
+_POOL_BATCHES = 16  # ... at most this many times (65,536 candidates)
+_POOL_WALK = 64  # pool points tried, from the drawn index on, before rejection sampling
+_SCREEN_TOL = 1e-9  # relative tolerance of the float screen (exact values decide)
 
 
 def _bounds(domain: Any) -> tuple[Fraction, Fraction]:
@@ -350,8 +366,200 @@ def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Frac
             values[n] = rest * Fraction(w, sum(weights))
 
 
+def _screen(expr: Any, names: list[str]) -> Callable[[list[np.ndarray]], np.ndarray] | None:
+    """A float screen of a condition: a function of the parameter columns (in ``names``'
+    order) giving False only where the condition certainly fails (each comparison
+    relaxed by a relative tolerance; NaN kept); None where it cannot be screened."""
+    if expr is sympy.true or expr is True:
+        return lambda cols: np.ones(len(cols[0]), dtype=bool)
+    if expr is sympy.false or expr is False:
+        return lambda cols: np.zeros(len(cols[0]), dtype=bool)
+    if isinstance(expr, (sympy.And, sympy.Or)):
+        parts = [_screen(a, names) for a in expr.args]
+        if isinstance(expr, sympy.And):
+            kept = [f for f in parts if f is not None]  # an unscreenable part: keep all
+            return lambda cols: np.logical_and.reduce([f(cols) for f in kept]) if kept \
+                else np.ones(len(cols[0]), dtype=bool)
+        if any(f is None for f in parts):
+            return None
+        return lambda cols: np.logical_or.reduce([f(cols) for f in parts])  # type: ignore[misc]
+    if not isinstance(expr, sympy.core.relational.Relational) or isinstance(expr, sympy.Ne):
+        return None
+    from ..games.vectorize import lambdify_safe
+
+    symbols = [sympy.Symbol(n, real=True) for n in names]
+    try:
+        both = lambdify_safe(symbols, [expr.lhs, expr.rhs])
+    except Exception:  # noqa: BLE001 -- a screen is an optimisation; the exact check decides
+        return None
+    strict_sign = {sympy.StrictGreaterThan: 1, sympy.GreaterThan: 1,
+                   sympy.StrictLessThan: -1, sympy.LessThan: -1, sympy.Equality: 0}
+    sign = strict_sign.get(type(expr))
+    if sign is None:
+        return None
+
+    def screen(cols: list[np.ndarray]) -> np.ndarray:
+        n = len(cols[0])
+        try:
+            with np.errstate(all="ignore"):
+                lhs, rhs = (np.broadcast_to(np.asarray(v, dtype=float), (n,))
+                            for v in both(*cols))
+                d = lhs - rhs
+                tol = _SCREEN_TOL * (1 + np.abs(lhs) + np.abs(rhs))
+                ok = d >= -tol if sign > 0 else d <= tol if sign < 0 else np.abs(d) <= tol
+                return ok | np.isnan(d)
+        except Exception:  # noqa: BLE001 -- as above: no screen, the exact check decides
+            return np.ones(n, dtype=bool)
+    return screen
+
+
+@dataclass
+class _Pool:
+    """Screened candidate points of one (model, fixed values, region, seed), as indices
+    into each free parameter's grid values and the weights of each sum constraint; each
+    point is decided exactly the first time it is drawn."""
+
+    params: list[str]
+    fixed: dict[str, Fraction]
+    values: dict[str, list[Fraction]]  # a free parameter's grid values
+    codes: dict[str, np.ndarray]  # per point, the index of its value
+    sums: list[tuple[list[str], Fraction, np.ndarray]]  # free names, rest, weights
+    good: Callable[[dict[str, Fraction]], bool]
+    verdicts: list[bool | None]
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def point(self, i: int) -> dict[str, Fraction]:
+        values = dict(self.fixed)
+        for name, vals in self.values.items():
+            values[name] = vals[int(self.codes[name][i])]
+        for names, rest, weights in self.sums:
+            w = [int(x) for x in weights[i]]
+            total = sum(w)
+            for n, x in zip(names, w, strict=True):
+                values[n] = rest * Fraction(x, total)
+        return {p: values[p] for p in self.params}
+
+    def valid(self, i: int) -> dict[str, Fraction] | None:
+        values = self.point(i)
+        if self.verdicts[i] is None:
+            self.verdicts[i] = self.good(values)
+        return values if self.verdicts[i] else None
+
+
+def _grid_choices(parameter: Any, rng: np.random.Generator, n: int
+                  ) -> tuple[list[Fraction], np.ndarray, np.ndarray]:
+    """``n`` draws of a parameter from the sampler's mixture (ends 10%, twentieths 40%,
+    thousandths 50%; a mode whose points the domain excludes gives its share to the
+    thousandths): its value list, each draw's index into it, and its roundness (0 for an
+    end, 1 for a twentieth, 2 otherwise)."""
+    tables = _random_tables(parameter)
+    vals: list[Fraction] = []
+    by_mode = []
+    for table in tables:
+        idx = [len(vals) + k for k, x in enumerate(t for t in table if t is not None)]
+        vals.extend(x for x in table if x is not None)
+        by_mode.append(np.array(idx, dtype=np.int64))
+    if not vals:
+        return [parameter.default], np.zeros(n, np.int64), np.full(n, 2, np.int64)
+    u = rng.random(n)
+    mode = np.where(u < 0.1, 0, np.where(u < 0.5, 1, 2))
+    for m in (0, 1):
+        if len(by_mode[m]) == 0:
+            mode[mode == m] = 2
+    if len(by_mode[2]) == 0:  # cannot happen for a non-empty domain; be safe
+        mode[:] = 0 if len(by_mode[0]) else 1
+    codes = np.empty(n, np.int64)
+    for m in range(3):
+        sel = mode == m
+        if sel.any():
+            codes[sel] = by_mode[m][rng.integers(0, len(by_mode[m]), int(sel.sum()))]
+    return vals, codes, mode
+
+
+_POOLS: weakref.WeakKeyDictionary[Any, dict[tuple, _Pool]] = weakref.WeakKeyDictionary()
+
+
+def _pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
+          good: Callable[[dict[str, Fraction]], bool]) -> _Pool:
+    key = (tuple(sorted(fixed.items())), None if region is None else region.condition, seed)
+    try:
+        cache = _POOLS.setdefault(model, {})
+    except TypeError:
+        cache = {}
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _build_pool(model, fixed, region, seed, good)
+    return found
+
+
+def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
+                good: Callable[[dict[str, Fraction]], bool]) -> _Pool:
+    params = model_parameters(model)
+    names = [p.name for p in params]
+    checks = _checks(model)
+    screens = [_screen(rel, names) for rel in model_constraints(model)]
+    if region is not None:
+        screens.append(_screen(region.condition, names))
+    kept = [f for f in screens if f is not None]
+    domains = [(names.index(n), d) for n, d in checks.domains if n in checks.summed]
+    rng = np.random.default_rng([seed, 0x51A7])
+    free = [p for p in params if p.name not in fixed and p.name not in checks.summed]
+    groups = []
+    for group, total in checks.sums:
+        frees = [n for n in group if n not in fixed]
+        if frees:
+            groups.append((frees, total - sum(fixed[n] for n in group if n in fixed)))
+    chunks: list[tuple[dict[str, np.ndarray], list[np.ndarray], np.ndarray]] = []
+    values: dict[str, list[Fraction]] = {}
+    count = 0
+    for _ in range(_POOL_BATCHES):
+        n = _POOL_BATCH
+        cols: dict[str, np.ndarray] = {k: np.full(n, float(v)) for k, v in fixed.items()}
+        codes, score = {}, np.zeros(n, np.int64)
+        for p in free:
+            vals, code, roundness = _grid_choices(p, rng, n)
+            values[p.name] = vals
+            codes[p.name] = code
+            cols[p.name] = np.array([float(v) for v in vals])[code]
+            score += roundness
+        weights = []
+        for frees, rest in groups:
+            w = rng.integers(0, 11, (n, len(frees)))
+            w[w.sum(axis=1) == 0, -1] = 1
+            weights.append(w)
+            share = w / w.sum(axis=1, keepdims=True) * float(rest)
+            for k, nm in enumerate(frees):
+                cols[nm] = share[:, k]
+        for nm in names:
+            cols.setdefault(nm, np.zeros(n))
+        ordered = [cols[nm] for nm in names]
+        ok = np.ones(n, dtype=bool)
+        for k, d in domains:
+            lo, hi = _bounds(d)
+            x, tol = ordered[k], _SCREEN_TOL * (1 + abs(float(lo)) + abs(float(hi)))
+            ok &= (x >= float(lo) - tol) & (x <= float(hi) + tol)
+        for f in kept:
+            ok &= f(ordered)
+        sel = np.flatnonzero(ok)[:_POOL_SIZE - count]
+        chunks.append(({k: c[sel] for k, c in codes.items()}, [w[sel] for w in weights],
+                       score[sel]))
+        count += len(sel)
+        if count >= _POOL_SIZE:
+            break
+    score = np.concatenate([c[2] for c in chunks])
+    order = np.argsort(score, kind="stable")  # the roundest points first
+    all_codes = {p.name: np.concatenate([c[0][p.name] for c in chunks])[order] for p in free}
+    sums = [(frees, rest, np.concatenate([c[1][k] for c in chunks])[order])
+            for k, (frees, rest) in enumerate(groups)]
+    return _Pool(names, dict(fixed), {p.name: values[p.name] for p in free}, all_codes,
+                 sums, good, [None] * len(order))
+
+
 @st.composite
-def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> dict[str, Fraction]:
+def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any,
+            seed: int) -> dict[str, Fraction]:
     params = model_parameters(model)
     in_region = None if region is None else _condition_function(model, region.condition)
     # drawn values lie in their domains by construction; fixed ones were checked; the
@@ -361,17 +569,15 @@ def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> d
     def good(values: dict[str, Fraction]) -> bool:
         return _valid(model, values, inside=drawn) and (in_region is None or in_region(values))
 
-    drawn_by = [(p.name, value_strategy(p)) for p in params if p.name not in fixed]
-    for _ in range(_TRIES):  # drawn by Hypothesis: these shrink well
-        values = dict(fixed)
-        for name, strategy in drawn_by:
-            values[name] = draw(strategy)
-        values = {p.name: values[p.name] for p in params}
-        _fill_sums(model, values, fixed,
-                   lambda k: [draw(st.integers(0, 10)) for _ in range(k)])
-        if good(values):
-            return values
-    # A narrow region: rejection sampling from a seed Hypothesis draws (fast, reproducible).
+    pool = _pool(model, fixed, region, seed, good)
+    if len(pool):
+        start = draw(st.integers(0, len(pool) - 1))
+        for k in range(min(_POOL_WALK, len(pool))):
+            values = pool.valid((start + k) % len(pool))
+            if values is not None:
+                return values
+    # The screen could not model the region (or passed points that fail exactly):
+    # rejection sampling from a seed Hypothesis draws (reproducible).
     rnd = _plain_random(draw(st.randoms(use_true_random=True)))
     tables = [(p.name, _random_tables(p), p.default) for p in params if p.name not in fixed]
     for _ in range(_RANDOM_TRIES):
@@ -386,13 +592,17 @@ def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any) -> d
 
 
 def parameter_values(model: Any, *, fixed: Mapping[str, Any] | None = None,
-                     region: Any = None) -> st.SearchStrategy[dict[str, Fraction]]:
+                     region: Any = None, seed: int = 0
+                     ) -> st.SearchStrategy[dict[str, Fraction]]:
     """A strategy of complete, valid parameter assignments of ``model`` (name -> Fraction).
 
     ``fixed`` pins some parameters (checked against their domains); ``region`` (text or
     a sympy condition) keeps only points where it holds. Points outside the domains or
-    the model's constraints are never drawn.
+    the model's constraints are never drawn. ``seed`` seeds the pool of candidate
+    points (Hypothesis' own seed chooses among them).
     """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ParameterError(f"seed={seed!r} must be an integer")
     pinned = {name: model.parameter(name).check(v) for name, v in (fixed or {}).items()}
     if isinstance(region, str):
         region = model.condition(region, where=f"{model.name}: region")
@@ -401,7 +611,7 @@ def parameter_values(model: Any, *, fixed: Mapping[str, Any] | None = None,
         values = {p.name: pinned[p.name] for p in params}
         ok = _valid(model, values) and (region is None or satisfies(model, region, values))
         return st.just(values) if ok else st.nothing()
-    return _values(model, pinned, None if region is None else _Region(region))
+    return _values(model, pinned, None if region is None else _Region(region), seed)
 
 
 def games(model: Any, *, fixed: Mapping[str, Any] | None = None,
