@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import GameError, ParameterError
 from .limits import check_labels
-from .parameter import Parameter, constraint_holds, to_fraction
+from .parameter import Parameter, check_constraints, to_fraction
 
 if TYPE_CHECKING:  # imported where symbolic games need it: numeric games never do
     import sympy
@@ -300,16 +300,7 @@ class SymbolicGame(_StrategicForm):
         out = self.defaults()
         for name, v in given.items():
             out[name] = self.parameter(name).check(v)
-        if not self.constraints:
-            return out
-        subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in out.items()}
-        for rel in self.constraints:
-            ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
-            if ok is not True:
-                shown = ", ".join(
-                    f"{s}={out[str(s)]}" for s in sorted(rel.free_symbols, key=str))
-                verb = "is undefined" if ok is None else "fails"
-                raise ParameterError(f"constraint {rel} {verb} at {shown}")
+        check_constraints(self.constraints, out)
         return out
 
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Game:
@@ -319,12 +310,24 @@ class SymbolicGame(_StrategicForm):
         """
         import sympy
 
+        from .exact_eval import exact_function
+
         vals = self.values(values, **kw)
-        subs = {self._by_name[n].symbol: _to_sympy_number(v) for n, v in vals.items()}
+        subs = None
         arrays = []
         for k, arr in enumerate(self.payoffs):
             out = np.empty(arr.shape, dtype=object)
             for idx, expr in np.ndenumerate(arr):
+                fast = exact_function(expr)  # Fractions, without sympy (the common case)
+                if fast is not None:
+                    try:
+                        out[idx] = Fraction(fast(vals))
+                        continue
+                    except ZeroDivisionError:  # undefined here: sympy words the error
+                        pass
+                if subs is None:
+                    subs = {self._by_name[n].symbol: _to_sympy_number(v)
+                            for n, v in vals.items()}
                 try:
                     val = sympy.sympify(expr).xreplace(subs)
                 except (ZeroDivisionError, ValueError) as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -32,7 +33,8 @@ from .limits import LimitError, check_integer, parse_decimal
 if TYPE_CHECKING:  # sympy is imported where symbols are made: reading numbers needs none
     import sympy
 
-__all__ = ["Interval", "Parameter", "to_fraction", "exact_values", "constraint_holds"]
+__all__ = ["Interval", "Parameter", "to_fraction", "exact_values", "constraint_holds",
+           "check_constraints"]
 
 
 def constraint_holds(rel: Any, subs: Any) -> bool | None:
@@ -57,6 +59,52 @@ def constraint_holds(rel: Any, subs: Any) -> bool | None:
     if out is sympy.false:
         return False
     return None
+
+
+def check_constraints(constraints: Any, values: Mapping[str, Fraction], *,
+                      context: str = "", show_values: bool = True) -> None:
+    """Raise :class:`ParameterError` naming the first of ``constraints`` that fails or is
+    undefined at ``values`` (every parameter's exact value, by name). Each is decided in
+    Fractions where it can be (:mod:`qa_games.games.exact_eval`), else, and for the
+    error's wording, by sympy (:func:`constraint_holds`). ``context`` prefixes the message;
+    ``show_values`` adds the values of the constraint's parameters.
+
+    >>> import sympy
+    >>> c, t = sympy.symbols("c t", real=True)
+    >>> check_constraints([c <= t], {"c": Fraction(1, 2), "t": Fraction(1)})
+    >>> check_constraints([c <= t], {"c": Fraction(2), "t": Fraction(1)})
+    Traceback (most recent call last):
+    ...
+    qa_games.errors.ParameterError: constraint c <= t fails at c=2, t=1
+    """
+    if not constraints:
+        return
+    import sympy
+
+    from .exact_eval import exact_function
+
+    subs = None
+    for rel in constraints:
+        fast = exact_function(rel)
+        if fast is not None:
+            try:
+                if fast(values) is True:
+                    continue
+            except (ZeroDivisionError, KeyError):  # undefined, or not over values alone
+                pass
+        if subs is None:
+            subs = {sympy.Symbol(k, real=True): sympy.Rational(v.numerator, v.denominator)
+                    for k, v in values.items()}
+        ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
+        if ok is not True:
+            verb = "is undefined" if ok is None else "fails"
+            where = ""
+            if show_values:
+                where = " at " + ", ".join(f"{x}={values[str(x)]}" for x in
+                                           sorted(rel.free_symbols, key=str))
+            else:
+                where = " here"
+            raise ParameterError(f"{context}constraint {rel} {verb}{where}")
 
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
@@ -118,8 +166,11 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:20] + "..." + text[-8:]
 
 
-def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:
+def exact_values(exprs: Any, subs: Any, *, context: str,
+                 values: Mapping[str, Fraction] | None = None) -> dict[str, Fraction]:
     """Evaluate named sympy expressions at exact values; each must give a rational.
+    ``subs`` maps symbols to sympy numbers; or give ``values`` (by name, Fractions) and
+    ``subs=None``: then each expression is evaluated in Fractions where it can be.
 
     >>> import sympy
     >>> x = sympy.Symbol("x", real=True)
@@ -132,8 +183,20 @@ def exact_values(exprs: Any, subs: Any, *, context: str) -> dict[str, Fraction]:
     """
     import sympy
 
+    from .exact_eval import exact_function
+
     out: dict[str, Fraction] = {}
     for name, expr in exprs.items():
+        fast = exact_function(expr) if values is not None else None
+        if fast is not None and values is not None:
+            try:
+                out[name] = Fraction(fast(values))
+                continue
+            except (ZeroDivisionError, KeyError):  # sympy words the error
+                pass
+        if subs is None:
+            subs = {sympy.Symbol(k, real=True): sympy.Rational(v.numerator, v.denominator)
+                    for k, v in (values or {}).items()}
         value = sympy.sympify(expr).xreplace(subs)
         if not value.is_Rational:
             raise ParameterError(f"{context}: {name} = {expr} is {value} here, "

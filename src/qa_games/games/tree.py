@@ -43,7 +43,7 @@ import sympy
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 
 from .limits import MAX_LABEL, check_label, check_labels
-from .parameter import constraint_holds
+from .parameter import check_constraints
 
 __all__ = [
     "Node",
@@ -388,15 +388,7 @@ class Tree:
                 known = ", ".join(by_name) or "none"
                 raise ParameterError(f"unknown parameter {name!r} (known: {known})")
             out[name] = by_name[name].check(v)
-        subs = {by_name[k].symbol: sympy.Rational(v.numerator, v.denominator)
-                for k, v in out.items()}
-        for rel in self.constraints:
-            ok = constraint_holds(rel, subs)
-            if ok is not True:
-                shown = ", ".join(f"{s}={out[str(s)]}" for s in
-                                  sorted(rel.free_symbols, key=str))
-                verb = "is undefined" if ok is None else "fails"
-                raise ParameterError(f"constraint {rel} {verb} at {shown}")
+        check_constraints(self.constraints, out)
         return out
 
     def at(self, values: Mapping[str, Any] | None = None, **kw: Any) -> Tree:

@@ -46,7 +46,7 @@ from typing import Any
 import sympy
 
 from qa_games.errors import GameError, ModelError, ParameterError
-from qa_games.games.parameter import constraint_holds
+from qa_games.games.parameter import check_constraints
 
 __all__ = ["BayesianModel", "parse_bayesian_model"]
 
@@ -93,12 +93,8 @@ class BayesianModel:
                 raise ParameterError(f"{self.name}: unknown parameter {k!r} "
                                      f"(known: {', '.join(by_name) or 'none'})")
             out[k] = by_name[k].check(v)
-        subs = _subs(self, out)
-        for rel in self.constraints:
-            ok = constraint_holds(rel, subs)
-            if ok is not True:
-                verb = "is undefined" if ok is None else "fails"
-                raise ParameterError(f"{self.name}: constraint {rel} {verb} here")
+        check_constraints(self.constraints, out, context=f"{self.name}: ",
+                          show_values=False)
         return out
 
     def __repr__(self) -> str:

@@ -29,7 +29,7 @@ import sympy
 from ..errors import ModelError, ParameterError
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import check_label
-from ..games.parameter import Parameter, constraint_holds, exact_values
+from ..games.parameter import Parameter, check_constraints, exact_values
 from .files import need, read_toml, resolve
 from .normal_form import SELECTIONS, Model, parse_model, parse_parameters
 
@@ -93,14 +93,7 @@ class SequentialModel:
         out = self.defaults()
         for name, v in given.items():
             out[name] = self.parameter(name).check(v)
-        subs = symbol_values(out)
-        for rel in self.constraints:
-            ok = constraint_holds(rel, subs)
-            if ok is not True:
-                shown = ", ".join(f"{s}={out[str(s)]}" for s in
-                                  sorted(rel.free_symbols, key=str))
-                verb = "is undefined" if ok is None else "fails"
-                raise ParameterError(f"{self.name}: constraint {rel} {verb} at {shown}")
+        check_constraints(self.constraints, out, context=f"{self.name}: ")
         return out
 
     def action(self, name: str) -> Action:
@@ -115,10 +108,9 @@ class SequentialModel:
         """The subgame's parameter values after ``action`` (checked by the subgame)."""
         act = action if isinstance(action, Action) else self.action(action)
         vals = self.values(values)
-        subs = symbol_values(vals)
         out: dict[str, Any] = {p: vals[p] for p in self.subgame.game.parameter_names
                                if p in vals and p not in act.sets}
-        out.update(exact_values(act.sets, subs,
+        out.update(exact_values(act.sets, None, values=vals,
                                 context=f"{self.name}: action {act.name} sets"))
         try:
             return self.subgame.values(out)

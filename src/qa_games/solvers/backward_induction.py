@@ -34,6 +34,7 @@ import numpy as np
 import sympy
 
 from ..errors import ParameterError, SolverError
+from ..games.exact_eval import exact_function
 from ..games.normal_form import Game
 from ..modelfiles.sequential import SequentialModel, symbol_values
 from .selection import check_rule, select
@@ -109,6 +110,21 @@ def _number(x: Any) -> sympy.Expr:
 def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
                    sub_vals: Mapping[str, Fraction], eq: Equilibrium) -> Any:
     sub = model.subgame
+    if eq.exact is not None and eq.exact_payoffs is not None:  # in Fractions, no sympy
+        fast = exact_function(model.leader_payoff)
+        if fast is not None:
+            named: dict[str, Any] = {**vals, **sub_vals}
+            for pname, idx in sub.profiles.items():
+                prob = Fraction(1)
+                for i, k in enumerate(idx):
+                    prob *= eq.exact[i][k]
+                named[f"pr_{pname}"] = prob
+            for pl, pay in zip(sub.game.players, eq.exact_payoffs, strict=False):
+                named[f"u_{pl}"] = Fraction(pay)
+            try:
+                return Fraction(fast(named))
+            except (ZeroDivisionError, KeyError):  # sympy words it below
+                pass
     probs = eq.exact if eq.exact is not None else eq.profile
     pays = eq.exact_payoffs if eq.exact_payoffs is not None else eq.payoffs
     subs = symbol_values({**vals, **sub_vals})

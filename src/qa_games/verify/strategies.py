@@ -42,6 +42,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from ..errors import ParameterError
+from ..games.exact_eval import exact_function
 
 __all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
 
@@ -125,76 +126,6 @@ def value_strategy(parameter: Any) -> st.SearchStrategy[Fraction]:
         table.append(parameter.default if x is None else x)
 
     return st.integers(0, 3002).map(table.__getitem__)
-
-
-_OPS: dict[type, Callable[..., Any]] = {
-    sympy.StrictLessThan: lambda a, b: a < b, sympy.LessThan: lambda a, b: a <= b,
-    sympy.StrictGreaterThan: lambda a, b: a > b, sympy.GreaterThan: lambda a, b: a >= b,
-    sympy.Equality: lambda a, b: a == b, sympy.Unequality: lambda a, b: a != b,
-}
-
-
-def _compile(expr: Any) -> Callable[[Mapping[str, Fraction]], Any]:
-    if expr is sympy.true or expr is sympy.false:
-        const = bool(expr)
-        return lambda v: const
-    if isinstance(expr, sympy.Symbol):
-        name = expr.name
-        return lambda v: v[name]
-    if isinstance(expr, sympy.Rational):
-        frac = Fraction(int(expr.p), int(expr.q))
-        return lambda v: frac
-    args = [_compile(a) for a in expr.args]
-    if isinstance(expr, (sympy.Add, sympy.Mul)) and len(args) == 2:
-        first, second = args
-        if isinstance(expr, sympy.Add):
-            return lambda v: first(v) + second(v)
-        return lambda v: first(v) * second(v)
-    if isinstance(expr, sympy.Add):
-        return lambda v: sum((f(v) for f in args), Fraction(0))
-    if isinstance(expr, sympy.Mul):
-        def mul(v: Mapping[str, Fraction]) -> Any:
-            out = Fraction(1)
-            for f in args:
-                out = out * f(v)
-            return out
-        return mul
-    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer:
-        base, n = args[0], int(expr.exp)
-        return lambda v: Fraction(base(v)) ** n
-    if isinstance(expr, sympy.Min):
-        return lambda v: min(f(v) for f in args)
-    if isinstance(expr, sympy.Max):
-        return lambda v: max(f(v) for f in args)
-    if isinstance(expr, sympy.Abs):
-        return lambda v: abs(args[0](v))
-    for cls, op in _OPS.items():
-        if isinstance(expr, cls):
-            left, right = args
-            return lambda v: op(left(v), right(v))
-    if isinstance(expr, sympy.And):
-        return lambda v: all(f(v) for f in args)
-    if isinstance(expr, sympy.Or):
-        return lambda v: any(f(v) for f in args)
-    if isinstance(expr, sympy.Not):
-        return lambda v: not args[0](v)
-    raise TypeError(type(expr).__name__)
-
-
-@lru_cache(maxsize=4096)
-def exact_function(expr: Any) -> Callable[[Mapping[str, Fraction]], Any] | None:
-    """A fast exact evaluator of a sympy expression or condition built from rationals,
-    + - * /, integer powers, min, max, abs and comparisons (Fractions in, Fraction or
-    bool out; ZeroDivisionError where undefined), or None for anything else.
-
-    >>> x = sympy.Symbol("x", real=True)
-    >>> exact_function(sympy.Min(x / 3, 1) <= x)({"x": Fraction(1, 2)})
-    True
-    """
-    try:
-        return _compile(expr)
-    except TypeError:
-        return None
 
 
 def _subs(model: Any, values: Mapping[str, Fraction]) -> dict[sympy.Symbol, sympy.Rational]:
