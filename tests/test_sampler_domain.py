@@ -165,9 +165,9 @@ def test_the_float_screen_keeps_every_exactly_valid_point(name, region):
     checks = S._checks(model)
     assert not checks.sums  # these models have no sum constraint: every value is drawn
     cols = [np.array([float(v) for v in drawn[n][0]])[drawn[n][1]] for n in names]
-    screens = [S._screen(rel, names) for rel in S.model_constraints(model)]
+    screens = [S._screen(rel, tuple(names)) for rel in S.model_constraints(model)]
     if cond is not None:
-        screens.append(S._screen(cond, names))
+        screens.append(S._screen(cond, tuple(names)))
     assert any(f is not None for f in screens) or not screens
     passed = np.ones(400, dtype=bool)
     for f in screens:

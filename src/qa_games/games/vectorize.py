@@ -27,7 +27,8 @@ __all__ = ["payoff_arrays", "payoff_columns", "payoff_blocks", "expression_array
            "broadcast_values", "lambdify_safe"]
 
 
-def lambdify_safe(symbols: Any, exprs: Any, *, cse: bool = False) -> Any:
+def lambdify_safe(symbols: Any, exprs: Any, *, cse: bool = False,
+                  modules: str = "numpy") -> Any:
     """:func:`sympy.lambdify` (numpy) of ``exprs`` -- one expression or a list -- as a
     function of ``symbols``, whatever the symbols are called.
 
@@ -50,7 +51,7 @@ def lambdify_safe(symbols: Any, exprs: Any, *, cse: bool = False) -> Any:
         body: Any = [sympy.sympify(e).xreplace(subs) for e in exprs]
     else:
         body = sympy.sympify(exprs).xreplace(subs)
-    return sympy.lambdify(safe, body, modules="numpy", cse=cse, dummify=True)
+    return sympy.lambdify(safe, body, modules=modules, cse=cse, dummify=True)
 
 
 def broadcast_values(model: Any, values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], int]:

@@ -14,6 +14,7 @@ import itertools
 import weakref
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from ..games.exact_eval import exact_function
 from ..games.normal_form import Game
 
 # Loaded before any search, as ``import qa_games`` used to load it: the searches' draws
@@ -37,7 +39,6 @@ from .strategies import (
     _random_from,
     _random_tables,
     _valid,
-    exact_function,
     model_parameters,
     parameter_values,
     satisfies,
@@ -162,6 +163,50 @@ def _substituted(model: Any, expr: Any, values: dict[str, Fraction]) -> Any:
     return sympy.sympify(expr).xreplace(subs)
 
 
+_DIGITS = 80  # an outcome sympy cannot evaluate exactly is compared at 60 digits
+
+
+@lru_cache(maxsize=1024)
+def _high_precision(expr: Any) -> tuple[tuple[str, ...], Any] | None:
+    """``expr`` compiled for mpmath (names of its symbols, function), or None."""
+    from ..games.vectorize import lambdify_safe
+
+    names = tuple(sorted(str(s) for s in expr.free_symbols))
+    try:
+        fn = lambdify_safe([sympy.Symbol(n, real=True) for n in names], expr,
+                           modules="mpmath")
+    except Exception:  # noqa: BLE001 -- an optimisation: sympy's substitution is the fallback
+        return None
+    return names, fn
+
+
+def _evaluate_high_precision(expr: Any, values: dict[str, Fraction]) -> Any:
+    """The value of an expression that is not a rational function of the parameters
+    (a fractional power), at ``_DIGITS`` digits, as a sympy Float; UNDEFINED where it is
+    not a finite real number; None where it cannot be compiled."""
+    import mpmath
+
+    compiled = _high_precision(expr)
+    if compiled is None:
+        return None
+    names, fn = compiled
+    with mpmath.workdps(_DIGITS):
+        try:
+            args = [mpmath.mpf(values[n].numerator) / values[n].denominator for n in names]
+            out = fn(*args)
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return UNDEFINED
+        except (KeyError, TypeError):
+            return None
+        if isinstance(out, mpmath.mpc):
+            if out.imag != 0:
+                return UNDEFINED
+            out = out.real
+        if not isinstance(out, mpmath.mpf) or not mpmath.isfinite(out):
+            return UNDEFINED if isinstance(out, mpmath.mpf) else None
+        return sympy.Float(out, _DIGITS)
+
+
 def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
     """The value of ``outcome`` at a point (a dict of values or a cached point)."""
     pt = point if isinstance(point, _Point) else _point(model, dict(point))
@@ -177,6 +222,9 @@ def outcome_at(model: Any, outcome: Any, selection: str, point: Any) -> Any:
                 return Fraction(fn(pt.values))
             except ZeroDivisionError:
                 return UNDEFINED
+        value = _evaluate_high_precision(outcome.expr, pt.values)
+        if value is not None:
+            return value
         try:
             return _number(_substituted(model, outcome.expr, pt.values))
         except (ZeroDivisionError, TypeError, ValueError):

@@ -297,7 +297,9 @@ def _fill_sums(model: Any, values: dict[str, Fraction], fixed: Mapping[str, Frac
             values[n] = rest * Fraction(w, sum(weights))
 
 
-def _screen(expr: Any, names: list[str]) -> Callable[[list[np.ndarray]], np.ndarray] | None:
+@lru_cache(maxsize=1024)
+def _screen(expr: Any, names: tuple[str, ...]
+            ) -> Callable[[list[np.ndarray]], np.ndarray] | None:
     """A float screen of a condition: a function of the parameter columns (in ``names``'
     order) giving False only where the condition certainly fails (each comparison
     relaxed by a relative tolerance; NaN kept); None where it cannot be screened."""
@@ -379,19 +381,26 @@ class _Pool:
         return values if self.verdicts[i] else None
 
 
+@lru_cache(maxsize=1024)
+def _grid_values(parameter: Any) -> tuple[list[Fraction], np.ndarray, list[np.ndarray]]:
+    """A parameter's grid values inside its domain (ends, twentieths, thousandths), as
+    Fractions and floats, and the indices of each of the three kinds."""
+    vals: list[Fraction] = []
+    by_mode = []
+    for table in _random_tables(parameter):
+        kept = [x for x in table if x is not None]
+        by_mode.append(np.arange(len(vals), len(vals) + len(kept), dtype=np.int64))
+        vals.extend(kept)
+    return vals, np.array([float(v) for v in vals]), by_mode
+
+
 def _grid_choices(parameter: Any, rng: np.random.Generator, n: int
                   ) -> tuple[list[Fraction], np.ndarray, np.ndarray]:
     """``n`` draws of a parameter from the sampler's mixture (ends 10%, twentieths 40%,
     thousandths 50%; a mode whose points the domain excludes gives its share to the
     thousandths): its value list, each draw's index into it, and its roundness (0 for an
     end, 1 for a twentieth, 2 otherwise)."""
-    tables = _random_tables(parameter)
-    vals: list[Fraction] = []
-    by_mode = []
-    for table in tables:
-        idx = [len(vals) + k for k, x in enumerate(t for t in table if t is not None)]
-        vals.extend(x for x in table if x is not None)
-        by_mode.append(np.array(idx, dtype=np.int64))
+    vals, _, by_mode = _grid_values(parameter)
     if not vals:
         return [parameter.default], np.zeros(n, np.int64), np.full(n, 2, np.int64)
     u = rng.random(n)
@@ -430,9 +439,9 @@ def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
     params = model_parameters(model)
     names = [p.name for p in params]
     checks = _checks(model)
-    screens = [_screen(rel, names) for rel in model_constraints(model)]
+    screens = [_screen(rel, tuple(names)) for rel in model_constraints(model)]
     if region is not None:
-        screens.append(_screen(region.condition, names))
+        screens.append(_screen(region.condition, tuple(names)))
     kept = [f for f in screens if f is not None]
     domains = [(names.index(n), d) for n, d in checks.domains if n in checks.summed]
     rng = np.random.default_rng([seed, 0x51A7])
@@ -453,7 +462,8 @@ def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
             vals, code, roundness = _grid_choices(p, rng, n)
             values[p.name] = vals
             codes[p.name] = code
-            cols[p.name] = np.array([float(v) for v in vals])[code]
+            cols[p.name] = _grid_values(p)[1][code] if vals is _grid_values(p)[0] else \
+                np.array([float(v) for v in vals])[code]
             score += roundness
         weights = []
         for frees, rest in groups:
