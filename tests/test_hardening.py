@@ -831,6 +831,15 @@ class TestControlCharacters:
         line = assert_one_line(out)
         assert line.isprintable(), repr(line)
 
+    @pytest.mark.parametrize("argv", [["models", "--\x1b[2Jx"], ["solve", "g", "\x1b]0;t\x07"],
+                                      ["\u202ebad"], ["solve", "--max-seconds", "1\x1b"]])
+    def test_usage_errors_escape_control_characters(self, argv):
+        """argparse's own errors (unrecognized arguments are echoed raw by argparse)."""
+        out = run_cli(argv)
+        assert out.code == 2 and "Traceback" not in out.stderr, out.describe()
+        assert all(line.isprintable() for line in out.stderr.splitlines()), repr(out.stderr)
+        assert "\\x1b" in out.stderr or "\\u202e" in out.stderr, repr(out.stderr)
+
     def test_every_error_of_the_family_is_printable(self):
         from qa_games.errors import ParameterError, SolverError
 

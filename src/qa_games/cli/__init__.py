@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..errors import QAGamesError, printable
 
@@ -21,13 +22,22 @@ COMMANDS = ("models", "show", "new", "solve", "sweep", "compare", "report", "ver
             "explore", "record")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors escape what the terminal would act on
+    (argparse quotes a bad choice with repr, but echoes unrecognized arguments raw)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The ``qa-games`` parser; ``only``: register just that command (what parsing a
     command line naming it needs: each command's own parser, usage and errors are the
     same, and the other commands' modules are not imported)."""
     from ..version import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="qa-games",
         description="Theories of alliance politics as games: solve, sweep, verify, compare.",
     )
