@@ -350,6 +350,32 @@ class TestWrongResults:
             with pytest.raises(ParameterError, match="verify_resumed"):
                 sweep("cha_quasi_alliance", {"c": [0.5]}, progress=False, verify_resumed=bad)
 
+    def test_verify_resumed_all_on_the_cli(self, tmp_path):
+        """``--verify-resumed all`` recomputes every point: a forged seal over one wrong
+        row of a 40-point chunk (which the 32-point sample may miss) is caught."""
+        from qa_games.analysis.sweep import sweep
+
+        f = model_file(tmp_path)
+        grid = {"c": "0:1:21", "t": "0:2:5"}
+        out_csv = tmp_path / "t.csv"
+        args = ["sweep", str(f), "--vary", "c=0:1:21", "--vary", "t=0:2:5", "--chunk-size",
+                "40", "--out", str(out_csv), "--no-progress"]
+        ref = run_cli(args, cpu_s=20)
+        assert ref.code == 0, ref.describe()
+        reference = out_csv.read_text()
+        out_csv.unlink()
+        cp = tmp_path / "t.csv.chunks"
+        sweep(f, grid, chunk_size=40, progress=False, checkpoint=cp, keep_checkpoint=True)
+        chunk = sorted(cp.glob("chunk-*.npz"))[1]
+        self._rewrite(cp, chunk, self._label_edit([7]),
+                      seal_with=self._sweep_key(f, grid, 40, "points"))
+        out = run_cli(args + ["--resume", "--verify-resumed", "all"], cpu_s=20)
+        assert out.code == 0 and "recomputed" in out.stderr, out.describe()
+        assert out_csv.read_text() == reference
+        for bad in ("some", "-1", "1.5"):
+            assert_one_line(run_cli(args + ["--resume", "--verify-resumed", bad]),
+                            "--verify-resumed")
+
     def test_resume_after_tampering_via_the_cli(self, tmp_path):
         from qa_games.analysis.sweep import sweep
 

@@ -63,12 +63,29 @@ def register(sub: Any) -> None:
                    help="continue an interrupted sweep from its checkpoint folder")
     p.add_argument("--checkpoint", default=None, metavar="DIR",
                    help="checkpoint folder (default: OUT.chunks next to --out or --plot)")
+    p.add_argument("--verify-resumed", default=None, metavar="N|all",
+                   help="with --resume: points of each kept chunk recomputed and compared "
+                        "(default 32; 'all' recomputes every point)")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="always show the progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false",
                      help="never show it (default: only on a terminal)")
     p.set_defaults(func=run)
+
+
+def _verify_resumed(text: str | None) -> int | str:
+    """``--verify-resumed``: a number of points (digits) or ``all``."""
+    from ..analysis.sweep import RESUME_SAMPLE
+
+    if text is None:
+        return RESUME_SAMPLE
+    word = text.strip().lower()
+    if word == "all":
+        return "all"
+    if not (word.isascii() and word.isdecimal()) or len(word) > 12:
+        raise ParameterError(f"--verify-resumed {text!r}: give a number of points or 'all'")
+    return int(word)
 
 
 def _varies(items: list[str]) -> dict[str, str]:
@@ -238,6 +255,7 @@ def run(args: argparse.Namespace) -> int:
                              f"{len(grid.names)} ({', '.join(grid.names)}); fix the others "
                              "with --set")
     fixed = parse_sets(args.sets)
+    verify_resumed = _verify_resumed(args.verify_resumed)
     first = args.out or args.plot
     checkpoint = args.checkpoint or (f"{first}.chunks" if first else None)
     if args.resume and checkpoint is None:
@@ -270,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
                            workers=args.workers,
                            chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
                            checkpoint=checkpoint, resume=args.resume, keep_checkpoint=True,
-                           progress=args.progress, note=say)
+                           progress=args.progress, note=say,
+                           verify_resumed=verify_resumed)
         except KeyboardInterrupt:
             print(f"qa-games sweep: {resume_hint(checkpoint)}", file=sys.stderr)
             raise
