@@ -178,6 +178,177 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
+def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, stamp, vst,
+              vnum, vlab):
+    """:func:`_poly_int` visiting only the *lexicographically feasible* bases (von
+    Stengel 2002, sec. 2.4: the bases of the polytope with right-hand side perturbed to
+    ``1 + (eps, eps**2, ...)``, nondegenerate, so each entering column has one leaving
+    row, the least ratio tie-broken by the rows of ``B^-1`` over the pivot column). Every
+    vertex of ``{z >= 0 : M z <= 1}`` is the limit of a vertex of the perturbed polytope,
+    whose graph is connected, so the search reaches every vertex, from fewer bases than
+    the feasible ones of a degenerate vertex. The same outputs as :func:`_poly_int`
+    (vertices, label masks, up to order); ``sback[t]``: the column by which basis ``t``
+    was entered (pivoting on it leads back)."""
+    lab_of = np.empty(d + k, np.int64)
+    for i in range(d):
+        lab_of[i] = np.int64(1) << zbit[i]
+    for r in range(k):
+        lab_of[d + r] = np.int64(1) << sbit[r]
+    cand = np.empty(k, np.int64)
+    where = np.empty(k, np.int64)  # the nonbasic column of slack c, or -1 when basic
+    for r in range(k):
+        for c in range(d):
+            stab[0, r, c] = M[r, c]
+        stab[0, r, d] = 1
+        sbas[0, r] = d + r
+    for c in range(d):
+        snon[0, c] = c
+    sdet[0] = 1
+    sback[0] = -1
+    start = 0
+    for r in range(k):
+        start |= np.int64(1) << (d + r)
+    seen[start] = stamp
+    top = 1
+    nv = 0
+    bas = np.empty(k, np.int64)
+    non = np.empty(d, np.int64)
+    while top > 0:
+        top -= 1
+        for r in range(k):
+            for c in range(d + 1):
+                cur[r, c] = stab[top, r, c]
+            bas[r] = sbas[top, r]
+        for c in range(d):
+            non[c] = snon[top, c]
+        det = sdet[top]
+        back = sback[top]
+        labels = np.int64(0)
+        for c in range(d):
+            labels |= lab_of[non[c]]
+        for r in range(k):
+            if cur[r, d] == 0:
+                labels |= lab_of[bas[r]]
+        if vst[labels] != stamp:
+            vst[labels] = stamp
+            for c in range(d):
+                vnum[nv, c] = 0
+            for r in range(k):
+                if bas[r] < d:
+                    vnum[nv, bas[r]] = np.int64(cur[r, d] if det > 0 else -cur[r, d])
+            vlab[nv] = labels
+            nv += 1
+        positive = det > 0
+        bmask = np.int64(0)
+        for r in range(k):
+            bmask |= np.int64(1) << bas[r]
+        filled = False
+        for q in range(d):
+            if q == back:
+                continue
+            # the least ratio rhs / a over the rows with a of det's sign (every entry
+            # below carries det's sign, so cross products compare the ratios)
+            nc = 0
+            bn = 0.0
+            bd = 1.0
+            for r in range(k):
+                a = cur[r, q]
+                if a == 0 or (a > 0) != positive:
+                    continue
+                x = cur[r, d]
+                if nc == 0:
+                    cand[0] = r
+                    nc = 1
+                    bn = x
+                    bd = a
+                    continue
+                lhs = x * bd
+                rgt = bn * a
+                if lhs < rgt:
+                    cand[0] = r
+                    nc = 1
+                    bn = x
+                    bd = a
+                elif lhs == rgt:
+                    cand[nc] = r
+                    nc += 1
+            if nc == 0:
+                continue  # unbounded direction (not in a bounded P; kept for safety)
+            if nc > 1:  # ties: by the columns of B^-1 (slack c's tableau column) over a
+                if not filled:
+                    for c in range(k):
+                        where[c] = -1
+                    for qq in range(d):
+                        if non[qq] >= d:
+                            where[non[qq] - d] = qq
+                    filled = True
+                for c in range(k):
+                    qc = where[c]
+                    if qc < 0:  # slack c basic in row t: its ratio is positive, 0 elsewhere
+                        w = 0
+                        for i in range(nc):
+                            if bas[cand[i]] != d + c:
+                                cand[w] = cand[i]
+                                w += 1
+                        nc = w
+                    else:
+                        w = 0
+                        for i in range(nc):
+                            r = cand[i]
+                            x = cur[r, qc]
+                            a = cur[r, q]
+                            if w == 0:
+                                cand[0] = r
+                                w = 1
+                                bn = x
+                                bd = a
+                                continue
+                            lhs = x * bd
+                            rgt = bn * a
+                            if lhs < rgt:
+                                cand[0] = r
+                                w = 1
+                                bn = x
+                                bd = a
+                            elif lhs == rgt:
+                                cand[w] = r
+                                w += 1
+                        nc = w
+                    if nc == 1:
+                        break
+            r = cand[0]
+            e = non[q]
+            mask = bmask ^ (np.int64(1) << bas[r]) ^ (np.int64(1) << e)
+            if seen[mask] == stamp:
+                continue
+            seen[mask] = stamp
+            p = cur[r, q]
+            for i in range(k):
+                if i == r:
+                    for c in range(d + 1):
+                        stab[top, i, c] = cur[r, c]
+                    stab[top, i, q] = det
+                else:
+                    f = cur[i, q]
+                    if f == 0:
+                        for c in range(d + 1):
+                            stab[top, i, c] = cur[i, c] * p / det
+                    else:
+                        for c in range(d + 1):
+                            stab[top, i, c] = (cur[i, c] * p - f * cur[r, c]) / det
+                        stab[top, i, q] = -f
+                sbas[top, i] = bas[i]
+            sbas[top, r] = e
+            for c in range(d):
+                snon[top, c] = non[c]
+            snon[top, q] = bas[r]
+            sdet[top] = p
+            sback[top] = q
+            top += 1
+    return nv
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _greater(na, sa, nb, sb, d):
     """Is ``na / sa`` lexicographically greater than ``nb / sb`` (int64, exact)?
     Returns 1, 0 (equal) or -1."""
@@ -192,17 +363,6 @@ def _greater(na, sa, nb, sb, d):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _rank_int(vnum, vsum, idx, n_idx, d):
-    """Sort ``idx[:n_idx]`` in place, decreasing lexicographic in ``vnum / vsum``."""
-    for i in range(1, n_idx):
-        j = i
-        while j > 0 and _greater(vnum[idx[j]], vsum[idx[j]], vnum[idx[j - 1]],
-                                 vsum[idx[j - 1]], d) > 0:
-            idx[j], idx[j - 1] = idx[j - 1], idx[j]
-            j -= 1
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
 def _grow(arr, need):
     if need <= arr.shape[0]:
         return arr
@@ -212,14 +372,27 @@ def _grow(arr, need):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def solve_int(A, B, n_bases):
+def _pair_before(pnum, psum, qnum, qsum, u, v, u2, v2, m, n):
+    """Does the equilibrium ``(u, v)`` come before ``(u2, v2)`` in ``solve``'s order
+    (decreasing lexicographic in ``x``, then ``y``)?"""
+    c = _greater(pnum[u], psum[u], pnum[u2], psum[u2], m)
+    if c == 0:
+        c = _greater(qnum[v], qsum[v], qnum[v2], qsum[v2], n)
+    return c > 0
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def solve_int(A, B, n_bases, every_basis):
     """Extreme equilibria of each game of stacks ``A, B (K, m, n)`` of positive integers
     held in float64 (within the caller's Hadamard bound), exactly.
 
     Returns ``(degenerate (K,), counts (K,), game (N,), x (N, m), y (N, n))``: the
     records sorted by game, then in ``solve``'s order (decreasing lexicographic in
     ``x`` then ``y``), ``x`` and ``y`` the correctly rounded floats of the exact mixes.
-    ``n_bases``: ``C(m + n, m)``, the most bases a polytope can have.
+    ``n_bases``: ``C(m + n, m)``, the most bases a polytope can have. The polytopes are
+    searched by :func:`_poly_lex` (lexicographically feasible bases), or by
+    :func:`_poly_int` (every feasible basis; the same results, slower on ties) when
+    ``every_basis``.
     """
     K, m, n = A.shape
     w = max(m, n)
@@ -228,18 +401,20 @@ def solve_int(A, B, n_bases):
     sbas = np.empty((S, w), np.int64)
     snon = np.empty((S, w), np.int64)
     sdet = np.empty(S, np.float64)
+    sback = np.empty(S, np.int64)
     cur = np.empty((w, w + 1), np.float64)
     size = 1 << (m + n)
     seen = np.zeros(size, np.int64)
     vst = np.zeros(size, np.int64)
+    qpos = np.zeros(size, np.int64)
     pnum = np.empty((S, m), np.int64)
     plab = np.empty(S, np.int64)
     qnum = np.empty((S, n), np.int64)
     qlab = np.empty(S, np.int64)
     psum = np.empty(S, np.int64)
     qsum = np.empty(S, np.int64)
-    pidx = np.empty(S, np.int64)
-    qidx = np.empty(S, np.int64)
+    eu = np.empty(S, np.int64)  # the equilibria of a game as vertex pairs (grown)
+    ev = np.empty(S, np.int64)
     Bt = np.empty((n, m), np.float64)
     zb_p = np.arange(m)
     sb_p = m + np.arange(n)
@@ -259,13 +434,20 @@ def solve_int(A, B, n_bases):
             for j in range(n):
                 Bt[j, i] = B[g, i, j]
         stamp += 1
-        npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
-                        vst, pnum, plab)
+        if every_basis:
+            npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
+                            vst, pnum, plab)
+        else:
+            npv = _poly_lex(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, sback, cur, seen,
+                            stamp, vst, pnum, plab)
         stamp += 1
-        nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
-                        vst, qnum, qlab)
+        if every_basis:
+            nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen,
+                            stamp, vst, qnum, qlab)
+        else:
+            nqv = _poly_lex(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, sback, cur,
+                            seen, stamp, vst, qnum, qlab)
         deg = False
-        npz = 0
         for v in range(npv):
             if _popcount(plab[v]) > m:
                 deg = True
@@ -273,10 +455,6 @@ def solve_int(A, B, n_bases):
             for c in range(m):
                 s += pnum[v, c]
             psum[v] = s
-            if s > 0:
-                pidx[npz] = v
-                npz += 1
-        nqz = 0
         for v in range(nqv):
             if _popcount(qlab[v]) > n:
                 deg = True
@@ -284,29 +462,50 @@ def solve_int(A, B, n_bases):
             for c in range(n):
                 s += qnum[v, c]
             qsum[v] = s
-            if s > 0:
-                qidx[nqz] = v
-                nqz += 1
+            qpos[qlab[v]] = v  # label sets are unique per polytope (vst), stamped now
         degenerate[g] = deg
-        _rank_int(pnum, psum, pidx, npz, m)
-        _rank_int(qnum, qsum, qidx, nqz, n)
-        c0 = N
-        for a in range(npz):
-            u = pidx[a]
-            for b in range(nqz):
-                v = qidx[b]
-                if (plab[u] | qlab[v]) == full:
-                    if N >= og.shape[0]:
-                        og = _grow(og, N + 1)
-                        ox = _grow(ox, N + 1)
-                        oy = _grow(oy, N + 1)
-                    og[N] = g
-                    for c in range(m):
-                        ox[N, c] = np.float64(pnum[u, c]) / np.float64(psum[u])
-                    for c in range(n):
-                        oy[N, c] = np.float64(qnum[v, c]) / np.float64(qsum[v])
-                    N += 1
-        counts[g] = N - c0
+        ne = 0
+        for u in range(npv):
+            if psum[u] == 0:
+                continue
+            need = full ^ plab[u]
+            if not deg:  # every vertex has exactly its dimension's labels: one partner
+                if vst[need] == stamp:
+                    v = qpos[need]
+                    if qsum[v] > 0:  # at most one partner per u: ne < npv <= S
+                        eu[ne] = u
+                        ev[ne] = v
+                        ne += 1
+                continue
+            for v in range(nqv):
+                if qsum[v] > 0 and (qlab[v] & need) == need:
+                    if ne == eu.shape[0]:
+                        eu = _grow(eu, ne + 1)
+                        ev = _grow(ev, ne + 1)
+                    eu[ne] = u
+                    ev[ne] = v
+                    ne += 1
+        for i in range(1, ne):  # insertion sort into solve's order
+            j = i
+            while j > 0 and _pair_before(pnum, psum, qnum, qsum, eu[j], ev[j], eu[j - 1],
+                                         ev[j - 1], m, n):
+                eu[j], eu[j - 1] = eu[j - 1], eu[j]
+                ev[j], ev[j - 1] = ev[j - 1], ev[j]
+                j -= 1
+        if N + ne > og.shape[0]:
+            og = _grow(og, N + ne)
+            ox = _grow(ox, N + ne)
+            oy = _grow(oy, N + ne)
+        for i in range(ne):
+            u = eu[i]
+            v = ev[i]
+            og[N] = g
+            for c in range(m):
+                ox[N, c] = np.float64(pnum[u, c]) / np.float64(psum[u])
+            for c in range(n):
+                oy[N, c] = np.float64(qnum[v, c]) / np.float64(qsum[v])
+            N += 1
+        counts[g] = ne
     return degenerate, counts, og[:N].copy(), ox[:N].copy(), oy[:N].copy()
 
 

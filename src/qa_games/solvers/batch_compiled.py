@@ -136,15 +136,18 @@ def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, 
             np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts]))
 
 
-def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
+def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray, *,
+              every_basis: bool = False) -> tuple[np.ndarray, ...]:
     """Exact extreme equilibria of integer stacks (float64 within :func:`int_safe`).
 
     Returns ``(degenerate (K,), counts (K,), game (N,), x (N, m), y (N, n))``, records
-    sorted by game then in ``solve``'s order."""
+    sorted by game then in ``solve``'s order. The polytopes are searched over their
+    lexicographically feasible bases, or over every feasible basis when ``every_basis``
+    (the same results, more pivots on degenerate games: a cross-check)."""
     m, n = A.shape[1:]
     Ai = np.ascontiguousarray(shifted(A), dtype=np.float64)
     Bi = np.ascontiguousarray(shifted(B), dtype=np.float64)
-    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m),))
+    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m), bool(every_basis)))
 
 
 def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
