@@ -601,7 +601,34 @@ def test_compiled_lexicographic_search_visits_the_lex_feasible_bases(k, d):
         vst = np.zeros(1 << (k + d), np.int64)
         JIT._poly_lex(M, k, d, np.arange(d), d + np.arange(k), np.empty((S, w, w + 1)),
                       np.empty((S, w), np.int64), np.empty((S, w), np.int64), np.empty(S),
-                      np.empty(S, np.int64), np.empty((w, w + 1)), seen, 1, vst,
+                      np.empty(S, np.int64), np.zeros(1 << (k + d), np.int64), seen, 1, vst,
                       np.empty((S, d), np.int64), np.empty(S, np.int64))
         visited = {int(b) for b in np.flatnonzero(seen == 1)}
         assert visited == _lex_feasible_bases(M), (M, trial)
+
+
+@needs_numba
+@pytest.mark.parametrize("shape,hi", [((300, 6, 6), 5), ((300, 7, 7), 7), ((300, 8, 8), 4),
+                                      ((300, 6, 6), 12), ((300, 4, 5), 50), ((300, 3, 3), 5)])
+def test_compiled_integer_bound_screen_equals_the_hadamard_bound(shape, hi):
+    """``int_safe``'s quick screen (every shifted payoff at its game's largest) accepts
+    only games within the Hadamard bound and leaves the others to the full bound: the
+    same verdicts as the full bound on every game, on stacks whose games' payoff ranges
+    vary about the bound (7x7 0..7, 8x8 0..4, 6x6 0..12, 4x5 0..50: some games in, some
+    out), with and without the integer hint."""
+    rng = np.random.default_rng(shape[1] * 1000 + hi)
+    top = rng.integers(1, hi + 1, size=(shape[0], 1, 1))  # each game its own range
+    A = np.floor(rng.random(shape) * (top + 1))
+    B = np.floor(rng.random(shape) * (top + 1))
+    A[:5] = 2.0**41  # beyond the integer kernel's payoff cap
+    As, Bs = batch_compiled.shifted(A), batch_compiled.shifted(B)
+    ref = np.maximum(batch_compiled._log2_hadamard(As),
+                     batch_compiled._log2_hadamard(np.swapaxes(Bs, 1, 2))) \
+        < batch_compiled.LOG2_MINOR_BOUND
+    ref[:5] = False
+    got = batch_compiled.int_safe(A, B)
+    np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(batch_compiled.int_safe(A, B, integer=True), ref)
+    half = A + 0.5 * (rng.random(shape) < 0.01)  # a few games with a half-integer payoff
+    expect = ref & np.all(half == np.round(half), axis=(1, 2))
+    np.testing.assert_array_equal(batch_compiled.int_safe(half, B), expect)

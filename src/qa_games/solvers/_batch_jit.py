@@ -178,7 +178,7 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, stamp, vst,
+def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sskip, qix, seen, stamp, vst,
               vnum, vlab):
     """:func:`_poly_int` visiting only the *lexicographically feasible* bases (von
     Stengel 2002, sec. 2.4: the bases of the polytope with right-hand side perturbed to
@@ -187,8 +187,14 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, sta
     vertex of ``{z >= 0 : M z <= 1}`` is the limit of a vertex of the perturbed polytope,
     whose graph is connected, so the search reaches every vertex, from fewer bases than
     the feasible ones of a degenerate vertex. The same outputs as :func:`_poly_int`
-    (vertices, label masks, up to order); ``sback[t]``: the column by which basis ``t``
-    was entered (pivoting on it leads back)."""
+    (vertices, label masks, up to order).
+
+    The search is breadth first over a queue of tableaux (``stab``, ``sbas``, ``snon``,
+    ``sdet``; each basis enters it once, found by its mask in ``seen``, at the slot
+    ``qix[mask]``). The perturbed polytope is nondegenerate, so its edges are symmetric:
+    when basis ``t`` pivots to a found basis ``u`` (entering ``e``, ``b`` leaving),
+    entering ``b`` at ``u`` leads back to ``t``; ``sskip[u]`` collects such variables
+    (bit masks), whose ratio tests ``u`` skips: each edge is tested once."""
     lab_of = np.empty(d + k, np.int64)
     for i in range(d):
         lab_of[i] = np.int64(1) << zbit[i]
@@ -204,25 +210,22 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, sta
     for c in range(d):
         snon[0, c] = c
     sdet[0] = 1
-    sback[0] = -1
+    sskip[0] = 0
     start = 0
     for r in range(k):
         start |= np.int64(1) << (d + r)
     seen[start] = stamp
-    top = 1
+    qix[start] = 0
+    top = 1  # a queue: bases head..top-1 are found and not yet expanded
+    head = 0
     nv = 0
-    bas = np.empty(k, np.int64)
-    non = np.empty(d, np.int64)
-    while top > 0:
-        top -= 1
-        for r in range(k):
-            for c in range(d + 1):
-                cur[r, c] = stab[top, r, c]
-            bas[r] = sbas[top, r]
-        for c in range(d):
-            non[c] = snon[top, c]
-        det = sdet[top]
-        back = sback[top]
+    while head < top:
+        cur = stab[head]  # read in place: children go to new slots (each basis once)
+        bas = sbas[head]
+        non = snon[head]
+        det = sdet[head]
+        skip = sskip[head]
+        head += 1
         labels = np.int64(0)
         for c in range(d):
             labels |= lab_of[non[c]]
@@ -244,7 +247,7 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, sta
             bmask |= np.int64(1) << bas[r]
         filled = False
         for q in range(d):
-            if q == back:
+            if (skip >> non[q]) & 1:
                 continue
             # the least ratio rhs / a over the rows with a of det's sign (every entry
             # below carries det's sign, so cross products compare the ratios)
@@ -320,30 +323,37 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sback, cur, seen, sta
             e = non[q]
             mask = bmask ^ (np.int64(1) << bas[r]) ^ (np.int64(1) << e)
             if seen[mask] == stamp:
+                sskip[qix[mask]] |= np.int64(1) << bas[r]
                 continue
             seen[mask] = stamp
+            qix[mask] = top
             p = cur[r, q]
+            # each quotient below is an exact integer under 2**26 (a minor) and each
+            # dividend exact (under 2**53), so rounding the product by 1 / det, within
+            # 2**-26 of the quotient, gives it exactly (a division is several times slower)
+            inv = 1.0 / det
+            nxt = stab[top]
             for i in range(k):
                 if i == r:
                     for c in range(d + 1):
-                        stab[top, i, c] = cur[r, c]
-                    stab[top, i, q] = det
+                        nxt[i, c] = cur[r, c]
+                    nxt[i, q] = det
                 else:
                     f = cur[i, q]
                     if f == 0:
                         for c in range(d + 1):
-                            stab[top, i, c] = cur[i, c] * p / det
+                            nxt[i, c] = np.rint(cur[i, c] * p * inv)
                     else:
                         for c in range(d + 1):
-                            stab[top, i, c] = (cur[i, c] * p - f * cur[r, c]) / det
-                        stab[top, i, q] = -f
+                            nxt[i, c] = np.rint((cur[i, c] * p - f * cur[r, c]) * inv)
+                        nxt[i, q] = -f
                 sbas[top, i] = bas[i]
             sbas[top, r] = e
             for c in range(d):
                 snon[top, c] = non[c]
             snon[top, q] = bas[r]
             sdet[top] = p
-            sback[top] = q
+            sskip[top] = np.int64(1) << bas[r]
             top += 1
     return nv
 
@@ -401,12 +411,17 @@ def solve_int(A, B, n_bases, every_basis):
     sbas = np.empty((S, w), np.int64)
     snon = np.empty((S, w), np.int64)
     sdet = np.empty(S, np.float64)
-    sback = np.empty(S, np.int64)
+    sskip = np.empty(S, np.int64)
     cur = np.empty((w, w + 1), np.float64)
     size = 1 << (m + n)
     seen = np.zeros(size, np.int64)
     vst = np.zeros(size, np.int64)
     qpos = np.zeros(size, np.int64)
+    qix = np.zeros(size, np.int64)
+    words = (S + 63) // 64
+    qhas = np.zeros((m + n, words), np.int64)
+    qnz = np.zeros(words, np.int64)
+    cand = np.zeros(words, np.int64)
     pnum = np.empty((S, m), np.int64)
     plab = np.empty(S, np.int64)
     qnum = np.empty((S, n), np.int64)
@@ -438,14 +453,14 @@ def solve_int(A, B, n_bases, every_basis):
             npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
                             vst, pnum, plab)
         else:
-            npv = _poly_lex(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, sback, cur, seen,
+            npv = _poly_lex(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, sskip, qix, seen,
                             stamp, vst, pnum, plab)
         stamp += 1
         if every_basis:
             nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen,
                             stamp, vst, qnum, qlab)
         else:
-            nqv = _poly_lex(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, sback, cur,
+            nqv = _poly_lex(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, sskip, qix,
                             seen, stamp, vst, qnum, qlab)
         deg = False
         for v in range(npv):
@@ -464,6 +479,20 @@ def solve_int(A, B, n_bases, every_basis):
             qsum[v] = s
             qpos[qlab[v]] = v  # label sets are unique per polytope (vst), stamped now
         degenerate[g] = deg
+        W = (nqv + 63) // 64
+        if deg:  # bit sets over the nonzero Q vertices: qhas[b] those with label b
+            for t in range(W):
+                qnz[t] = 0
+                for b in range(m + n):
+                    qhas[b, t] = 0
+            for v in range(nqv):
+                if qsum[v] > 0:
+                    bit = np.int64(1) << (v & 63)
+                    qnz[v >> 6] |= bit
+                    lab = qlab[v]
+                    for b in range(m + n):
+                        if (lab >> b) & 1:
+                            qhas[b, v >> 6] |= bit
         ne = 0
         for u in range(npv):
             if psum[u] == 0:
@@ -477,13 +506,25 @@ def solve_int(A, B, n_bases, every_basis):
                         ev[ne] = v
                         ne += 1
                 continue
-            for v in range(nqv):
-                if qsum[v] > 0 and (qlab[v] & need) == need:
+            # the Q vertices holding every label in need: the AND of their bit sets
+            for t in range(W):
+                cand[t] = qnz[t]
+            for b in range(m + n):
+                if (need >> b) & 1:
+                    for t in range(W):
+                        cand[t] &= qhas[b, t]
+            for t in range(W):
+                c = cand[t]
+                while c != 0:
+                    z = 0
+                    while not (c >> z) & 1:
+                        z += 1
+                    c &= c - 1
                     if ne == eu.shape[0]:
                         eu = _grow(eu, ne + 1)
                         ev = _grow(ev, ne + 1)
                     eu[ne] = u
-                    ev[ne] = v
+                    ev[ne] = 64 * t + z
                     ne += 1
         for i in range(1, ne):  # insertion sort into solve's order
             j = i

@@ -91,25 +91,35 @@ def shifted(X: np.ndarray) -> np.ndarray:
     return X - X.reshape(len(X), -1).min(axis=1)[:, None, None] + 1.0
 
 
-def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``(K,) bool``: games with integer payoffs small enough for the integer kernel."""
-    K = len(A)
+def int_safe(A: np.ndarray, B: np.ndarray, *, integer: bool = False) -> np.ndarray:
+    """``(K,) bool``: games with integer payoffs small enough for the integer kernel.
+
+    ``integer``: the caller knows every payoff is an integer (the float64 copies of
+    integer arrays), so only the size is checked."""
+    K, m, n = A.shape
+    fa, fb = A.reshape(K, -1), B.reshape(K, -1)
     ok = np.ones(K, dtype=bool)
-    for X in (A, B):  # a cheap first filter: the first payoff of each game an integer
-        ok &= X[:, 0, 0] == np.round(X[:, 0, 0])
-    idx = np.flatnonzero(ok)
-    if not len(idx):
-        return ok
-    for X in (A, B):
-        flat = X[idx].reshape(len(idx), -1)
-        ok[idx] &= np.all(flat == np.round(flat), axis=1) \
-            & (np.abs(flat).max(axis=1) < 2.0**40)
-    if not ok.any():
-        return ok
-    idx = np.flatnonzero(ok)
-    As, Bs = shifted(A[idx]), shifted(B[idx])
-    bound = np.maximum(_log2_hadamard(As), _log2_hadamard(np.swapaxes(Bs, 1, 2)))
-    ok[idx] = bound < LOG2_MINOR_BOUND
+    if not integer:
+        for flat in (fa, fb):  # a cheap first filter: the first payoff of each game
+            ok &= flat[:, 0] == np.round(flat[:, 0])
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return ok
+        for flat in (fa, fb):
+            sub = flat[idx]
+            ok[idx] &= np.all(sub == np.round(sub), axis=1)
+    lo_a, hi_a, lo_b, hi_b = fa.min(axis=1), fa.max(axis=1), fb.min(axis=1), fb.max(axis=1)
+    ok &= np.maximum(np.maximum(-lo_a, hi_a), np.maximum(-lo_b, hi_b)) < 2.0**40
+    # Hadamard's row bound with every shifted payoff at its game's largest, hi - lo + 1:
+    # above the bound of _log2_hadamard, so the games under it need no closer look
+    with np.errstate(invalid="ignore"):  # games refused above may overflow here
+        crude = np.maximum(0.5 * m * np.log2(n * (hi_a - lo_a + 1.0) ** 2 + 2.0),
+                           0.5 * n * np.log2(m * (hi_b - lo_b + 1.0) ** 2 + 2.0))
+    idx = np.flatnonzero(ok & ~(crude < LOG2_MINOR_BOUND))
+    if len(idx):
+        As, Bs = shifted(A[idx]), shifted(B[idx])
+        bound = np.maximum(_log2_hadamard(As), _log2_hadamard(np.swapaxes(Bs, 1, 2)))
+        ok[idx] = bound < LOG2_MINOR_BOUND
     return ok
 
 
