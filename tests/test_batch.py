@@ -599,10 +599,12 @@ def test_compiled_lexicographic_search_visits_the_lex_feasible_bases(k, d):
         M = rng.integers(1, 3 if trial % 2 else 7, size=(k, d)).astype(float)
         seen = np.zeros(1 << (k + d), np.int64)
         vst = np.zeros(1 << (k + d), np.int64)
-        JIT._poly_lex(M, k, d, np.arange(d), d + np.arange(k), np.empty((S, w, w + 1)),
-                      np.empty((S, w), np.int64), np.empty((S, w), np.int64), np.empty(S),
-                      np.empty(S, np.int64), np.zeros(1 << (k + d), np.int64), seen, 1, vst,
-                      np.empty((S, d), np.int64), np.empty(S, np.int64))
+        JIT._poly_lex(M, k, d, JIT._label_bits(np.arange(d), d + np.arange(k)),
+                      np.empty((S, w, w + 1)), np.empty((S, w), np.int64),
+                      np.empty((S, w), np.int64), np.empty(S), np.empty(S, np.int64),
+                      np.zeros(1 << (k + d), np.int64), seen, 1, vst,
+                      np.empty((S, d), np.int64), np.empty(S, np.int64),
+                      np.empty(k, np.int64), np.empty(k, np.int64))
         visited = {int(b) for b in np.flatnonzero(seen == 1)}
         assert visited == _lex_feasible_bases(M), (M, trial)
 

@@ -43,6 +43,20 @@ def _popcount(x: int) -> int:
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
+def _label_bits(zbit, sbit):
+    """The label bit of each variable of ``M z + s = 1``: ``zbit`` for ``z``, then
+    ``sbit`` for the slacks."""
+    d = zbit.shape[0]
+    k = sbit.shape[0]
+    lab_of = np.empty(d + k, np.int64)
+    for i in range(d):
+        lab_of[i] = np.int64(1) << zbit[i]
+    for r in range(k):
+        lab_of[d + r] = np.int64(1) << sbit[r]
+    return lab_of
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst, vnum,
               vlab):
     """Every vertex of ``{z >= 0 : M z <= 1}`` (M ``k x d`` positive integers held in
@@ -178,8 +192,8 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sskip, qix, seen, stamp, vst,
-              vnum, vlab):
+def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, vst, vnum,
+              vlab, cand, where):
     """:func:`_poly_int` visiting only the *lexicographically feasible* bases (von
     Stengel 2002, sec. 2.4: the bases of the polytope with right-hand side perturbed to
     ``1 + (eps, eps**2, ...)``, nondegenerate, so each entering column has one leaving
@@ -194,14 +208,9 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sskip, qix, seen, sta
     ``qix[mask]``). The perturbed polytope is nondegenerate, so its edges are symmetric:
     when basis ``t`` pivots to a found basis ``u`` (entering ``e``, ``b`` leaving),
     entering ``b`` at ``u`` leads back to ``t``; ``sskip[u]`` collects such variables
-    (bit masks), whose ratio tests ``u`` skips: each edge is tested once."""
-    lab_of = np.empty(d + k, np.int64)
-    for i in range(d):
-        lab_of[i] = np.int64(1) << zbit[i]
-    for r in range(k):
-        lab_of[d + r] = np.int64(1) << sbit[r]
-    cand = np.empty(k, np.int64)
-    where = np.empty(k, np.int64)  # the nonbasic column of slack c, or -1 when basic
+    (bit masks), whose ratio tests ``u`` skips: each edge is tested once.
+    ``lab_of[v]``: the label bit of variable ``v`` (``z`` then slacks); ``cand``,
+    ``where``: work arrays of ``k`` entries."""
     for r in range(k):
         for c in range(d):
             stab[0, r, c] = M[r, c]
@@ -278,7 +287,7 @@ def _poly_lex(M, k, d, zbit, sbit, stab, sbas, snon, sdet, sskip, qix, seen, sta
             if nc == 0:
                 continue  # unbounded direction (not in a bounded P; kept for safety)
             if nc > 1:  # ties: by the columns of B^-1 (slack c's tableau column) over a
-                if not filled:
+                if not filled:  # where[c]: slack c's nonbasic column, or -1 when basic
                     for c in range(k):
                         where[c] = -1
                     for qq in range(d):
@@ -435,6 +444,10 @@ def solve_int(A, B, n_bases, every_basis):
     sb_p = m + np.arange(n)
     zb_q = m + np.arange(n)
     sb_q = np.arange(m)
+    lab_p = _label_bits(zb_p, sb_p)
+    lab_q = _label_bits(zb_q, sb_q)
+    work1 = np.empty(w, np.int64)
+    work2 = np.empty(w, np.int64)
     degenerate = np.zeros(K, np.bool_)
     counts = np.zeros(K, np.int64)
     cap = 4 * K + 16
@@ -453,15 +466,15 @@ def solve_int(A, B, n_bases, every_basis):
             npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
                             vst, pnum, plab)
         else:
-            npv = _poly_lex(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, sskip, qix, seen,
-                            stamp, vst, pnum, plab)
+            npv = _poly_lex(Bt, n, m, lab_p, stab, sbas, snon, sdet, sskip, qix, seen,
+                            stamp, vst, pnum, plab, work1, work2)
         stamp += 1
         if every_basis:
             nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen,
                             stamp, vst, qnum, qlab)
         else:
-            nqv = _poly_lex(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, sskip, qix,
-                            seen, stamp, vst, qnum, qlab)
+            nqv = _poly_lex(A[g], m, n, lab_q, stab, sbas, snon, sdet, sskip, qix,
+                            seen, stamp, vst, qnum, qlab, work1, work2)
         deg = False
         for v in range(npv):
             if _popcount(plab[v]) > m:
@@ -551,23 +564,18 @@ def solve_int(A, B, n_bases, every_basis):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst, vval,
-                vlab, eps, ratio_min):
+def _poly_float(M, k, d, lab_of, stab, sbas, snon, sdet, cur, seen, stamp, vst, vval,
+                vlab, eps, ratio_min, norm, bas, non):
     """:func:`_poly_int` in float64 for a nondegenerate polytope: returns the vertex
     count, or -1 when a decision is within ``eps`` or a basis is ill-conditioned (its
     Hadamard ratio ``|det| / prod(column norms)`` below ``ratio_min``; ``det`` is the
-    product of the pivots along the search path): the caller gives up on the game."""
-    norm = np.empty(d)
+    product of the pivots along the search path): the caller gives up on the game.
+    ``lab_of``: as for :func:`_poly_lex`; ``norm``, ``bas``, ``non``: work arrays."""
     for c in range(d):
         s = 0.0
         for r in range(k):
             s += M[r, c] * M[r, c]
         norm[c] = np.sqrt(s)
-    lab_of = np.empty(d + k, np.int64)
-    for i in range(d):
-        lab_of[i] = np.int64(1) << zbit[i]
-    for r in range(k):
-        lab_of[d + r] = np.int64(1) << sbit[r]
     for r in range(k):
         for c in range(d):
             stab[0, r, c] = M[r, c]
@@ -582,8 +590,6 @@ def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, v
     seen[start] = stamp
     top = 1
     nv = 0
-    bas = np.empty(k, np.int64)
-    non = np.empty(d, np.int64)
     while top > 0:
         top -= 1
         for r in range(k):
@@ -709,6 +715,11 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min, shift):
     sb_p = m + np.arange(n)
     zb_q = m + np.arange(n)
     sb_q = np.arange(m)
+    lab_p = _label_bits(zb_p, sb_p)
+    lab_q = _label_bits(zb_q, sb_q)
+    norm = np.empty(w)
+    work1 = np.empty(w, np.int64)
+    work2 = np.empty(w, np.int64)
     suspect = np.zeros(K, np.bool_)
     counts = np.zeros(K, np.int64)
     cap = 4 * K + 16
@@ -738,14 +749,14 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min, shift):
                 An[i, j] = (A[g, i, j] - lo_a) / (hi_a - lo_a) + shift
                 Bt[j, i] = (B[g, i, j] - lo_b) / (hi_b - lo_b) + shift
         stamp += 1
-        npv = _poly_float(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
-                          vst, pval, plab, eps, ratio_min)
+        npv = _poly_float(Bt, n, m, lab_p, stab, sbas, snon, sdet, cur, seen, stamp,
+                          vst, pval, plab, eps, ratio_min, norm, work1, work2)
         if npv < 0:
             suspect[g] = True
             continue
         stamp += 1
-        nqv = _poly_float(An, m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
-                          vst, qval, qlab, eps, ratio_min)
+        nqv = _poly_float(An, m, n, lab_q, stab, sbas, snon, sdet, cur, seen, stamp,
+                          vst, qval, qlab, eps, ratio_min, norm, work1, work2)
         if nqv < 0:
             suspect[g] = True
             continue
