@@ -510,6 +510,7 @@ def test_compiled_integer_bound_is_checked():
 
 @needs_numba
 def test_compiled_threads_do_not_change_the_result(monkeypatch):
+    monkeypatch.setattr(batch_compiled, "MIN_WORK_PER_THREAD", 2048)  # split these stacks
     rng = np.random.default_rng(29)
     A = rng.integers(0, 6, size=(1200, 3, 3))
     B = rng.integers(0, 6, size=(1200, 3, 3))

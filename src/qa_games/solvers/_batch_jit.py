@@ -3,15 +3,19 @@ lazily, when numba is installed: the optional ``fast`` extra).
 
 One Python-level call per stack; inside, a plain loop over games, each solved by
 vertex enumeration of its two best-response polytopes (von Stengel 2002, sec. 2-3; the
-method of :mod:`qa_games.solvers.vertex_enumeration`): a depth-first search over every
-feasible basis of ``M z + s = 1, z, s >= 0``, then the completely labelled vertex
-pairs. :func:`solve_int` pivots in fraction-free integer arithmetic (Edmonds 1967;
-integer pivoting as in ``vertex_enumeration.polytope_vertices``) on integers held in
-float64 (floating division is several times faster than int64 division, and exact on
-these exact quotients) and is exact within the caller's Hadamard bound (2**26: a
-product of two minors is below 2**52); :func:`solve_float` pivots in float64 and gives up on a
-game (``suspect``) as soon as a decision is within ``eps`` (a zero or near-zero basic
-variable, a near-tie in a ratio test, a tiny pivot): a game it finishes is
+method of :mod:`qa_games.solvers.vertex_enumeration`): a search over the bases of
+``M z + s = 1, z, s >= 0``, then the completely labelled vertex pairs.
+:func:`solve_int` pivots in fraction-free integer arithmetic (Edmonds 1967; integer
+pivoting as in ``vertex_enumeration.polytope_vertices``) on integers held in float64
+(floating arithmetic is several times faster than int64 division, and exact on these
+exact quotients) and is exact within the caller's Hadamard bound (2**26: a product of
+two minors is below 2**52); it visits only the lexicographically feasible bases
+(:func:`_poly_lex`, von Stengel 2002 sec. 2.4: one perturbation, each entering column
+one leaving row; the same vertices as the search over every feasible basis,
+:func:`_poly_int`, from fewer bases on degenerate games) and pairs the vertices through
+bit sets of labels. :func:`solve_float` pivots in float64 over every feasible basis
+and gives up on a game (``suspect``) as soon as a decision is within ``eps`` (a zero or
+near-zero basic variable, a near-tie in a ratio test, a tiny pivot): a game it finishes is
 nondegenerate, each vertex has one basis and the result is within rounding of the
 exact one. :func:`closed_2x2` is the fused form of ``batch_2x2.exact_2x2``.
 """

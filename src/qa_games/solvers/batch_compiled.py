@@ -5,8 +5,10 @@ Theory (von Stengel 2002, "Computing equilibria for two-person games", sec. 2-3;
 characterisation of :mod:`qa_games.solvers.vertex_enumeration`): the extreme equilibria
 are the completely labelled pairs of nonzero vertices of ``P = {x >= 0 : B^T x <= 1}``
 and ``Q = {y >= 0 : A y <= 1}`` (payoffs shifted positive); the kernels in
-:mod:`qa_games.solvers._batch_jit` visit every feasible basis of each polytope by
-depth-first pivoting, one game after another in compiled code.
+:mod:`qa_games.solvers._batch_jit` visit the bases of each polytope by pivoting (the
+lexicographically feasible ones for integer games, von Stengel 2002 sec. 2.4; every
+feasible one for float games, which are certified nondegenerate), one game after
+another in compiled code.
 
 * **Integer games** whose pivots provably fit in int64 (:func:`int_safe`: Hadamard's
   bound on the minors of ``[M I 1]``, of which every tableau entry is one, below
@@ -124,8 +126,11 @@ def int_safe(A: np.ndarray, B: np.ndarray, *, integer: bool = False) -> np.ndarr
 
 
 #: Work per thread (games times the bases a polytope can have) below which a stack is
-#: not split further: about a millisecond of pivoting.
-MIN_WORK_PER_THREAD = 8192
+#: not split further: a few milliseconds of pivoting (0.05-0.1 microseconds a unit from
+#: 3x3 to 6x6), several scheduler time slices, so that a thread waiting for a busy core
+#: does not cost more than it saves (on the shared 2-core machine one thread was as fast
+#: as two up to about 4,000 3x3 or 40 6x6 games).
+MIN_WORK_PER_THREAD = 65536
 
 
 def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, ...]
