@@ -251,10 +251,9 @@ def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, 
                 vnum[nv, c] = 0
             for r in range(k):
                 if bas[r] < d:
-                    vnum[nv, bas[r]] = np.int64(cur[r, d] if det > 0 else -cur[r, d])
+                    vnum[nv, bas[r]] = np.int64(cur[r, d])
             vlab[nv] = labels
             nv += 1
-        positive = det > 0
         bmask = np.int64(0)
         for r in range(k):
             bmask |= np.int64(1) << bas[r]
@@ -262,14 +261,14 @@ def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, 
         for q in range(d):
             if (skip >> non[q]) & 1:
                 continue
-            # the least ratio rhs / a over the rows with a of det's sign (every entry
-            # below carries det's sign, so cross products compare the ratios)
+            # the least ratio rhs / a over the rows with a > 0 (det > 0 at every basis:
+            # 1 at the start, then a pivot entry a > 0), compared by cross products
             nc = 0
             bn = 0.0
             bd = 1.0
             for r in range(k):
                 a = cur[r, q]
-                if a == 0 or (a > 0) != positive:
+                if a <= 0:
                     continue
                 x = cur[r, d]
                 if nc == 0:
