@@ -510,6 +510,7 @@ def test_compiled_integer_bound_is_checked():
 
 @needs_numba
 def test_compiled_threads_do_not_change_the_result(monkeypatch):
+    monkeypatch.setattr(batch_compiled, "MIN_WORK_PER_THREAD", 2048)  # split these stacks
     rng = np.random.default_rng(29)
     A = rng.integers(0, 6, size=(1200, 3, 3))
     B = rng.integers(0, 6, size=(1200, 3, 3))
@@ -520,3 +521,117 @@ def test_compiled_threads_do_not_change_the_result(monkeypatch):
     three = [solve_batch(A, B), solve_batch(F, F[::-1])]
     for a, b in zip(one, three, strict=True):
         assert_same_outputs(a, b)
+
+
+@needs_numba
+@pytest.mark.parametrize("m", [2, 3, 4, 5, 6, 7])
+def test_compiled_lexicographic_search_equals_every_basis_search(m):
+    """The integer kernel's lexicographic search (one basis per vertex of the perturbed
+    polytope) against its search over every feasible basis, on tied stacks (payoffs 0..1,
+    0..2, 0..5; most degenerate) and degenerate classics (constant games, repeated and
+    dominated rows and columns): the same degeneracy flags, counts, order and floats."""
+    rng = np.random.default_rng(77 + m)
+    stacks = []
+    for n in range(2, 8):
+        for hi in (1, 2, 5):
+            stacks.append((rng.integers(0, hi + 1, size=(40, m, n)),
+                           rng.integers(0, hi + 1, size=(40, m, n))))
+        const = np.full((1, m, n), 3)
+        rep = rng.integers(0, 6, size=(20, m, n))
+        rep[:, -1] = rep[:, 0]  # a repeated row
+        rep[:, :, -1] = rep[:, :, 0]  # and a repeated column
+        stacks.append((np.concatenate([const, rep]), np.concatenate([const, rep[::-1]])))
+    for A, B in stacks:
+        A, B = A.astype(float), B.astype(float)
+        ok = batch_compiled.int_safe(A, B)
+        A, B = A[ok], B[ok]
+        lex = batch_compiled.solve_int(JIT, A, B)
+        every = batch_compiled.solve_int(JIT, A, B, every_basis=True)
+        assert lex[0].any()  # degenerate games among them
+        for a, b in zip(lex, every, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def _lex_feasible_bases(M: np.ndarray) -> set[int]:
+    """Brute force in Fractions: the bases of ``M z + s = 1`` (as bit masks, ``z_i`` bit
+    ``i``, ``s_r`` bit ``d + r``) whose rows of ``B^-1 [1 | I]`` are lexicographically
+    positive (feasible for the right-hand side ``1 + (eps, eps**2, ...)``)."""
+    from itertools import combinations
+
+    k, d = M.shape
+    cols = [[Fraction(int(M[r, c])) for r in range(k)] for c in range(d)]
+    cols += [[Fraction(int(r == c)) for r in range(k)] for c in range(k)]
+    found = set()
+    for basis in combinations(range(d + k), k):
+        # Gauss-Jordan on [B | 1 | I]
+        T = [[cols[b][r] for b in basis] + [Fraction(1)] + [Fraction(int(r == c))
+                                                              for c in range(k)]
+             for r in range(k)]
+        singular = False
+        for c in range(k):
+            piv = next((r for r in range(c, k) if T[r][c] != 0), None)
+            if piv is None:
+                singular = True
+                break
+            T[c], T[piv] = T[piv], T[c]
+            T[c] = [v / T[c][c] for v in T[c]]
+            for r in range(k):
+                if r != c and T[r][c] != 0:
+                    T[r] = [v - T[r][c] * w for v, w in zip(T[r], T[c], strict=True)]
+        if singular:
+            continue
+        if all(next(v for v in row[k:] if v != 0) > 0 for row in T):
+            found.add(sum(1 << b for b in basis))
+    return found
+
+
+@needs_numba
+@pytest.mark.parametrize("k,d", [(2, 2), (2, 3), (3, 3), (3, 4), (4, 3), (4, 4)])
+def test_compiled_lexicographic_search_visits_the_lex_feasible_bases(k, d):
+    """The bases the integer kernel's search pivots through are exactly the
+    lexicographically feasible ones (brute force over every basis, in Fractions), on
+    tied matrices (degenerate polytopes): none other, none missed."""
+    import math
+
+    rng = np.random.default_rng(10 * k + d)
+    S = math.comb(k + d, k) + 1
+    w = max(k, d)
+    for trial in range(12):
+        M = rng.integers(1, 3 if trial % 2 else 7, size=(k, d)).astype(float)
+        seen = np.zeros(1 << (k + d), np.int64)
+        vst = np.zeros(1 << (k + d), np.int64)
+        JIT._poly_lex(M, k, d, JIT._label_bits(np.arange(d), d + np.arange(k)),
+                      np.empty((S, w, w + 1)), np.empty((S, w), np.int64),
+                      np.empty((S, w), np.int64), np.empty(S), np.empty(S, np.int64),
+                      np.zeros(1 << (k + d), np.int64), seen, 1, vst,
+                      np.empty((S, d), np.int64), np.empty(S, np.int64),
+                      np.empty(k, np.int64), np.empty(k, np.int64))
+        visited = {int(b) for b in np.flatnonzero(seen == 1)}
+        assert visited == _lex_feasible_bases(M), (M, trial)
+
+
+@needs_numba
+@pytest.mark.parametrize("shape,hi", [((300, 6, 6), 5), ((300, 7, 7), 7), ((300, 8, 8), 4),
+                                      ((300, 6, 6), 12), ((300, 4, 5), 50), ((300, 3, 3), 5)])
+def test_compiled_integer_bound_screen_equals_the_hadamard_bound(shape, hi):
+    """``int_safe``'s quick screen (every shifted payoff at its game's largest) accepts
+    only games within the Hadamard bound and leaves the others to the full bound: the
+    same verdicts as the full bound on every game, on stacks whose games' payoff ranges
+    vary about the bound (7x7 0..7, 8x8 0..4, 6x6 0..12, 4x5 0..50: some games in, some
+    out), with and without the integer hint."""
+    rng = np.random.default_rng(shape[1] * 1000 + hi)
+    top = rng.integers(1, hi + 1, size=(shape[0], 1, 1))  # each game its own range
+    A = np.floor(rng.random(shape) * (top + 1))
+    B = np.floor(rng.random(shape) * (top + 1))
+    A[:5] = 2.0**41  # beyond the integer kernel's payoff cap
+    As, Bs = batch_compiled.shifted(A), batch_compiled.shifted(B)
+    ref = np.maximum(batch_compiled._log2_hadamard(As),
+                     batch_compiled._log2_hadamard(np.swapaxes(Bs, 1, 2))) \
+        < batch_compiled.LOG2_MINOR_BOUND
+    ref[:5] = False
+    got = batch_compiled.int_safe(A, B)
+    np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(batch_compiled.int_safe(A, B, integer=True), ref)
+    half = A + 0.5 * (rng.random(shape) < 0.01)  # a few games with a half-integer payoff
+    expect = ref & np.all(half == np.round(half), axis=(1, 2))
+    np.testing.assert_array_equal(batch_compiled.int_safe(half, B), expect)

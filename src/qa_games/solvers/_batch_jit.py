@@ -3,15 +3,19 @@ lazily, when numba is installed: the optional ``fast`` extra).
 
 One Python-level call per stack; inside, a plain loop over games, each solved by
 vertex enumeration of its two best-response polytopes (von Stengel 2002, sec. 2-3; the
-method of :mod:`qa_games.solvers.vertex_enumeration`): a depth-first search over every
-feasible basis of ``M z + s = 1, z, s >= 0``, then the completely labelled vertex
-pairs. :func:`solve_int` pivots in fraction-free integer arithmetic (Edmonds 1967;
-integer pivoting as in ``vertex_enumeration.polytope_vertices``) on integers held in
-float64 (floating division is several times faster than int64 division, and exact on
-these exact quotients) and is exact within the caller's Hadamard bound (2**26: a
-product of two minors is below 2**52); :func:`solve_float` pivots in float64 and gives up on a
-game (``suspect``) as soon as a decision is within ``eps`` (a zero or near-zero basic
-variable, a near-tie in a ratio test, a tiny pivot): a game it finishes is
+method of :mod:`qa_games.solvers.vertex_enumeration`): a search over the bases of
+``M z + s = 1, z, s >= 0``, then the completely labelled vertex pairs.
+:func:`solve_int` pivots in fraction-free integer arithmetic (Edmonds 1967; integer
+pivoting as in ``vertex_enumeration.polytope_vertices``) on integers held in float64
+(floating arithmetic is several times faster than int64 division, and exact on these
+exact quotients) and is exact within the caller's Hadamard bound (2**26: a product of
+two minors is below 2**52); it visits only the lexicographically feasible bases
+(:func:`_poly_lex`, von Stengel 2002 sec. 2.4: one perturbation, each entering column
+one leaving row; the same vertices as the search over every feasible basis,
+:func:`_poly_int`, from fewer bases on degenerate games) and pairs the vertices through
+bit sets of labels. :func:`solve_float` pivots in float64 over every feasible basis
+and gives up on a game (``suspect``) as soon as a decision is within ``eps`` (a zero or
+near-zero basic variable, a near-tie in a ratio test, a tiny pivot): a game it finishes is
 nondegenerate, each vertex has one basis and the result is within rounding of the
 exact one. :func:`closed_2x2` is the fused form of ``batch_2x2.exact_2x2``.
 """
@@ -40,6 +44,20 @@ def _popcount(x: int) -> int:
         x &= x - 1
         c += 1
     return c
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _label_bits(zbit, sbit):
+    """The label bit of each variable of ``M z + s = 1``: ``zbit`` for ``z``, then
+    ``sbit`` for the slacks."""
+    d = zbit.shape[0]
+    k = sbit.shape[0]
+    lab_of = np.empty(d + k, np.int64)
+    for i in range(d):
+        lab_of[i] = np.int64(1) << zbit[i]
+    for r in range(k):
+        lab_of[d + r] = np.int64(1) << sbit[r]
+    return lab_of
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -178,6 +196,181 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
+def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, vst, vnum,
+              vlab, cand, where):
+    """:func:`_poly_int` visiting only the *lexicographically feasible* bases (von
+    Stengel 2002, sec. 2.4: the bases of the polytope with right-hand side perturbed to
+    ``1 + (eps, eps**2, ...)``, nondegenerate, so each entering column has one leaving
+    row, the least ratio tie-broken by the rows of ``B^-1`` over the pivot column). Every
+    vertex of ``{z >= 0 : M z <= 1}`` is the limit of a vertex of the perturbed polytope,
+    whose graph is connected, so the search reaches every vertex, from fewer bases than
+    the feasible ones of a degenerate vertex. The same outputs as :func:`_poly_int`
+    (vertices, label masks, up to order).
+
+    The search is breadth first over a queue of tableaux (``stab``, ``sbas``, ``snon``,
+    ``sdet``; each basis enters it once, found by its mask in ``seen``, at the slot
+    ``qix[mask]``). The perturbed polytope is nondegenerate, so its edges are symmetric:
+    when basis ``t`` pivots to a found basis ``u`` (entering ``e``, ``b`` leaving),
+    entering ``b`` at ``u`` leads back to ``t``; ``sskip[u]`` collects such variables
+    (bit masks), whose ratio tests ``u`` skips: each edge is tested once.
+    ``lab_of[v]``: the label bit of variable ``v`` (``z`` then slacks); ``cand``,
+    ``where``: work arrays of ``k`` entries."""
+    for r in range(k):
+        for c in range(d):
+            stab[0, r, c] = M[r, c]
+        stab[0, r, d] = 1
+        sbas[0, r] = d + r
+    for c in range(d):
+        snon[0, c] = c
+    sdet[0] = 1
+    sskip[0] = 0
+    start = 0
+    for r in range(k):
+        start |= np.int64(1) << (d + r)
+    seen[start] = stamp
+    qix[start] = 0
+    top = 1  # a queue: bases head..top-1 are found and not yet expanded
+    head = 0
+    nv = 0
+    while head < top:
+        cur = stab[head]  # read in place: children go to new slots (each basis once)
+        bas = sbas[head]
+        non = snon[head]
+        det = sdet[head]
+        skip = sskip[head]
+        head += 1
+        labels = np.int64(0)
+        for c in range(d):
+            labels |= lab_of[non[c]]
+        for r in range(k):
+            if cur[r, d] == 0:
+                labels |= lab_of[bas[r]]
+        if vst[labels] != stamp:
+            vst[labels] = stamp
+            for c in range(d):
+                vnum[nv, c] = 0
+            for r in range(k):
+                if bas[r] < d:
+                    vnum[nv, bas[r]] = np.int64(cur[r, d])
+            vlab[nv] = labels
+            nv += 1
+        bmask = np.int64(0)
+        for r in range(k):
+            bmask |= np.int64(1) << bas[r]
+        filled = False
+        for q in range(d):
+            if (skip >> non[q]) & 1:
+                continue
+            # the least ratio rhs / a over the rows with a > 0 (det > 0 at every basis:
+            # 1 at the start, then a pivot entry a > 0), compared by cross products
+            nc = 0
+            bn = 0.0
+            bd = 1.0
+            for r in range(k):
+                a = cur[r, q]
+                if a <= 0:
+                    continue
+                x = cur[r, d]
+                if nc == 0:
+                    cand[0] = r
+                    nc = 1
+                    bn = x
+                    bd = a
+                    continue
+                lhs = x * bd
+                rgt = bn * a
+                if lhs < rgt:
+                    cand[0] = r
+                    nc = 1
+                    bn = x
+                    bd = a
+                elif lhs == rgt:
+                    cand[nc] = r
+                    nc += 1
+            if nc == 0:
+                continue  # unbounded direction (not in a bounded P; kept for safety)
+            if nc > 1:  # ties: by the columns of B^-1 (slack c's tableau column) over a
+                if not filled:  # where[c]: slack c's nonbasic column, or -1 when basic
+                    for c in range(k):
+                        where[c] = -1
+                    for qq in range(d):
+                        if non[qq] >= d:
+                            where[non[qq] - d] = qq
+                    filled = True
+                for c in range(k):
+                    qc = where[c]
+                    if qc < 0:  # slack c basic in row t: its ratio is positive, 0 elsewhere
+                        w = 0
+                        for i in range(nc):
+                            if bas[cand[i]] != d + c:
+                                cand[w] = cand[i]
+                                w += 1
+                        nc = w
+                    else:
+                        w = 0
+                        for i in range(nc):
+                            r = cand[i]
+                            x = cur[r, qc]
+                            a = cur[r, q]
+                            if w == 0:
+                                cand[0] = r
+                                w = 1
+                                bn = x
+                                bd = a
+                                continue
+                            lhs = x * bd
+                            rgt = bn * a
+                            if lhs < rgt:
+                                cand[0] = r
+                                w = 1
+                                bn = x
+                                bd = a
+                            elif lhs == rgt:
+                                cand[w] = r
+                                w += 1
+                        nc = w
+                    if nc == 1:
+                        break
+            r = cand[0]
+            e = non[q]
+            mask = bmask ^ (np.int64(1) << bas[r]) ^ (np.int64(1) << e)
+            if seen[mask] == stamp:
+                sskip[qix[mask]] |= np.int64(1) << bas[r]
+                continue
+            seen[mask] = stamp
+            qix[mask] = top
+            p = cur[r, q]
+            # each quotient below is an exact integer under 2**26 (a minor) and each
+            # dividend exact (under 2**53), so rounding the product by 1 / det, within
+            # 2**-26 of the quotient, gives it exactly (a division is several times slower)
+            inv = 1.0 / det
+            nxt = stab[top]
+            for i in range(k):
+                if i == r:
+                    for c in range(d + 1):
+                        nxt[i, c] = cur[r, c]
+                    nxt[i, q] = det
+                else:
+                    f = cur[i, q]
+                    if f == 0:
+                        for c in range(d + 1):
+                            nxt[i, c] = np.rint(cur[i, c] * p * inv)
+                    else:
+                        for c in range(d + 1):
+                            nxt[i, c] = np.rint((cur[i, c] * p - f * cur[r, c]) * inv)
+                        nxt[i, q] = -f
+                sbas[top, i] = bas[i]
+            sbas[top, r] = e
+            for c in range(d):
+                snon[top, c] = non[c]
+            snon[top, q] = bas[r]
+            sdet[top] = p
+            sskip[top] = np.int64(1) << bas[r]
+            top += 1
+    return nv
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _greater(na, sa, nb, sb, d):
     """Is ``na / sa`` lexicographically greater than ``nb / sb`` (int64, exact)?
     Returns 1, 0 (equal) or -1."""
@@ -192,17 +385,6 @@ def _greater(na, sa, nb, sb, d):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _rank_int(vnum, vsum, idx, n_idx, d):
-    """Sort ``idx[:n_idx]`` in place, decreasing lexicographic in ``vnum / vsum``."""
-    for i in range(1, n_idx):
-        j = i
-        while j > 0 and _greater(vnum[idx[j]], vsum[idx[j]], vnum[idx[j - 1]],
-                                 vsum[idx[j - 1]], d) > 0:
-            idx[j], idx[j - 1] = idx[j - 1], idx[j]
-            j -= 1
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
 def _grow(arr, need):
     if need <= arr.shape[0]:
         return arr
@@ -212,14 +394,27 @@ def _grow(arr, need):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def solve_int(A, B, n_bases):
+def _pair_before(pnum, psum, qnum, qsum, u, v, u2, v2, m, n):
+    """Does the equilibrium ``(u, v)`` come before ``(u2, v2)`` in ``solve``'s order
+    (decreasing lexicographic in ``x``, then ``y``)?"""
+    c = _greater(pnum[u], psum[u], pnum[u2], psum[u2], m)
+    if c == 0:
+        c = _greater(qnum[v], qsum[v], qnum[v2], qsum[v2], n)
+    return c > 0
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def solve_int(A, B, n_bases, every_basis):
     """Extreme equilibria of each game of stacks ``A, B (K, m, n)`` of positive integers
     held in float64 (within the caller's Hadamard bound), exactly.
 
     Returns ``(degenerate (K,), counts (K,), game (N,), x (N, m), y (N, n))``: the
     records sorted by game, then in ``solve``'s order (decreasing lexicographic in
     ``x`` then ``y``), ``x`` and ``y`` the correctly rounded floats of the exact mixes.
-    ``n_bases``: ``C(m + n, m)``, the most bases a polytope can have.
+    ``n_bases``: ``C(m + n, m)``, the most bases a polytope can have. The polytopes are
+    searched by :func:`_poly_lex` (lexicographically feasible bases), or by
+    :func:`_poly_int` (every feasible basis; the same results, slower on ties) when
+    ``every_basis``.
     """
     K, m, n = A.shape
     w = max(m, n)
@@ -228,23 +423,34 @@ def solve_int(A, B, n_bases):
     sbas = np.empty((S, w), np.int64)
     snon = np.empty((S, w), np.int64)
     sdet = np.empty(S, np.float64)
+    sskip = np.empty(S, np.int64)
     cur = np.empty((w, w + 1), np.float64)
     size = 1 << (m + n)
     seen = np.zeros(size, np.int64)
     vst = np.zeros(size, np.int64)
+    qpos = np.zeros(size, np.int64)
+    qix = np.zeros(size, np.int64)
+    words = (S + 63) // 64
+    qhas = np.zeros((m + n, words), np.int64)
+    qnz = np.zeros(words, np.int64)
+    cand = np.zeros(words, np.int64)
     pnum = np.empty((S, m), np.int64)
     plab = np.empty(S, np.int64)
     qnum = np.empty((S, n), np.int64)
     qlab = np.empty(S, np.int64)
     psum = np.empty(S, np.int64)
     qsum = np.empty(S, np.int64)
-    pidx = np.empty(S, np.int64)
-    qidx = np.empty(S, np.int64)
+    eu = np.empty(S, np.int64)  # the equilibria of a game as vertex pairs (grown)
+    ev = np.empty(S, np.int64)
     Bt = np.empty((n, m), np.float64)
     zb_p = np.arange(m)
     sb_p = m + np.arange(n)
     zb_q = m + np.arange(n)
     sb_q = np.arange(m)
+    lab_p = _label_bits(zb_p, sb_p)
+    lab_q = _label_bits(zb_q, sb_q)
+    work1 = np.empty(w, np.int64)
+    work2 = np.empty(w, np.int64)
     degenerate = np.zeros(K, np.bool_)
     counts = np.zeros(K, np.int64)
     cap = 4 * K + 16
@@ -259,13 +465,20 @@ def solve_int(A, B, n_bases):
             for j in range(n):
                 Bt[j, i] = B[g, i, j]
         stamp += 1
-        npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
-                        vst, pnum, plab)
+        if every_basis:
+            npv = _poly_int(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
+                            vst, pnum, plab)
+        else:
+            npv = _poly_lex(Bt, n, m, lab_p, stab, sbas, snon, sdet, sskip, qix, seen,
+                            stamp, vst, pnum, plab, work1, work2)
         stamp += 1
-        nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
-                        vst, qnum, qlab)
+        if every_basis:
+            nqv = _poly_int(A[g], m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen,
+                            stamp, vst, qnum, qlab)
+        else:
+            nqv = _poly_lex(A[g], m, n, lab_q, stab, sbas, snon, sdet, sskip, qix,
+                            seen, stamp, vst, qnum, qlab, work1, work2)
         deg = False
-        npz = 0
         for v in range(npv):
             if _popcount(plab[v]) > m:
                 deg = True
@@ -273,10 +486,6 @@ def solve_int(A, B, n_bases):
             for c in range(m):
                 s += pnum[v, c]
             psum[v] = s
-            if s > 0:
-                pidx[npz] = v
-                npz += 1
-        nqz = 0
         for v in range(nqv):
             if _popcount(qlab[v]) > n:
                 deg = True
@@ -284,50 +493,92 @@ def solve_int(A, B, n_bases):
             for c in range(n):
                 s += qnum[v, c]
             qsum[v] = s
-            if s > 0:
-                qidx[nqz] = v
-                nqz += 1
+            qpos[qlab[v]] = v  # label sets are unique per polytope (vst), stamped now
         degenerate[g] = deg
-        _rank_int(pnum, psum, pidx, npz, m)
-        _rank_int(qnum, qsum, qidx, nqz, n)
-        c0 = N
-        for a in range(npz):
-            u = pidx[a]
-            for b in range(nqz):
-                v = qidx[b]
-                if (plab[u] | qlab[v]) == full:
-                    if N >= og.shape[0]:
-                        og = _grow(og, N + 1)
-                        ox = _grow(ox, N + 1)
-                        oy = _grow(oy, N + 1)
-                    og[N] = g
-                    for c in range(m):
-                        ox[N, c] = np.float64(pnum[u, c]) / np.float64(psum[u])
-                    for c in range(n):
-                        oy[N, c] = np.float64(qnum[v, c]) / np.float64(qsum[v])
-                    N += 1
-        counts[g] = N - c0
+        W = (nqv + 63) // 64
+        if deg:  # bit sets over the nonzero Q vertices: qhas[b] those with label b
+            for t in range(W):
+                qnz[t] = 0
+                for b in range(m + n):
+                    qhas[b, t] = 0
+            for v in range(nqv):
+                if qsum[v] > 0:
+                    bit = np.int64(1) << (v & 63)
+                    qnz[v >> 6] |= bit
+                    lab = qlab[v]
+                    for b in range(m + n):
+                        if (lab >> b) & 1:
+                            qhas[b, v >> 6] |= bit
+        ne = 0
+        for u in range(npv):
+            if psum[u] == 0:
+                continue
+            need = full ^ plab[u]
+            if not deg:  # every vertex has exactly its dimension's labels: one partner
+                if vst[need] == stamp:
+                    v = qpos[need]
+                    if qsum[v] > 0:  # at most one partner per u: ne < npv <= S
+                        eu[ne] = u
+                        ev[ne] = v
+                        ne += 1
+                continue
+            # the Q vertices holding every label in need: the AND of their bit sets
+            for t in range(W):
+                cand[t] = qnz[t]
+            for b in range(m + n):
+                if (need >> b) & 1:
+                    for t in range(W):
+                        cand[t] &= qhas[b, t]
+            for t in range(W):
+                c = cand[t]
+                while c != 0:
+                    z = 0
+                    while not (c >> z) & 1:
+                        z += 1
+                    c &= c - 1
+                    if ne == eu.shape[0]:
+                        eu = _grow(eu, ne + 1)
+                        ev = _grow(ev, ne + 1)
+                    eu[ne] = u
+                    ev[ne] = 64 * t + z
+                    ne += 1
+        for i in range(1, ne):  # insertion sort into solve's order
+            j = i
+            while j > 0 and _pair_before(pnum, psum, qnum, qsum, eu[j], ev[j], eu[j - 1],
+                                         ev[j - 1], m, n):
+                eu[j], eu[j - 1] = eu[j - 1], eu[j]
+                ev[j], ev[j - 1] = ev[j - 1], ev[j]
+                j -= 1
+        if N + ne > og.shape[0]:
+            og = _grow(og, N + ne)
+            ox = _grow(ox, N + ne)
+            oy = _grow(oy, N + ne)
+        for i in range(ne):
+            u = eu[i]
+            v = ev[i]
+            og[N] = g
+            for c in range(m):
+                ox[N, c] = np.float64(pnum[u, c]) / np.float64(psum[u])
+            for c in range(n):
+                oy[N, c] = np.float64(qnum[v, c]) / np.float64(qsum[v])
+            N += 1
+        counts[g] = ne
     return degenerate, counts, og[:N].copy(), ox[:N].copy(), oy[:N].copy()
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst, vval,
-                vlab, eps, ratio_min):
+def _poly_float(M, k, d, lab_of, stab, sbas, snon, sdet, cur, seen, stamp, vst, vval,
+                vlab, eps, ratio_min, norm, bas, non):
     """:func:`_poly_int` in float64 for a nondegenerate polytope: returns the vertex
     count, or -1 when a decision is within ``eps`` or a basis is ill-conditioned (its
     Hadamard ratio ``|det| / prod(column norms)`` below ``ratio_min``; ``det`` is the
-    product of the pivots along the search path): the caller gives up on the game."""
-    norm = np.empty(d)
+    product of the pivots along the search path): the caller gives up on the game.
+    ``lab_of``: as for :func:`_poly_lex`; ``norm``, ``bas``, ``non``: work arrays."""
     for c in range(d):
         s = 0.0
         for r in range(k):
             s += M[r, c] * M[r, c]
         norm[c] = np.sqrt(s)
-    lab_of = np.empty(d + k, np.int64)
-    for i in range(d):
-        lab_of[i] = np.int64(1) << zbit[i]
-    for r in range(k):
-        lab_of[d + r] = np.int64(1) << sbit[r]
     for r in range(k):
         for c in range(d):
             stab[0, r, c] = M[r, c]
@@ -342,8 +593,6 @@ def _poly_float(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, v
     seen[start] = stamp
     top = 1
     nv = 0
-    bas = np.empty(k, np.int64)
-    non = np.empty(d, np.int64)
     while top > 0:
         top -= 1
         for r in range(k):
@@ -469,6 +718,11 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min, shift):
     sb_p = m + np.arange(n)
     zb_q = m + np.arange(n)
     sb_q = np.arange(m)
+    lab_p = _label_bits(zb_p, sb_p)
+    lab_q = _label_bits(zb_q, sb_q)
+    norm = np.empty(w)
+    work1 = np.empty(w, np.int64)
+    work2 = np.empty(w, np.int64)
     suspect = np.zeros(K, np.bool_)
     counts = np.zeros(K, np.int64)
     cap = 4 * K + 16
@@ -498,14 +752,14 @@ def solve_float(A, B, n_bases, eps, tol, ratio_min, shift):
                 An[i, j] = (A[g, i, j] - lo_a) / (hi_a - lo_a) + shift
                 Bt[j, i] = (B[g, i, j] - lo_b) / (hi_b - lo_b) + shift
         stamp += 1
-        npv = _poly_float(Bt, n, m, zb_p, sb_p, stab, sbas, snon, sdet, cur, seen, stamp,
-                          vst, pval, plab, eps, ratio_min)
+        npv = _poly_float(Bt, n, m, lab_p, stab, sbas, snon, sdet, cur, seen, stamp,
+                          vst, pval, plab, eps, ratio_min, norm, work1, work2)
         if npv < 0:
             suspect[g] = True
             continue
         stamp += 1
-        nqv = _poly_float(An, m, n, zb_q, sb_q, stab, sbas, snon, sdet, cur, seen, stamp,
-                          vst, qval, qlab, eps, ratio_min)
+        nqv = _poly_float(An, m, n, lab_q, stab, sbas, snon, sdet, cur, seen, stamp,
+                          vst, qval, qlab, eps, ratio_min, norm, work1, work2)
         if nqv < 0:
             suspect[g] = True
             continue

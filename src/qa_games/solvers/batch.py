@@ -499,7 +499,10 @@ def _run_compiled(jit: ModuleType, A: Any, B: Any, A_f: np.ndarray, B_f: np.ndar
     k, m, n = A_f.shape
     suspect = np.zeros(k, dtype=bool)
     counts = np.zeros(k, dtype=np.intp)
-    ints = _represented_each(A, B, A_f, B_f, np.arange(k)) & kc.int_safe(A_f, B_f)
+    if all(np.asarray(X).dtype.kind in "iu" for X in (A, B)):
+        ints = kc.int_safe(A_f, B_f, integer=True)  # |payoffs| < 2**40: held exactly
+    else:
+        ints = _represented_each(A, B, A_f, B_f, np.arange(k)) & kc.int_safe(A_f, B_f)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for sel, integer in ((np.flatnonzero(ints), True), (np.flatnonzero(~ints), False)):
         for start in range(0, len(sel), chunk):

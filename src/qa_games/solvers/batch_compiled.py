@@ -5,8 +5,10 @@ Theory (von Stengel 2002, "Computing equilibria for two-person games", sec. 2-3;
 characterisation of :mod:`qa_games.solvers.vertex_enumeration`): the extreme equilibria
 are the completely labelled pairs of nonzero vertices of ``P = {x >= 0 : B^T x <= 1}``
 and ``Q = {y >= 0 : A y <= 1}`` (payoffs shifted positive); the kernels in
-:mod:`qa_games.solvers._batch_jit` visit every feasible basis of each polytope by
-depth-first pivoting, one game after another in compiled code.
+:mod:`qa_games.solvers._batch_jit` visit the bases of each polytope by pivoting (the
+lexicographically feasible ones for integer games, von Stengel 2002 sec. 2.4; every
+feasible one for float games, which are certified nondegenerate), one game after
+another in compiled code.
 
 * **Integer games** whose pivots provably fit in int64 (:func:`int_safe`: Hadamard's
   bound on the minors of ``[M I 1]``, of which every tableau entry is one, below
@@ -91,31 +93,44 @@ def shifted(X: np.ndarray) -> np.ndarray:
     return X - X.reshape(len(X), -1).min(axis=1)[:, None, None] + 1.0
 
 
-def int_safe(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``(K,) bool``: games with integer payoffs small enough for the integer kernel."""
-    K = len(A)
+def int_safe(A: np.ndarray, B: np.ndarray, *, integer: bool = False) -> np.ndarray:
+    """``(K,) bool``: games with integer payoffs small enough for the integer kernel.
+
+    ``integer``: the caller knows every payoff is an integer (the float64 copies of
+    integer arrays), so only the size is checked."""
+    K, m, n = A.shape
+    fa, fb = A.reshape(K, -1), B.reshape(K, -1)
     ok = np.ones(K, dtype=bool)
-    for X in (A, B):  # a cheap first filter: the first payoff of each game an integer
-        ok &= X[:, 0, 0] == np.round(X[:, 0, 0])
-    idx = np.flatnonzero(ok)
-    if not len(idx):
-        return ok
-    for X in (A, B):
-        flat = X[idx].reshape(len(idx), -1)
-        ok[idx] &= np.all(flat == np.round(flat), axis=1) \
-            & (np.abs(flat).max(axis=1) < 2.0**40)
-    if not ok.any():
-        return ok
-    idx = np.flatnonzero(ok)
-    As, Bs = shifted(A[idx]), shifted(B[idx])
-    bound = np.maximum(_log2_hadamard(As), _log2_hadamard(np.swapaxes(Bs, 1, 2)))
-    ok[idx] = bound < LOG2_MINOR_BOUND
+    if not integer:
+        for flat in (fa, fb):  # a cheap first filter: the first payoff of each game
+            ok &= flat[:, 0] == np.round(flat[:, 0])
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return ok
+        for flat in (fa, fb):
+            sub = flat[idx]
+            ok[idx] &= np.all(sub == np.round(sub), axis=1)
+    lo_a, hi_a, lo_b, hi_b = fa.min(axis=1), fa.max(axis=1), fb.min(axis=1), fb.max(axis=1)
+    ok &= np.maximum(np.maximum(-lo_a, hi_a), np.maximum(-lo_b, hi_b)) < 2.0**40
+    # Hadamard's row bound with every shifted payoff at its game's largest, hi - lo + 1:
+    # above the bound of _log2_hadamard, so the games under it need no closer look
+    with np.errstate(invalid="ignore"):  # games refused above may overflow here
+        crude = np.maximum(0.5 * m * np.log2(n * (hi_a - lo_a + 1.0) ** 2 + 2.0),
+                           0.5 * n * np.log2(m * (hi_b - lo_b + 1.0) ** 2 + 2.0))
+    idx = np.flatnonzero(ok & ~(crude < LOG2_MINOR_BOUND))
+    if len(idx):
+        As, Bs = shifted(A[idx]), shifted(B[idx])
+        bound = np.maximum(_log2_hadamard(As), _log2_hadamard(np.swapaxes(Bs, 1, 2)))
+        ok[idx] = bound < LOG2_MINOR_BOUND
     return ok
 
 
 #: Work per thread (games times the bases a polytope can have) below which a stack is
-#: not split further: about a millisecond of pivoting.
-MIN_WORK_PER_THREAD = 8192
+#: not split further: a few milliseconds of pivoting (0.05-0.1 microseconds a unit from
+#: 3x3 to 6x6), several scheduler time slices, so that a thread waiting for a busy core
+#: does not cost more than it saves (on the shared 2-core machine one thread was as fast
+#: as two up to about 4,000 3x3 or 40 6x6 games).
+MIN_WORK_PER_THREAD = 65536
 
 
 def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, ...]
@@ -136,15 +151,18 @@ def _split(kernel: Any, K: int, args: tuple[np.ndarray, ...], extra: tuple[Any, 
             np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts]))
 
 
-def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
+def solve_int(jit: ModuleType, A: np.ndarray, B: np.ndarray, *,
+              every_basis: bool = False) -> tuple[np.ndarray, ...]:
     """Exact extreme equilibria of integer stacks (float64 within :func:`int_safe`).
 
     Returns ``(degenerate (K,), counts (K,), game (N,), x (N, m), y (N, n))``, records
-    sorted by game then in ``solve``'s order."""
+    sorted by game then in ``solve``'s order. The polytopes are searched over their
+    lexicographically feasible bases, or over every feasible basis when ``every_basis``
+    (the same results, more pivots on degenerate games: a cross-check)."""
     m, n = A.shape[1:]
     Ai = np.ascontiguousarray(shifted(A), dtype=np.float64)
     Bi = np.ascontiguousarray(shifted(B), dtype=np.float64)
-    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m),))
+    return _split(jit.solve_int, len(A), (Ai, Bi), (math.comb(m + n, m), bool(every_basis)))
 
 
 def solve_float(jit: ModuleType, A: np.ndarray, B: np.ndarray,
