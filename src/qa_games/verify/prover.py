@@ -7,6 +7,7 @@ steps a reader follows in ``proofs/`` and decides each step exactly.
 from __future__ import annotations
 
 import weakref
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -22,6 +23,7 @@ from ..analysis.decide import (
     mixed_probabilities,
     nash_conditions,
 )
+from ..games.exact_eval import exact_function
 
 __all__ = ["prove"]
 
@@ -44,13 +46,43 @@ def _expanded_derived(model: Any) -> list[tuple[str, Any]]:
     return found
 
 
+# two points of odd rationals, one value per symbol name (built lazily)
+_PROBES: list[dict[str, Fraction]] = [{}, {}]
+
+
+def _probe_values(fn: Any, names: set[str]) -> list[Fraction] | None:
+    """``fn`` at the probe points (exact), or None where it cannot be evaluated there."""
+    out = []
+    for k, point in enumerate(_PROBES):
+        for n in names - point.keys():
+            point[n] = Fraction(1000003 + 7919 * len(point) + 104729 * k, 999983 + 31 * k)
+        try:
+            out.append(Fraction(fn(point)))
+        except (ZeroDivisionError, KeyError, TypeError):
+            return None
+    return out
+
+
 def _named(model: Any, expr: Any) -> str:
-    """``expr`` factored, with a derived quantity's name when it equals one (or its negative)."""
+    """``expr`` factored, with a derived quantity's name when it equals one (or its negative).
+
+    Each derived quantity is first compared with ``expr`` at two rational points, exactly:
+    where the values differ they are not equal (nor opposite), and sympy's expansion,
+    the proof of equality, is run only for those that agree there."""
     e = sympy.expand(expr)
+    fe = exact_function(e)
+    ve = None if fe is None else _probe_values(fe, {str(x) for x in e.free_symbols})
     for name, d in _expanded_derived(model):
-        if sympy.expand(e - d) == 0:
+        fd = exact_function(d) if ve is not None else None
+        vd = None if fd is None else _probe_values(fd, {str(x) for x in d.free_symbols})
+        if ve is not None and vd is not None:
+            same = ve == vd
+            opposite = all(a == -b for a, b in zip(ve, vd, strict=True))
+        else:
+            same = opposite = True  # undecided here: sympy decides
+        if same and sympy.expand(e - d) == 0:
             return name
-        if sympy.expand(e + d) == 0:
+        if opposite and sympy.expand(e + d) == 0:
             return f"-{name}"
     return fmt(sympy.factor(e))
 
