@@ -689,10 +689,13 @@ def qre_2x2_local(A: Any, B: Any, lam: Any, P: Any) -> tuple[np.ndarray, np.ndar
     c = lal * lga
     with np.errstate(all="ignore"):
         a = np.log(P_[:, 0]) - np.log(P_[:, 1])
-        for _ in range(8):
+        for _ in range(8):  # Newton; stops once no step moves a by more than 4 ulps
             sa = _sig(a)
             sb = _sig(lde + lga * sa)
-            a = a - (a - lbe - lal * sb) / (1.0 - c * (sb - sb * sb) * (sa - sa * sa))
+            step = (a - lbe - lal * sb) / (1.0 - c * (sb - sb * sb) * (sa - sa * sa))
+            a = a - step
+            if not np.any(np.abs(step) > 1e-15 * (1.0 + np.abs(a))):
+                break
         sa = _sig(a)
         f = a - lbe - lal * _sig(lde + lga * sa)
         ok = np.isfinite(a) & (np.abs(f) <= 1e-9 * (1.0 + np.abs(a) + np.abs(lbe) + np.abs(lal)))
