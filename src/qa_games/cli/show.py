@@ -35,9 +35,9 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
-    from tabulate import tabulate
+    from .table import simple_table
 
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return simple_table(rows, headers)
 
 
 def _parameters(params: Any) -> str:

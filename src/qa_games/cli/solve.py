@@ -13,6 +13,7 @@ from ..errors import ParameterError
 from ..solvers.selection import RULES, UNDECIDED
 from .common import add_set_option, is_nfg, parse_sets
 from .solve_tree import is_efg, load_tree, run_tree
+from .table import simple_table
 
 #: ``qa_games.solvers.solve.METHODS``, spelled out so that ``--help`` imports no solver
 #: (tests/test_cli_verbs.py checks they are the same).
@@ -85,8 +86,6 @@ def _count(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tabulate import tabulate
-
     from ..solvers.selection import select
     from ..solvers.solve import solve
 
@@ -124,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         probs = eq.exact if eq.exact is not None else eq.profile
         pays = eq.exact_payoffs if eq.exact_payoffs is not None else eq.payoffs
         rows.append([k] + [_num(p) for s in probs for p in s] + [_num(u) for u in pays])
-    print(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    print(simple_table(rows, headers))
     if model is not None:
         if chosen is None:
             print(f"\nselection ({rule}): no equilibrium selected (the rule cannot choose "
