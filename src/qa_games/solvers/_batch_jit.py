@@ -196,6 +196,37 @@ def _poly_int(M, k, d, zbit, sbit, stab, sbas, snon, sdet, cur, seen, stamp, vst
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
+def _keep_least_ratio(cur, num, q, cand, nc):
+    """Keep, of the rows ``cand[:nc]`` (each with ``cur[r, q] > 0``), those of least
+    ratio ``cur[r, num] / cur[r, q]``, compared by cross products (exact on the integers
+    held in float64), in their order; returns how many are kept."""
+    w = 0
+    bn = 0.0
+    bd = 1.0
+    for i in range(nc):
+        r = cand[i]
+        x = cur[r, num]
+        a = cur[r, q]
+        if w == 0:
+            cand[0] = r
+            w = 1
+            bn = x
+            bd = a
+            continue
+        lhs = x * bd
+        rgt = bn * a
+        if lhs < rgt:
+            cand[0] = r
+            w = 1
+            bn = x
+            bd = a
+        elif lhs == rgt:
+            cand[w] = r
+            w += 1
+    return w
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, vst, vnum,
               vlab, cand, where):
     """:func:`_poly_int` visiting only the *lexicographically feasible* bases (von
@@ -264,29 +295,11 @@ def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, 
             # the least ratio rhs / a over the rows with a > 0 (det > 0 at every basis:
             # 1 at the start, then a pivot entry a > 0), compared by cross products
             nc = 0
-            bn = 0.0
-            bd = 1.0
             for r in range(k):
-                a = cur[r, q]
-                if a <= 0:
-                    continue
-                x = cur[r, d]
-                if nc == 0:
-                    cand[0] = r
-                    nc = 1
-                    bn = x
-                    bd = a
-                    continue
-                lhs = x * bd
-                rgt = bn * a
-                if lhs < rgt:
-                    cand[0] = r
-                    nc = 1
-                    bn = x
-                    bd = a
-                elif lhs == rgt:
+                if cur[r, q] > 0:
                     cand[nc] = r
                     nc += 1
+            nc = _keep_least_ratio(cur, d, q, cand, nc)
             if nc == 0:
                 continue  # unbounded direction (not in a bounded P; kept for safety)
             if nc > 1:  # ties: by the columns of B^-1 (slack c's tableau column) over a
@@ -307,28 +320,7 @@ def _poly_lex(M, k, d, lab_of, stab, sbas, snon, sdet, sskip, qix, seen, stamp, 
                                 w += 1
                         nc = w
                     else:
-                        w = 0
-                        for i in range(nc):
-                            r = cand[i]
-                            x = cur[r, qc]
-                            a = cur[r, q]
-                            if w == 0:
-                                cand[0] = r
-                                w = 1
-                                bn = x
-                                bd = a
-                                continue
-                            lhs = x * bd
-                            rgt = bn * a
-                            if lhs < rgt:
-                                cand[0] = r
-                                w = 1
-                                bn = x
-                                bd = a
-                            elif lhs == rgt:
-                                cand[w] = r
-                                w += 1
-                        nc = w
+                        nc = _keep_least_ratio(cur, qc, q, cand, nc)
                     if nc == 1:
                         break
             r = cand[0]
