@@ -357,8 +357,8 @@ class _Pool:
     values: dict[str, list[Fraction]]  # a free parameter's grid values
     codes: dict[str, np.ndarray]  # per point, the index of its value
     sums: list[tuple[list[str], Fraction, np.ndarray]]  # free names, rest, weights
-    good: Callable[[dict[str, Fraction]], bool]
-    verdicts: list[bool | None]
+    verdicts: list[bool | None]  # (the pool holds no reference to its model: the cache
+    # of pools is weakly keyed by the model)
 
     def __len__(self) -> int:
         return len(self.verdicts)
@@ -374,10 +374,12 @@ class _Pool:
                 values[n] = rest * Fraction(x, total)
         return {p: values[p] for p in self.params}
 
-    def valid(self, i: int) -> dict[str, Fraction] | None:
+    def valid(self, i: int, good: Callable[[dict[str, Fraction]], bool]
+              ) -> dict[str, Fraction] | None:
+        """Point ``i`` if ``good`` (the exact check) accepts it, decided once."""
         values = self.point(i)
         if self.verdicts[i] is None:
-            self.verdicts[i] = self.good(values)
+            self.verdicts[i] = good(values)
         return values if self.verdicts[i] else None
 
 
@@ -421,8 +423,7 @@ def _grid_choices(parameter: Any, rng: np.random.Generator, n: int
 _POOLS: weakref.WeakKeyDictionary[Any, dict[tuple, _Pool]] = weakref.WeakKeyDictionary()
 
 
-def _pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
-          good: Callable[[dict[str, Fraction]], bool]) -> _Pool:
+def _pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int) -> _Pool:
     key = (tuple(sorted(fixed.items())), None if region is None else region.condition, seed)
     try:
         cache = _POOLS.setdefault(model, {})
@@ -430,12 +431,11 @@ def _pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
         cache = {}
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _build_pool(model, fixed, region, seed, good)
+        found = cache[key] = _build_pool(model, fixed, region, seed)
     return found
 
 
-def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
-                good: Callable[[dict[str, Fraction]], bool]) -> _Pool:
+def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int) -> _Pool:
     params = model_parameters(model)
     names = [p.name for p in params]
     checks = _checks(model)
@@ -495,7 +495,7 @@ def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int,
     sums = [(frees, rest, np.concatenate([c[1][k] for c in chunks])[order])
             for k, (frees, rest) in enumerate(groups)]
     return _Pool(names, dict(fixed), {p.name: values[p.name] for p in free}, all_codes,
-                 sums, good, [None] * len(order))
+                 sums, [None] * len(order))
 
 
 @st.composite
@@ -510,11 +510,11 @@ def _values(draw: Any, model: Any, fixed: dict[str, Fraction], region: Any,
     def good(values: dict[str, Fraction]) -> bool:
         return _valid(model, values, inside=drawn) and (in_region is None or in_region(values))
 
-    pool = _pool(model, fixed, region, seed, good)
+    pool = _pool(model, fixed, region, seed)
     if len(pool):
         start = draw(st.integers(0, len(pool) - 1))
         for k in range(min(_POOL_WALK, len(pool))):
-            values = pool.valid((start + k) % len(pool))
+            values = pool.valid((start + k) % len(pool), good)
             if values is not None:
                 return values
     # The screen could not model the region (or passed points that fail exactly):
