@@ -101,11 +101,6 @@ class BayesianModel:
         return f"<BayesianModel {self.name!r}: {self.title}>"
 
 
-def _subs(model: BayesianModel, vals: Mapping[str, Fraction]) -> dict[sympy.Symbol, Any]:
-    return {p.symbol: sympy.Rational(vals[p.name].numerator, vals[p.name].denominator)
-            for p in model.parameters}
-
-
 def _profile(key: str, sets: tuple[tuple[str, ...], ...], what: str, at: str) -> tuple[int, ...]:
     parts = [s.strip() for s in str(key).split(",")]
     if len(parts) != len(sets):
