@@ -372,9 +372,11 @@ class TestWrongResults:
         out = run_cli(args + ["--resume", "--verify-resumed", "all"], cpu_s=20)
         assert out.code == 0 and "recomputed" in out.stderr, out.describe()
         assert out_csv.read_text() == reference
-        for bad in ("some", "-1", "1.5"):
+        for bad in ("some", "-1", "1.5", "", "1e3"):
             assert_one_line(run_cli(args + ["--resume", "--verify-resumed", bad]),
                             "--verify-resumed")
+        assert_one_line(run_cli(args + ["--verify-resumed", "all"]), "applies to --resume")
+        assert out_csv.read_text() == reference  # a refused command loses nothing
 
     def test_resume_after_tampering_via_the_cli(self, tmp_path):
         from qa_games.analysis.sweep import sweep

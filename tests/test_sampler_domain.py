@@ -184,3 +184,11 @@ def test_the_float_screen_keeps_every_exactly_valid_point(name, region):
         valid += ok
         assert passed[i] or not ok, values
     assert valid > 0
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "3", True, None])
+def test_a_bad_pool_seed_is_refused_at_the_call(seed):
+    from qa_games.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="seed"):
+        S.parameter_values(load_model("cha_quasi_alliance"), seed=seed)

@@ -256,6 +256,9 @@ def run(args: argparse.Namespace) -> int:
                              "with --set")
     fixed = parse_sets(args.sets)
     verify_resumed = _verify_resumed(args.verify_resumed)
+    if args.verify_resumed is not None and not args.resume:
+        raise ParameterError("--verify-resumed applies to --resume (a fresh sweep computes "
+                             "every point)")
     first = args.out or args.plot
     checkpoint = args.checkpoint or (f"{first}.chunks" if first else None)
     if args.resume and checkpoint is None:

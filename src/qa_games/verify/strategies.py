@@ -542,8 +542,8 @@ def parameter_values(model: Any, *, fixed: Mapping[str, Any] | None = None,
     the model's constraints are never drawn. ``seed`` seeds the pool of candidate
     points (Hypothesis' own seed chooses among them).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ParameterError(f"seed={seed!r} must be an integer")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(f"seed={seed!r} must be an integer >= 0")
     pinned = {name: model.parameter(name).check(v) for name, v in (fixed or {}).items()}
     if isinstance(region, str):
         region = model.condition(region, where=f"{model.name}: region")
