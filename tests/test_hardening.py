@@ -490,6 +490,17 @@ class TestHangsAndMemory:
         assert full.complete and {e.exact for e in lh.equilibria} <= {
             e.exact for e in full.equilibria}
 
+    def test_absurd_max_seconds(self, tmp_path):
+        """inf and NaN refused in one line; a budget beyond the timer's range (1e300) is
+        one that never runs out, not an OverflowError."""
+        f = tmp_path / "g.nfg"
+        f.write_text('NFG 1 R "" { "A" "B" } { 2 2 } 1 1 0 2 2 0 1 1')
+        for bad in ("inf", "nan", "-inf", "0"):
+            assert_one_line(run_cli(["solve", str(f), f"--max-seconds={bad}"]),
+                            "finite positive")
+        out = run_cli(["solve", str(f), "--max-seconds=1e300"])
+        assert out.code == 0 and "equilibri" in out.stdout, out.describe()
+
     def test_max_seconds_on_the_cli(self, tmp_path):
         rng = np.random.default_rng(1)
         pays = " ".join(str(int(x)) for x in rng.integers(-99, 99, 2 * 900))

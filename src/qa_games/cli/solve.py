@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     model, game = load_game(args.game, sets)
     if getattr(model, "kind", "") == "tree":
         return run_tree(args, *load_tree(args.game, sets, model))
-    if args.max_seconds is not None and not args.max_seconds > 0:
-        raise ParameterError(f"--max-seconds {args.max_seconds:g} must be a positive number")
+    if args.max_seconds is not None and not 0 < args.max_seconds < math.inf:
+        raise ParameterError(f"--max-seconds {args.max_seconds:g} must be a finite positive "
+                             "number")
     solution = solve(game, method=args.method, max_seconds=args.max_seconds)
     rule = args.selection or (model.selection if model is not None else "payoff_dominance")
     chosen = select(solution, rule)

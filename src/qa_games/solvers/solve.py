@@ -114,6 +114,7 @@ class _OutOfTime(Exception):
 # garbage-collector callback or a __del__ (Hypothesis, for one, installs a gc callback),
 # and the next tick raises it again.
 _RETICK = 0.05
+_LONGEST = 1e8  # seconds: setitimer overflows far beyond this
 
 
 @contextmanager
@@ -132,7 +133,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _RETICK)
+    # a budget beyond the timer's range (about 3 years here) is one that never runs out
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, _LONGEST), _RETICK)
     try:
         yield
     finally:
@@ -205,7 +207,7 @@ def solve(game: Game, *, method: str = "auto", tol: float = 1e-9,
         return _solve_pure(game, method, tol)
     if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(
             max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0):
-        raise ParameterError(f"max_seconds={max_seconds!r} must be a positive number")
+        raise ParameterError(f"max_seconds={max_seconds!r} must be a finite positive number")
     a, b = ([list(r) for r in arr] for arr in game.as_exact().payoffs)
     cost = enumeration_cost(*game.shape)
     if cost > MAX_ENUMERATION and max_seconds is None:

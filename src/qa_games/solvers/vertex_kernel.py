@@ -59,15 +59,17 @@ def enumerate_bases(matrix: list[list[int]]
     True
     """
     k, d = len(matrix), len(matrix[0])
-    if d + k > 62 or not available() or max(max(r) for r in matrix) >= LIMIT:
+    if d + k > 62 or max(max(r) for r in matrix) >= LIMIT:
         return None
     # Only the main thread owns the timer (solve's max_seconds): other threads get a flag
     # of their own that nothing sets, and leave DEFER alone.
     main = threading.current_thread() is threading.main_thread()
     flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
-    if main:
-        DEFER[0] = True  # also while importing numba: an exception there breaks the import
+    if main:  # also while numba is first imported (by available()): an exception raised
+        DEFER[0] = True  # there would leave numba half imported for the whole process
     try:
+        if not available():
+            return None
         from ._vertex_kernel_numba import kernel
 
         ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag)
