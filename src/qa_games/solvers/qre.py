@@ -402,8 +402,8 @@ def _trace_stack(A: np.ndarray, B: np.ndarray, lam: np.ndarray
 
 def _sig(z: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-z))`` (0 and 1 at its limits): scipy's
-    ``expit``, one pass over the array, bit for bit equal to the formula and twice as fast
-    (it is most of the structural estimation's time)."""
+    ``expit``, one pass over the array and no temporaries, bit for bit equal to the
+    formula (as fast on the record's arrays of some 10^4 entries, 2.7x at 2 x 10^5)."""
     from scipy.special import expit
 
     return expit(z)

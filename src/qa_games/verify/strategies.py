@@ -386,13 +386,17 @@ class _Pool:
 @lru_cache(maxsize=1024)
 def _grid_values(parameter: Any) -> tuple[list[Fraction], np.ndarray, list[np.ndarray]]:
     """A parameter's grid values inside its domain (ends, twentieths, thousandths), as
-    Fractions and floats, and the indices of each of the three kinds."""
+    Fractions and floats, and the indices of each of the three kinds (the thousandths
+    hold every grid point, so they are empty only when the domain holds none of them:
+    then the default stands in)."""
     vals: list[Fraction] = []
     by_mode = []
     for table in _random_tables(parameter):
         kept = [x for x in table if x is not None]
         by_mode.append(np.arange(len(vals), len(vals) + len(kept), dtype=np.int64))
         vals.extend(kept)
+    if not len(by_mode[2]):
+        vals, by_mode = [parameter.default], [by_mode[0][:0], by_mode[0][:0], np.zeros(1, np.int64)]
     return vals, np.array([float(v) for v in vals]), by_mode
 
 
@@ -403,15 +407,11 @@ def _grid_choices(parameter: Any, rng: np.random.Generator, n: int
     thousandths): its value list, each draw's index into it, and its roundness (0 for an
     end, 1 for a twentieth, 2 otherwise)."""
     vals, _, by_mode = _grid_values(parameter)
-    if not vals:
-        return [parameter.default], np.zeros(n, np.int64), np.full(n, 2, np.int64)
     u = rng.random(n)
     mode = np.where(u < 0.1, 0, np.where(u < 0.5, 1, 2))
     for m in (0, 1):
         if len(by_mode[m]) == 0:
             mode[mode == m] = 2
-    if len(by_mode[2]) == 0:  # cannot happen for a non-empty domain; be safe
-        mode[:] = 0 if len(by_mode[0]) else 1
     codes = np.empty(n, np.int64)
     for m in range(3):
         sel = mode == m
@@ -462,8 +462,7 @@ def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int) 
             vals, code, roundness = _grid_choices(p, rng, n)
             values[p.name] = vals
             codes[p.name] = code
-            cols[p.name] = _grid_values(p)[1][code] if vals is _grid_values(p)[0] else \
-                np.array([float(v) for v in vals])[code]
+            cols[p.name] = _grid_values(p)[1][code]
             score += roundness
         weights = []
         for frees, rest in groups:
