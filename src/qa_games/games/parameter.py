@@ -62,12 +62,12 @@ def constraint_holds(rel: Any, subs: Any) -> bool | None:
 
 
 def check_constraints(constraints: Any, values: Mapping[str, Fraction], *,
-                      context: str = "", show_values: bool = True) -> None:
+                      context: str = "") -> None:
     """Raise :class:`ParameterError` naming the first of ``constraints`` that fails or is
     undefined at ``values`` (every parameter's exact value, by name). Each is decided in
     Fractions where it can be (:mod:`qa_games.games.exact_eval`), else, and for the
-    error's wording, by sympy (:func:`constraint_holds`). ``context`` prefixes the message;
-    ``show_values`` adds the values of the constraint's parameters.
+    error's wording, by sympy (:func:`constraint_holds`). ``context`` prefixes the message,
+    which names the values of the constraint's parameters.
 
     >>> import sympy
     >>> c, t = sympy.symbols("c t", real=True)
@@ -98,13 +98,10 @@ def check_constraints(constraints: Any, values: Mapping[str, Fraction], *,
         ok = constraint_holds(rel, subs)  # None: undefined (log(0), min(0, zoo))
         if ok is not True:
             verb = "is undefined" if ok is None else "fails"
-            where = ""
-            if show_values:
-                where = " at " + ", ".join(f"{x}={values[str(x)]}" for x in
-                                           sorted(rel.free_symbols, key=str))
-            else:
-                where = " here"
-            raise ParameterError(f"{context}constraint {rel} {verb}{where}")
+            where = ", ".join(f"{x}={values[str(x)]}" for x in
+                              sorted(rel.free_symbols, key=str))
+            raise ParameterError(f"{context}constraint {rel} {verb}"
+                                 + (f" at {where}" if where else ""))
 
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")

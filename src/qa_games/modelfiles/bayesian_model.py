@@ -93,8 +93,7 @@ class BayesianModel:
                 raise ParameterError(f"{self.name}: unknown parameter {k!r} "
                                      f"(known: {', '.join(by_name) or 'none'})")
             out[k] = by_name[k].check(v)
-        check_constraints(self.constraints, out, context=f"{self.name}: ",
-                          show_values=False)
+        check_constraints(self.constraints, out, context=f"{self.name}: ")
         return out
 
     def __repr__(self) -> str:
