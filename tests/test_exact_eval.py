@@ -109,7 +109,9 @@ def test_high_precision_outcomes_equal_sympy_to_50_digits():
     rng = random.Random(11)
     for values in _points(model, rng, 40):
         got = S._evaluate_high_precision(expr, values)
-        want = S._number(S._substituted(model, expr, values))
+        subs = {model.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
+                for k, v in values.items()}
+        want = S._number(expr.xreplace(subs))  # sympy's exact roots (cheap here)
         if want is S.UNDEFINED:
             assert got is S.UNDEFINED
             continue
@@ -117,3 +119,41 @@ def test_high_precision_outcomes_equal_sympy_to_50_digits():
     x = sympy.Symbol("x", real=True)
     assert S._evaluate_high_precision(x ** sympy.Rational(1, 2), {"x": F(-1)}) is S.UNDEFINED
     assert S._evaluate_high_precision(1 / sympy.sqrt(x), {"x": F(0)}) is S.UNDEFINED
+
+
+# -- fractional powers: exact while the root is cheap, 30 digits beyond -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qa_games.games.exact_eval import MAX_ROOT, power, substitute  # noqa: E402
+
+RATIONALS = st.builds(sympy.Rational, st.integers(-10**6, 10**6), st.integers(1, 10**6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=RATIONALS.filter(lambda r: r > 0), p=st.integers(-200, 200),
+       q=st.integers(2, 10**25))
+def test_power_is_exact_when_cheap_and_close_otherwise(base, p, q):
+    exponent = sympy.Rational(p, q)
+    got = power(base, exponent)
+    value = sympy.Float(base, 60) ** sympy.Float(exponent, 60)  # independent: 60 digits
+    if exponent.is_Integer or exponent.q <= MAX_ROOT and got.is_Rational:
+        assert got == base**exponent
+    assert abs(sympy.N(got, 40) - value) <= sympy.Float(10) ** -25 * max(1, abs(value))
+
+
+def test_substitute_equals_xreplace_without_fractional_powers():
+    c, t = sympy.symbols("c t", real=True)
+    for expr in (c**2 - t / 3, sympy.Min(c, t) * sympy.Abs(c - 1), c < t + 1):
+        subs = {c: sympy.Rational(2, 7), t: sympy.Rational(-5, 3)}
+        assert substitute(expr, subs) == expr.xreplace(subs)
+
+
+def test_substitute_keeps_cheap_roots_exact_and_bounds_costly_ones():
+    c = sympy.Symbol("c", real=True)
+    assert substitute(sympy.sqrt(c) + c ** sympy.Rational(1, 3), {c: sympy.Integer(64)}) == 12
+    huge = substitute(250**c, {c: sympy.Rational(123456789, 10**9)})  # q = 10**9
+    assert huge.is_Float and abs(float(huge) - 250**0.123456789) < 1e-12
+    left = substitute(c ** (sympy.Rational(277, 1000) ** 7), {c: sympy.Rational(31, 250)})
+    assert left.is_Float and abs(float(left) - (31 / 250) ** (0.277**7)) < 1e-15

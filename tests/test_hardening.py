@@ -432,6 +432,22 @@ class TestHangsAndMemory:
                                           "D,C": ["0", "0"], "D,D": ["1", "1"]})
         assert_one_line(run_cli(["solve", str(f)]), 'payoffs."C,C"[0]', "exponent")
 
+    @pytest.mark.parametrize("expr", ["0.124 ** (0.277 ** 7)", "c ** (0.277 ** 7)",
+                                      "250 ** c", "(0.5 ** 0.3) ** c + sqrt(c)"])
+    @pytest.mark.parametrize("value", ["0.123456789", "0." + "7" * 900])
+    def test_fractional_powers_with_huge_root_indices(self, tmp_path, expr, value):
+        # fuzz finding: sympy's exact root of (31/250)**(q-th root), q = 10**21, never ends
+        f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        out = run_cli(["solve", str(f), "--json", "--set", f"c={value}"])
+        assert out.code == 0, out.describe()
+        c = float(value)
+        want = {"0.124 ** (0.277 ** 7)": 0.124 ** (0.277 ** 7), "c ** (0.277 ** 7)":
+                c ** (0.277 ** 7), "250 ** c": 250 ** c,
+                "(0.5 ** 0.3) ** c + sqrt(c)": (0.5 ** 0.3) ** c + c ** 0.5}[expr]
+        payoffs = {tuple(e["payoffs"]) for e in json.loads(out.stdout)["equilibria"]}
+        assert any(abs(u[0] - want) < 1e-9 * max(1, want) for u in payoffs), payoffs
+
     def test_derived_chain_cannot_get_round_the_size_limit(self, tmp_path):
         lines = ['d0 = "c + t"'] + [f'd{i} = "(d{i - 1} + c)*(d{i - 1} + t)"'
                                     for i in range(1, 40)]

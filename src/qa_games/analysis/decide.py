@@ -36,6 +36,8 @@ from typing import Any
 import sympy
 import z3
 
+from ..games.exact_eval import substitute
+
 __all__ = ["Reduction", "Unsupported", "to_z3", "decide", "domain_conditions",
            "flag_formula", "mixed_probabilities", "denominators", "nash_conditions"]
 
@@ -177,7 +179,7 @@ def domain_conditions(model: Any, subs: dict[sympy.Symbol, Any] | None = None) -
         out.extend(p.domain.sympy_conditions(p.symbol))
     out.extend(model.game.constraints)
     if subs:
-        out = [c.xreplace(subs) for c in out]
+        out = [substitute(c, subs) for c in out]
     return out
 
 

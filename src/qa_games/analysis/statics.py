@@ -59,6 +59,7 @@ import sympy
 import z3
 
 from ..errors import ParameterError
+from ..games.exact_eval import substitute
 from ..games.parameter import Interval, to_fraction
 from ..games.vectorize import lambdify_safe
 from .decide import Unsupported, decide, denominators
@@ -222,7 +223,7 @@ def _prove(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], depth: int = 0
         return None
     for s, box in boxes.items():
         if box.upper is not None and box.upper_closed and box.lower != box.upper:
-            face = expr.xreplace({s: _rat(box.upper)})
+            face = substitute(expr, {s: _rat(box.upper)})
             if face.has(sympy.zoo, sympy.nan):
                 continue  # undefined on this face
             rest = {t: b for t, b in boxes.items() if t != s}
@@ -264,8 +265,8 @@ def _feasible(model: Any, boxes: dict[sympy.Symbol, Interval],
     """Whether the point ``subs`` (exact values of some parameters) is in the region: its
     values lie in their boxes, and the model's constraints can be met by the others
     (asked of z3 when a constraint involves parameters not in ``subs``)."""
-    conds = [c.xreplace(subs) for s in subs for c in boxes[s].sympy_conditions(s)]
-    rest = [c.xreplace(subs) for c in model.game.constraints]
+    conds = [substitute(c, subs) for s in subs for c in boxes[s].sympy_conditions(s)]
+    rest = [substitute(c, subs) for c in model.game.constraints]
     free = sorted(set().union(*(c.free_symbols for c in rest)), key=str) if rest else []
     conds += [c for s in free for c in boxes[s].sympy_conditions(s)] + rest
     open_ = []
@@ -285,7 +286,7 @@ def _feasible(model: Any, boxes: dict[sympy.Symbol, Interval],
 def _has_sign(expr: sympy.Expr, subs: dict[sympy.Symbol, sympy.Rational], want: int) -> bool:
     """``expr`` at the exact point ``subs`` is defined, real and of sign ``want``."""
     try:
-        val = expr.xreplace(subs)
+        val = substitute(expr, subs)
         return bool(val.is_number and val.is_real and val.is_finite
                     and sympy.sign(val) == want)
     except (TypeError, ValueError):  # a comparison with zoo in a Piecewise condition

@@ -36,6 +36,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..games import display
+from ..games.exact_eval import substitute
 from ..games.vectorize import lambdify_safe
 from ..modelfiles.scenario import (
     PER_STATE,
@@ -120,7 +121,7 @@ class Threshold:
     def symmetric(self) -> sympy.Expr:
         """The expression with per-state variables replaced by the symmetric ones."""
         subs = {VARIABLES[k].symbol: VARIABLES[v].symbol for k, v in PER_STATE.items()}
-        return sympy.simplify(self.expr.xreplace(subs))
+        return sympy.simplify(substitute(self.expr, subs))
 
     def at(self, scenario: Scenario, **arrays: Any) -> Any:
         """The threshold's value at ``scenario`` (some variables as arrays, e.g. t=...)."""
@@ -295,11 +296,11 @@ def thresholds(model: Any, variable: str = "c", *, base: Scenario | None = None
                 if s == prof[i]:
                     continue
                 dev = prof[:i] + (s,) + prof[i + 1:]
-                gain = (model.game.payoffs[i][prof] - model.game.payoffs[i][dev]).xreplace(subs)
+                gain = substitute(model.game.payoffs[i][prof] - model.game.payoffs[i][dev], subs)
                 if var not in gain.free_symbols or sympy.degree(sympy.expand(gain), var) != 1:
                     continue
                 root = sympy.solve(sympy.Eq(gain, 0), var)
-                slope = sympy.diff(gain, var).xreplace(base_subs)
+                slope = substitute(sympy.diff(gain, var), base_subs)
                 if len(root) != 1 or not slope.is_number or slope == 0:
                     continue
                 expr = sympy.simplify(root[0])

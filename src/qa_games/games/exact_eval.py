@@ -8,6 +8,11 @@ payoffs). Anything else (a fractional power, a logarithm) compiles to None and t
 caller uses sympy. Division by zero raises ZeroDivisionError; callers then ask sympy,
 whose answer (``zoo``, a message naming the point) stays the reference.
 
+:func:`substitute` is sympy's ``xreplace`` made safe for fractional powers: sympy
+extracts exact roots of a rational ``(a/b)**(p/q)`` through integers as large as
+``b**q``, which for ``0.124 ** 0.277**7`` (``q = 10**21``) never ends; :func:`power`
+keeps such a power exact only while the root is cheap and otherwise gives 60 digits.
+
 >>> import sympy
 >>> x = sympy.Symbol("x", real=True)
 >>> exact_function(sympy.Min(x / 3, 1) <= x)({"x": Fraction(1, 2)})
@@ -23,7 +28,14 @@ from typing import Any
 
 import sympy
 
-__all__ = ["exact_function"]
+__all__ = ["exact_function", "power", "substitute", "MAX_ROOT", "MAX_ROOT_DIGITS"]
+
+#: The largest root index (denominator of a rational exponent) kept exact.
+MAX_ROOT = 64
+#: The largest size of an exact root: digits of the base times the root index.
+MAX_ROOT_DIGITS = 4000
+#: Significant digits of a power that is not kept exact.
+POWER_DIGITS = 60
 
 
 _OPS: dict[type, Callable[..., Any]] = {
@@ -94,3 +106,54 @@ def exact_function(expr: Any) -> Callable[[Mapping[str, Fraction]], Any] | None:
         return _compile(expr)
     except TypeError:
         return None
+
+
+def power(base: Any, exponent: Any) -> Any:
+    """``base ** exponent`` in sympy, exactly unless the exact root is costly: a rational
+    to a non-integer rational power whose root index ``q`` exceeds :data:`MAX_ROOT`, or
+    whose base times ``q`` exceeds :data:`MAX_ROOT_DIGITS` digits, is a 60-digit Float
+    (sympy's exact root extraction builds integers as large as the base to the ``q``).
+
+    >>> power(sympy.Integer(8), sympy.Rational(1, 3))
+    2
+    >>> float(power(sympy.Integer(2), sympy.Rational(277, 1000)))
+    1.211672660430243
+    """
+    if (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Rational)
+            and not isinstance(exponent, sympy.Integer) and base != 0):
+        digits = max(abs(int(base.p)), int(base.q)).bit_length() * 0.302
+        if exponent.q > MAX_ROOT or digits * exponent.q > MAX_ROOT_DIGITS:
+            return sympy.Float(base, POWER_DIGITS) ** exponent
+    return base**exponent
+
+
+@lru_cache(maxsize=4096)
+def _has_fractional_power(expr: Any) -> bool:
+    return any(not p.exp.is_Integer for p in expr.atoms(sympy.Pow))
+
+
+def substitute(expr: Any, subs: Mapping[Any, Any]) -> Any:
+    """``expr.xreplace(subs)`` with every power rebuilt by :func:`power`, so that
+    substituting values never starts an unbounded exact root extraction.
+
+    >>> c = sympy.Symbol("c", real=True)
+    >>> float(substitute(250 ** c, {c: sympy.Rational(123456789, 10**9)}))
+    1.9771607194716772
+    >>> substitute(c ** 2 + 1, {c: sympy.Rational(1, 2)})
+    5/4
+    """
+    expr = sympy.sympify(expr)
+    if not isinstance(expr, sympy.Basic) or not _has_fractional_power(expr):
+        return expr.xreplace(subs)
+    return _rebuild(expr, subs)
+
+
+def _rebuild(expr: Any, subs: Mapping[Any, Any]) -> Any:
+    if expr in subs:
+        return subs[expr]
+    if not expr.args or not (expr.free_symbols & subs.keys()):
+        return expr
+    args = [_rebuild(a, subs) for a in expr.args]
+    if isinstance(expr, sympy.Pow):
+        return power(*args)
+    return expr.func(*args)

@@ -38,6 +38,7 @@ import sympy
 
 from ..errors import ModelError
 from . import limits
+from .exact_eval import power
 
 __all__ = ["FUNCTIONS", "parse_expression", "parse_condition", "check_name"]
 
@@ -67,7 +68,7 @@ _BINARY = {
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
+    ast.Pow: power,  # exact roots only while cheap (exact_eval.power)
 }
 _COMPARE = {
     ast.Lt: sympy.Lt,

@@ -308,9 +308,8 @@ class SymbolicGame(_StrategicForm):
 
         Exact (Fractions) when every payoff evaluates to a rational, float otherwise.
         """
-        import sympy
 
-        from .exact_eval import exact_function
+        from .exact_eval import exact_function, substitute
 
         vals = self.values(values, **kw)
         subs = None
@@ -329,7 +328,7 @@ class SymbolicGame(_StrategicForm):
                     subs = {self._by_name[n].symbol: _to_sympy_number(v)
                             for n, v in vals.items()}
                 try:
-                    val = sympy.sympify(expr).xreplace(subs)
+                    val = substitute(expr, subs)
                 except (ZeroDivisionError, ValueError) as exc:
                     raise ParameterError(
                         f"payoff of {self.players[k]} at {idx} is undefined here: {exc}") from None

@@ -50,8 +50,10 @@ def constraint_holds(rel: Any, subs: Any) -> bool | None:
     """
     import sympy
 
+    from .exact_eval import substitute
+
     try:
-        out = rel.xreplace(subs)
+        out = substitute(rel, subs)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
         return None
     if out is sympy.true:
@@ -180,7 +182,7 @@ def exact_values(exprs: Any, subs: Any, *, context: str,
     """
     import sympy
 
-    from .exact_eval import exact_function
+    from .exact_eval import exact_function, substitute
 
     out: dict[str, Fraction] = {}
     for name, expr in exprs.items():
@@ -194,7 +196,7 @@ def exact_values(exprs: Any, subs: Any, *, context: str,
         if subs is None:
             subs = {sympy.Symbol(k, real=True): sympy.Rational(v.numerator, v.denominator)
                     for k, v in (values or {}).items()}
-        value = sympy.sympify(expr).xreplace(subs)
+        value = substitute(expr, subs)
         if not value.is_Rational:
             raise ParameterError(f"{context}: {name} = {expr} is {value} here, "
                                  f"not a rational number")

@@ -42,6 +42,7 @@ import sympy
 
 from qa_games.errors import GameError, ParameterError, UnsupportedGameError
 
+from .exact_eval import substitute
 from .limits import MAX_LABEL, check_label, check_labels
 from .parameter import check_constraints
 
@@ -404,7 +405,7 @@ class Tree:
             if not _is_symbolic(v):
                 return v
             try:
-                out = v.xreplace(subs)
+                out = substitute(v, subs)
             except (ZeroDivisionError, ValueError) as exc:  # pragma: no cover
                 raise ParameterError(f"{what} is undefined at {shown}: {exc}") from None
             if out.is_Rational:
@@ -655,7 +656,7 @@ def negative_witness(expr: sympy.Expr, parameters: Sequence[Any]) -> dict[str, F
                 return None
             pt = _point_in(bad)
             if pt is not None and par.domain.contains(pt):
-                val = expr.xreplace({sym: sympy.Rational(pt.numerator, pt.denominator)})
+                val = substitute(expr, {sym: sympy.Rational(pt.numerator, pt.denominator)})
                 if val.is_negative:
                     return {par.name: pt}
         except (NotImplementedError, TypeError, ValueError):
@@ -669,7 +670,7 @@ def negative_witness(expr: sympy.Expr, parameters: Sequence[Any]) -> dict[str, F
             break
         subs = {s: sympy.Rational(v.numerator, v.denominator)
                 for s, v in zip(free, point, strict=True)}
-        val = expr.xreplace(subs)
+        val = substitute(expr, subs)
         if val.is_number and val.is_negative:
             return {by_sym[s].name: v for s, v in zip(free, point, strict=True)}
     return None

@@ -31,6 +31,7 @@ import sympy
 
 from ..errors import ModelError, ParameterError
 from ..games import display
+from ..games.exact_eval import substitute
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import MAX_PLAYERS, LimitError, check_label, check_labels, check_shape
 from ..games.normal_form import Game, SymbolicGame
@@ -105,7 +106,7 @@ class Model:
         vals = self.values(values, **kw)
         subs = {self.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
                 for k, v in vals.items()}
-        return sympy.sympify(expr).xreplace(subs)
+        return substitute(expr, subs)
 
     # -- outcomes ---------------------------------------------------------------
     def profile(self, name: str) -> tuple[int, ...]:

@@ -32,6 +32,7 @@ from typing import Any
 import sympy
 
 from qa_games.errors import SolverError, UnsupportedGameError
+from qa_games.games.exact_eval import substitute
 
 __all__ = ["sequential_tree", "leader_choices"]
 
@@ -97,7 +98,7 @@ def sequential_tree(model: Any, values: Mapping[str, Any] | None = None) -> Any:
                 local[outcome[f"pr_{pname}"]] = sympy.Integer(int(tuple(idx) == profile))
             for pl, u in zip(followers, pays, strict=True):
                 local[outcome[f"u_{pl}"]] = _rational(u)
-            val = model.leader_payoff.xreplace(local)
+            val = substitute(model.leader_payoff, local)
             if val.is_Rational:
                 lead: Any = Fraction(int(val.p), int(val.q))
             elif val.is_number:

@@ -34,7 +34,7 @@ import numpy as np
 import sympy
 
 from ..errors import ParameterError, SolverError
-from ..games.exact_eval import exact_function
+from ..games.exact_eval import exact_function, substitute
 from ..games.normal_form import Game
 from ..modelfiles.sequential import SequentialModel, symbol_values
 from .selection import check_rule, select
@@ -135,7 +135,7 @@ def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
         subs[sympy.Symbol(f"pr_{pname}", real=True)] = _number(pr)
     for pl, u in zip(sub.game.players, pays, strict=False):
         subs[sympy.Symbol(f"u_{pl}", real=True)] = _number(u)
-    val = model.leader_payoff.xreplace(subs)
+    val = substitute(model.leader_payoff, subs)
     if val.is_Rational:
         return Fraction(int(val.p), int(val.q))
     if not val.is_number:

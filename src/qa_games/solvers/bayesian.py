@@ -47,6 +47,7 @@ import numpy as np
 import sympy
 
 from qa_games.errors import ParameterError, UnsupportedGameError
+from qa_games.games.exact_eval import substitute
 
 __all__ = [
     "BayesianEquilibrium",
@@ -82,7 +83,7 @@ class BayesianSolution:
 
 
 def _num(expr: sympy.Expr, subs: Mapping[sympy.Symbol, Any], what: str) -> Any:
-    val = sympy.sympify(expr).xreplace(subs)
+    val = substitute(expr, subs)
     if val.is_Rational:
         return Fraction(int(val.p), int(val.q))
     if val.is_number and val.is_real:

@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 
 import sympy
 
+from ..games.exact_eval import substitute
 from ..games.normal_form import SymbolicGame
 
 __all__: list[str] = []  # private module
@@ -108,7 +109,7 @@ def _factor_sign(f: Expr, box: Mapping[sympy.Symbol, tuple]) -> tuple[int, bool]
         return 0, True
     values = []
     for corner in itertools.product(*((box[s][0], box[s][1]) for s in syms)):
-        values.append(f.xreplace(dict(zip(syms, corner, strict=True))))
+        values.append(substitute(f, dict(zip(syms, corner, strict=True))))
     lo, hi = min(values), max(values)
     if lo >= 0:
         sign = 1

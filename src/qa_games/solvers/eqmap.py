@@ -73,6 +73,7 @@ import numpy as np
 import sympy
 
 from ..errors import GameError, ParameterError, UnsupportedGameError
+from ..games.exact_eval import substitute
 from ..games.normal_form import SymbolicGame
 from ..games.vectorize import lambdify_safe
 from .box_signs import _box, _derived_name, _factor_sign, _factors, _ne, _split
@@ -348,15 +349,15 @@ class EquilibriumMap:
         found: dict[tuple, tuple] = {}
         degenerate = False
         for r in self.regions:
-            if any(d.xreplace(subs) == 0 for d in r.nonzero):
+            if any(substitute(d, subs) == 0 for d in r.nonzero):
                 degenerate |= self._singular_consistent(r, subs)
                 continue
-            hs = [g.xreplace(subs) for g in r.inequalities]
+            hs = [substitute(g, subs) for g in r.inequalities]
             if all(h >= 0 for h in hs):
                 degenerate |= any(h == 0 for h in hs)
-                prof = tuple(tuple(_number(p.xreplace(subs)) for p in side)
+                prof = tuple(tuple(_number(substitute(p, subs)) for p in side)
                              for side in r.probabilities)
-                found.setdefault(prof, tuple(_number(u.xreplace(subs)) for u in r.payoffs))
+                found.setdefault(prof, tuple(_number(substitute(u, subs)) for u in r.payoffs))
         order = sorted(found, key=lambda p: tuple(-v for s in p for v in s))
         exact = all(isinstance(v, Fraction) for p in order for s in (*p, found[p]) for v in s)
         eqs = tuple(Equilibrium(tuple(tuple(float(v) for v in s) for s in p),
@@ -386,7 +387,7 @@ class EquilibriumMap:
         for M in (self._A.extract(list(rs), list(cs)), self._B.extract(list(rs), list(cs)).T):
             s = M.shape[1]
             K = sympy.zeros(s + 1, s + 2)
-            K[:s, :s] = M.xreplace(subs)
+            K[:s, :s] = M.applyfunc(lambda e: substitute(e, subs))
             K[:s, s] = -sympy.ones(s, 1)
             K[s, :s] = sympy.ones(1, s)
             K[s, s + 1] = 1

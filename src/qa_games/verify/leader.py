@@ -32,6 +32,7 @@ from typing import Any
 import sympy
 
 from ..analysis.decide import Reduction, Unsupported, decide, fmt
+from ..games.exact_eval import substitute
 
 __all__ = ["choice_at", "prove_choice"]
 
@@ -62,7 +63,7 @@ def _map(arr: Any, subs: dict) -> Any:
 
     out = np.empty(arr.shape, dtype=object)
     for idx, e in np.ndenumerate(arr):
-        out[idx] = e.xreplace(subs)
+        out[idx] = substitute(e, subs)
     return out
 
 
@@ -147,7 +148,7 @@ def prove_choice(model: Any, st: Any) -> tuple[Reduction, list[dict[str, Fractio
     unknown: list[tuple[Any, Any]] = []  # (pr symbol, failure formula)
     for act in model.actions:
         subs = {model.subgame.game.symbols[k]: v for k, v in act.sets.items()}
-        u = model.leader_payoff.xreplace(subs)
+        u = substitute(model.leader_payoff, subs)
         chosen = None
         for pn, sym in pr.items():
             if sym not in u.free_symbols:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from ..games.exact_eval import exact_function
+from ..games.exact_eval import exact_function, substitute
 from ..games.normal_form import Game
 
 # Loaded before any search, as ``import qa_games`` used to load it: the searches' draws
@@ -160,7 +160,7 @@ def _substituted(model: Any, expr: Any, values: dict[str, Fraction]) -> Any:
     if symbols is None or symbols.keys() != values.keys():
         return model.evaluate(expr, values)
     subs = {symbols[k]: sympy.Rational(v.numerator, v.denominator) for k, v in values.items()}
-    return sympy.sympify(expr).xreplace(subs)
+    return substitute(expr, subs)
 
 
 _DIGITS = 80  # an outcome sympy cannot evaluate exactly is compared at 60 digits

@@ -42,7 +42,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from ..errors import ParameterError
-from ..games.exact_eval import exact_function
+from ..games.exact_eval import exact_function, substitute
 
 __all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
 
@@ -157,7 +157,7 @@ def satisfies(model: Any, condition: Any, values: Mapping[str, Fraction]) -> boo
         except ZeroDivisionError:
             return False
     try:
-        out = sympy.sympify(condition).xreplace(_subs(model, values))
+        out = substitute(condition, _subs(model, values))
         if out not in (sympy.true, sympy.false):
             out = sympy.simplify(out)
         return out is sympy.true
