@@ -98,6 +98,38 @@ def test_search_is_seeded_and_reproducible(tmp_path):
     assert all(isinstance(x, Fraction) for x in runs[0].counterexample.values())
 
 
+def test_search_does_not_depend_on_what_else_is_imported(tmp_path):
+    # Hypothesis draws some integers from constants in the source of imported local
+    # modules: a module full of them must not change a seeded search
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1])\n"
+            "if sys.argv[2] == 'yes': import many_constants\n"
+            "from qa_games import load_model\n"
+            "from qa_games.verify.verdicts import verify\n"
+            "v = verify(load_model('cha_repeated'), only=['rep-3'], prove=False,"
+            " max_examples=100)[0]\n"
+            "print(json.dumps(v.to_json_dict(), sort_keys=True))")
+    (tmp_path / "many_constants.py").write_text(
+        "VALUES = (" + ", ".join(str(7 + 13 * k) for k in range(400)) + ")\n")
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path), flag], check=True,
+                           capture_output=True, text=True).stdout for flag in ("no", "yes")]
+    assert runs[0] == runs[1] and '"status": "refuted"' in runs[0]
+
+
+def test_verify_models_does_not_depend_on_jobs():
+    from qa_games.verify.verdicts import verify_models
+
+    models = [load_model("buck_passing"), load_model("snyder_asd")]
+    runs = [[[v.to_json_dict() for v in verdicts] for verdicts, _ in
+             verify_models(models, jobs=jobs, max_examples=8, prove=False)]
+            for jobs in (1, 2)]
+    assert runs[0] == runs[1] and len(runs[0]) == 2
+    with pytest.raises(ParameterError, match="jobs=0"):
+        verify_models(models, jobs=0)
+
+
 def test_what_cannot_be_proved_is_held_not_proved(tmp_path):
     m = load_model(_copy_with(tmp_path, LABEL_CLAIM))
     (v,) = verify(m, only=["label-1"], max_examples=25)

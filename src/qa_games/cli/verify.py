@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
 
@@ -24,25 +23,25 @@ def register(sub: Any) -> None:
                    help="examples per statement in the search (default 100)")
     p.add_argument("--only", action="append", default=None, metavar="ID",
                    help="verify only this proposition (repeatable)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="models verified at once, in processes (default: the CPUs "
+                        "available; the verdicts do not depend on it)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..modelfiles.loader import load_model
     from ..verify.proofs import bundled_models_with_propositions
-    from ..verify.verdicts import require_propositions, verify
+    from ..verify.verdicts import require_propositions, verify_models
 
     models = [load_model(args.model)] if args.model else bundled_models_with_propositions()
     for m in models:  # every model checked before any work
         require_propositions(m)
-    results = []
-    bad = 0
-    for m in models:
-        start = time.perf_counter()
-        verdicts = verify(m, seed=args.seed, max_examples=args.examples, only=args.only)
-        seconds = time.perf_counter() - start
-        bad += sum(not v.as_expected for v in verdicts)
-        results.append((m, verdicts, seconds))
+    done = verify_models(models, jobs=args.jobs, seed=args.seed, max_examples=args.examples,
+                         only=args.only)
+    results = [(m, verdicts, seconds) for m, (verdicts, seconds) in zip(models, done,
+                                                                       strict=True)]
+    bad = sum(not v.as_expected for _, verdicts, _ in results for v in verdicts)
     if args.json:
         print(json.dumps({"seed": args.seed, "examples": args.examples, "models": [
             {"model": m.name, "seconds": round(s, 2),

@@ -24,7 +24,8 @@ A :class:`Verdict` claims no more than was shown: ``proved`` (every statement pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -38,7 +39,8 @@ from .prover import prove as prove_statement
 from .search import SearchResult, check_point, search
 from .strategies import model_constraints
 
-__all__ = ["Verdict", "StatementVerdict", "verify", "require_propositions", "STATUSES"]
+__all__ = ["Verdict", "StatementVerdict", "verify", "verify_models", "require_propositions",
+           "STATUSES"]
 
 STATUSES = ("proved", "refuted", "held")
 
@@ -263,3 +265,56 @@ def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
                            first.counterexample if first else None, conditions, steps,
                            methods, parts, first.counterexample2 if first else None, seed))
     return out
+
+
+_FORKED: list[tuple[Any, dict[str, Any]]] = []  # what forked workers verify, by index
+
+
+def _verify_timed(index: int) -> tuple[list[Verdict], float]:
+    model, options = _FORKED[index]
+    start = time.perf_counter()
+    verdicts = verify(model, **options)
+    return verdicts, time.perf_counter() - start
+
+
+def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: Any
+                  ) -> list[tuple[list[Verdict], float]]:
+    """:func:`verify` on each model (``options`` as its keywords), with the seconds each
+    took, on ``jobs`` processes: by default the CPUs available to this process, at most
+    one a model. Each model's search is seeded on its own, so the verdicts do not depend
+    on ``jobs``; without ``fork`` (not POSIX) the models are verified one by one.
+
+    >>> from qa_games import load_model
+    >>> [(v[0].proposition, v[0].status) for v, _ in verify_models(
+    ...     [load_model("cha_quasi_alliance")], only=["cha-7"], max_examples=10)]
+    [('cha-7', 'proved')]
+    """
+    import multiprocessing
+
+    from ..solvers.compiled import threads
+
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"jobs={jobs!r} must be a positive integer")
+    models = list(models)
+    workers = min(jobs if jobs is not None else threads(), len(models))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for m in models:
+            start = time.perf_counter()
+            verdicts = verify(m, **options)
+            out.append((verdicts, time.perf_counter() - start))
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    _FORKED[:] = [(m, options) for m in models]
+    # the models with the most statements first, so that no process is left with the
+    # longest one at the end
+    order = sorted(range(len(models)), key=lambda i: -sum(
+        len(p.statements) for p in getattr(models[i], "propositions", ())))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")
+                                 ) as pool:
+            futures = {i: pool.submit(_verify_timed, i) for i in order}
+            return [futures[i].result() for i in range(len(models))]
+    finally:
+        _FORKED.clear()
