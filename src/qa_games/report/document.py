@@ -268,16 +268,18 @@ def _point(values: Any) -> str:
 def _propositions_section(w: _Writer, models: list[Any]) -> None:
     w.add("## 4. Propositions and verdicts", "")
     try:
-        from ..verify.verdicts import verify
+        from ..verify.verdicts import verify_models
     except ImportError:  # pragma: no cover - the verifier is part of the package
         w.add("The verifier is not available in this installation.", "")
         return
     examples = 5 if w.quick else 40
+    with_props = [m for m in models if m.propositions]
+    done = iter(verify_models(with_props, seed=w.seed, max_examples=examples))
     for m in models:
         if not m.propositions:
             w.add(f"`{m.name}` declares no propositions.", "")
             continue
-        verdicts = verify(m, seed=w.seed, max_examples=examples)
+        verdicts = next(done)[0]
         rows = [{"id": v.proposition, "verdict": v.status, "summary": v.summary(),
                  "as expected": v.as_expected, "proof": _proof_link(w, v.proposition)}
                 for v in verdicts]
