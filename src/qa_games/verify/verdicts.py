@@ -224,16 +224,8 @@ def require_propositions(model: Any) -> None:
                          f"verify (solve it: qa-games solve {model.name})")
 
 
-def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
-           only: Iterable[str] | None = None, prove: bool = True,
-           search: bool = True) -> list[Verdict]:
-    """A :class:`Verdict` per proposition of ``model`` (those in ``only`` if given).
-
-    ``max_examples`` bounds the Hypothesis search per statement (``seed`` makes it
-    reproducible); ``prove=False`` or ``search=False`` skips one of the two checks.
-    """
-    if not isinstance(max_examples, int) or max_examples < 1:
-        raise ParameterError(f"max_examples={max_examples!r} must be a positive integer")
+def _selected(model: Any, only: Iterable[str] | None) -> list[Any]:
+    """The model's propositions, those named in ``only`` if given (checked)."""
     require_propositions(model)
     props = list(model.propositions)
     if only is not None:
@@ -244,6 +236,20 @@ def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
             raise ParameterError(f"only={unknown!r}: no such proposition in {model.name} "
                                  f"(known: {', '.join(sorted(known)) or 'none'})")
         props = [p for p in props if p.id in wanted]
+    return props
+
+
+def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
+           only: Iterable[str] | None = None, prove: bool = True,
+           search: bool = True) -> list[Verdict]:
+    """A :class:`Verdict` per proposition of ``model`` (those in ``only`` if given).
+
+    ``max_examples`` bounds the Hypothesis search per statement (``seed`` makes it
+    reproducible); ``prove=False`` or ``search=False`` skips one of the two checks.
+    """
+    if not isinstance(max_examples, int) or max_examples < 1:
+        raise ParameterError(f"max_examples={max_examples!r} must be a positive integer")
+    props = _selected(model, only)
     out = []
     for prop in props:
         parts = tuple(_one(model, st, seed=seed, max_examples=max_examples, prove_it=prove,
@@ -270,19 +276,20 @@ def verify(model: Any, *, seed: int = 0, max_examples: int = 100,
 _FORKED: list[tuple[Any, dict[str, Any]]] = []  # what forked workers verify, by index
 
 
-def _verify_timed(index: int) -> tuple[list[Verdict], float]:
+def _verify_timed(index: int, pid: str) -> tuple[Verdict, float]:
     model, options = _FORKED[index]
     start = time.perf_counter()
-    verdicts = verify(model, **options)
-    return verdicts, time.perf_counter() - start
+    (verdict,) = verify(model, **{**options, "only": [pid]})
+    return verdict, time.perf_counter() - start
 
 
 def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: Any
                   ) -> list[tuple[list[Verdict], float]]:
     """:func:`verify` on each model (``options`` as its keywords), with the seconds each
-    took, on ``jobs`` processes: by default the CPUs available to this process, at most
-    one a model. Each model's search is seeded on its own, so the verdicts do not depend
-    on ``jobs``; without ``fork`` (not POSIX) the models are verified one by one.
+    took, its propositions shared out over ``jobs`` processes: by default the CPUs
+    available to this process. Each statement's search is seeded on its own, so the
+    verdicts do not depend on ``jobs``; without ``fork`` (not POSIX) the models are
+    verified one by one. The seconds are each model's sum over its propositions.
 
     >>> from qa_games import load_model
     >>> [(v[0].proposition, v[0].status) for v, _ in verify_models(
@@ -296,7 +303,9 @@ def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: 
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ParameterError(f"jobs={jobs!r} must be a positive integer")
     models = list(models)
-    workers = min(jobs if jobs is not None else threads(), len(models))
+    tasks = [(i, p.id) for i, m in enumerate(models)
+             for p in _selected(m, options.get("only"))]  # every name checked first
+    workers = min(jobs if jobs is not None else threads(), len(tasks))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for m in models:
@@ -307,14 +316,15 @@ def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: 
     from concurrent.futures import ProcessPoolExecutor
 
     _FORKED[:] = [(m, options) for m in models]
-    # the models with the most statements first, so that no process is left with the
-    # longest one at the end
-    order = sorted(range(len(models)), key=lambda i: -sum(
-        len(p.statements) for p in getattr(models[i], "propositions", ())))
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")
                                  ) as pool:
-            futures = {i: pool.submit(_verify_timed, i) for i in order}
-            return [futures[i].result() for i in range(len(models))]
+            futures = [pool.submit(_verify_timed, i, pid) for i, pid in tasks]
+            done = [f.result() for f in futures]
     finally:
         _FORKED.clear()
+    results: list[tuple[list[Verdict], float]] = [([], 0.0) for _ in models]
+    for (i, _), (verdict, seconds) in zip(tasks, done, strict=True):
+        results[i][0].append(verdict)
+        results[i] = (results[i][0], results[i][1] + seconds)
+    return results
