@@ -235,3 +235,19 @@ def test_invariance_and_false_thresholds(tmp_path):
         assert v[pid].statements[0].search_found and v[pid].statements[0].proof_status == "refuted"
     low, high = v["inv-3"].counterexample, v["inv-3"].counterexample2
     assert m.evaluate("Delta_A", low) != m.evaluate("Delta_A", high)
+
+
+def _killed(index, pid):  # a worker killed (module level: the pool pickles it by name)
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_verification_process_is_one_clear_error(monkeypatch):
+    from qa_games.errors import QAGamesError
+    from qa_games.verify import verdicts
+
+    monkeypatch.setattr(verdicts, "_verify_timed", _killed)
+    with pytest.raises(QAGamesError, match="ended abruptly"):
+        verdicts.verify_models([load_model("buck_passing")], jobs=2, max_examples=5)

@@ -314,6 +314,7 @@ def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: 
             out.append((verdicts, time.perf_counter() - start))
         return out
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _FORKED[:] = [(m, options) for m in models]
     try:
@@ -321,6 +322,10 @@ def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: 
                                  ) as pool:
             futures = [pool.submit(_verify_timed, i, pid) for i, pid in tasks]
             done = [f.result() for f in futures]
+    except BrokenProcessPool:
+        raise QAGamesError(f"a verification process ended abruptly (killed, or out of "
+                           f"memory) with {workers} processes; jobs=1 verifies in this "
+                           f"process") from None
     finally:
         _FORKED.clear()
     results: list[tuple[list[Verdict], float]] = [([], 0.0) for _ in models]
