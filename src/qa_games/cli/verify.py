@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--only", action="append", default=None, metavar="ID",
                    help="verify only this proposition (repeatable)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="models verified at once, in processes (default: the CPUs "
+                   help="processes that share out the propositions (default: the CPUs "
                         "available; the verdicts do not depend on it)")
     p.set_defaults(func=run)
 

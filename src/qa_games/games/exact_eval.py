@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy
 
-__all__ = ["exact_function", "power", "substitute", "MAX_ROOT", "MAX_ROOT_DIGITS"]
+__all__ = ["exact_function", "power", "substitute", "digits", "MAX_ROOT", "MAX_ROOT_DIGITS"]
 
 #: The largest root index (denominator of a rational exponent) kept exact.
 MAX_ROOT = 64
@@ -108,6 +108,16 @@ def exact_function(expr: Any) -> Callable[[Mapping[str, Fraction]], Any] | None:
         return None
 
 
+def digits(number: Any) -> float:
+    """About how many decimal digits the larger of a sympy rational's numerator and
+    denominator has.
+
+    >>> round(digits(sympy.Rational(31, 250)))
+    2
+    """
+    return max(abs(int(number.p)), int(number.q)).bit_length() * 0.302
+
+
 def power(base: Any, exponent: Any) -> Any:
     """``base ** exponent`` in sympy, exactly unless the exact root is costly: a rational
     to a non-integer rational power whose root index ``q`` exceeds :data:`MAX_ROOT`, or
@@ -121,8 +131,7 @@ def power(base: Any, exponent: Any) -> Any:
     """
     if (isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Rational)
             and not isinstance(exponent, sympy.Integer) and base != 0):
-        digits = max(abs(int(base.p)), int(base.q)).bit_length() * 0.302
-        if exponent.q > MAX_ROOT or digits * exponent.q > MAX_ROOT_DIGITS:
+        if exponent.q > MAX_ROOT or digits(base) * exponent.q > MAX_ROOT_DIGITS:
             return sympy.Float(base, POWER_DIGITS) ** exponent
     return base**exponent
 
@@ -151,9 +160,11 @@ def substitute(expr: Any, subs: Mapping[Any, Any]) -> Any:
 def _rebuild(expr: Any, subs: Mapping[Any, Any]) -> Any:
     if expr in subs:
         return subs[expr]
-    if not expr.args or not (expr.free_symbols & subs.keys()):
+    if not expr.args:
         return expr
     args = [_rebuild(a, subs) for a in expr.args]
+    if all(new is old for new, old in zip(args, expr.args, strict=True)):
+        return expr  # nothing substituted below: not rebuilt
     if isinstance(expr, sympy.Pow):
         return power(*args)
     return expr.func(*args)

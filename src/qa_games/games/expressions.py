@@ -38,7 +38,7 @@ import sympy
 
 from ..errors import ModelError
 from . import limits
-from .exact_eval import power
+from .exact_eval import digits, power
 
 __all__ = ["FUNCTIONS", "parse_expression", "parse_condition", "check_name"]
 
@@ -237,8 +237,7 @@ class _Builder:
                 raise self.fail(f"constant exponent {shown} is too large (at most "
                                 f"{MAX_CONSTANT_EXPONENT} in absolute value)")
             if base.is_Rational and exponent.is_Rational and base != 0:
-                size = max(abs(int(base.p)), int(base.q)).bit_length() * 0.302
-                if size * abs(float(exponent)) > limits.MAX_DIGITS:
+                if digits(base) * abs(float(exponent)) > limits.MAX_DIGITS:
                     raise self.fail(f"constant exponent {exponent} of {str(base)[:30]} gives a "
                                     f"number of more than {limits.MAX_DIGITS} digits")
             return

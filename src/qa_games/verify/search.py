@@ -438,8 +438,9 @@ def search(model: Any, st_: Any, *, seed: int = 0, max_examples: int = 100) -> S
     one point an example, which Hypothesis shrinks point by point to a simpler
     counterexample (the batch's own failing point is kept if this second pass finds
     none). ``examples`` counts the points of both passes."""
-    first_pass = _search(model, st_, seed, max_examples, min(BATCH, max_examples))
-    if first_pass.counterexample is None or BATCH == 1:
+    batch = min(BATCH, max_examples)
+    first_pass = _search(model, st_, seed, max_examples, batch)
+    if first_pass.counterexample is None or batch == 1:  # nothing found, or already 1 by 1
         return first_pass
     second = _search(model, st_, seed, max_examples, 1)
     found = second if second.counterexample is not None else first_pass

@@ -328,8 +328,9 @@ def verify_models(models: Sequence[Any], *, jobs: int | None = None, **options: 
                            f"process") from None
     finally:
         _FORKED.clear()
-    results: list[tuple[list[Verdict], float]] = [([], 0.0) for _ in models]
-    for (i, _), (verdict, seconds) in zip(tasks, done, strict=True):
-        results[i][0].append(verdict)
-        results[i] = (results[i][0], results[i][1] + seconds)
-    return results
+    by_model: list[list[Verdict]] = [[] for _ in models]
+    seconds = [0.0] * len(models)
+    for (i, _), (verdict, took) in zip(tasks, done, strict=True):
+        by_model[i].append(verdict)
+        seconds[i] += took
+    return list(zip(by_model, seconds, strict=True))
