@@ -448,6 +448,14 @@ class TestHangsAndMemory:
         payoffs = {tuple(e["payoffs"]) for e in json.loads(out.stdout)["equilibria"]}
         assert any(abs(u[0] - want) < 1e-9 * max(1, want) for u in payoffs), payoffs
 
+    @pytest.mark.parametrize("expr, where", [("(-2) ** 0.277", 'payoffs."C,C"[0]'),
+                                             ("(c - 1) ** 0.277", "payoff of A")])
+    def test_a_complex_power_is_named_with_its_imaginary_part(self, tmp_path, expr, where):
+        f = model_file(tmp_path, payoffs={"C,C": [expr, "1"], "C,D": ["0", "0"],
+                                          "D,C": ["0", "0"], "D,D": ["1", "1"]})
+        line = assert_one_line(run_cli(["solve", str(f), "--set", "c=0.123456789"]), where)
+        assert "*I" in line and len(line) < 300, line
+
     def test_derived_chain_cannot_get_round_the_size_limit(self, tmp_path):
         lines = ['d0 = "c + t"'] + [f'd{i} = "(d{i - 1} + c)*(d{i - 1} + t)"'
                                     for i in range(1, 40)]

@@ -28,7 +28,8 @@ from typing import Any
 
 import sympy
 
-__all__ = ["exact_function", "power", "substitute", "digits", "MAX_ROOT", "MAX_ROOT_DIGITS"]
+__all__ = ["exact_function", "power", "substitute", "digits", "shown", "MAX_ROOT",
+           "MAX_ROOT_DIGITS"]
 
 #: The largest root index (denominator of a rational exponent) kept exact.
 MAX_ROOT = 64
@@ -116,6 +117,18 @@ def digits(number: Any) -> float:
     2
     """
     return max(abs(int(number.p)), int(number.q)).bit_length() * 0.302
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """A sympy value for a message: 8 significant digits where it holds floats (a
+    60-digit :func:`power` would otherwise fill the line, or be cut to its real part).
+
+    >>> shown(sympy.Float(-2, 60) ** sympy.Rational(277, 1000))
+    '0.78111385 + 0.92628925*I'
+    """
+    if isinstance(value, sympy.Basic) and value.has(sympy.Float):
+        value = value.evalf(8)
+    return str(value)[:width]
 
 
 def power(base: Any, exponent: Any) -> Any:

@@ -38,7 +38,7 @@ import sympy
 
 from ..errors import ModelError
 from . import limits
-from .exact_eval import digits, power
+from .exact_eval import digits, power, shown
 
 __all__ = ["FUNCTIONS", "parse_expression", "parse_condition", "check_name"]
 
@@ -224,7 +224,7 @@ class _Builder:
     def real(self, value: sympy.Basic, node: ast.AST) -> sympy.Basic:
         """A constant subexpression must be real (``log(-19)``, ``sqrt(-2)`` are not)."""
         if value.is_number and value.is_real is False:
-            raise self.fail(f"{ast.unparse(node)[:60]} is {str(value)[:40]}, not a real number")
+            raise self.fail(f"{ast.unparse(node)[:60]} is {shown(value)}, not a real number")
         return value
 
     def check_power(self, base: sympy.Basic, exponent: sympy.Basic, shown: str) -> None:

@@ -309,7 +309,7 @@ class SymbolicGame(_StrategicForm):
         Exact (Fractions) when every payoff evaluates to a rational, float otherwise.
         """
 
-        from .exact_eval import exact_function, substitute
+        from .exact_eval import exact_function, shown, substitute
 
         vals = self.values(values, **kw)
         subs = None
@@ -342,7 +342,8 @@ class SymbolicGame(_StrategicForm):
                     if num is None or num.imag != 0 or not math.isfinite(num.real):
                         raise ParameterError(
                             f"payoff of {self.players[k]} at {self.profile_label(idx)} "
-                            f"is {val} at {self._show(vals)} (not a finite real number)")
+                            f"is {shown(val)} at {self._show(vals)} (not a finite real "
+                            "number)")
                     out[idx] = num.real
             arrays.append(out)
         exact = all(isinstance(v, Fraction) for a in arrays for v in a.flat)
