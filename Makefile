@@ -28,7 +28,7 @@ report: $(STAMP)
 	$(BIN)/qa-games report --out report
 
 test: $(VENV)/.installed-test
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q --durations=15
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 --durations=15
 
 bench: $(VENV)/.installed-test $(VENV)/.installed-bench
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
