@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction as F
 
+import numpy as np
 import pygambit as gbt
 import pytest
 from hypothesis import given, settings
@@ -157,3 +158,123 @@ def test_regret_by_integer_sums_equals_fraction_sums(m, n, family, seed):
     u1 = sum((x[i] * ay[i] for i in range(m)), F(0))
     u2 = sum((xb[j] * y[j] for j in range(n)), F(0))
     assert bimatrix_regret(a, b, x, y) == (max(ay) - u1, max(xb) - u2, u1, u2)
+
+
+# --- the multi-modular kernel: every entry as residues modulo primes below 2**31 ---
+
+def test_hadamard_bound_covers_every_minor():
+    """Every tableau entry is a k x k minor of [M | I | 1]: brute force over all of them."""
+    from itertools import combinations
+
+    from sympy import Matrix
+
+    rng = random.Random(21)
+    for _ in range(30):
+        k, d = rng.randint(1, 4), rng.randint(1, 4)
+        mat = [[rng.randint(1, rng.choice([2, 6, 1001, 10**9])) for _ in range(d)]
+               for _ in range(k)]
+        columns = [[mat[r][j] for r in range(k)] for j in range(d)]
+        columns += [[int(r == u) for r in range(k)] for u in range(k)] + [[1] * k]
+        largest = max(abs(Matrix([list(c) for c in chosen]).T.det())
+                      for chosen in combinations(columns, k))
+        assert largest <= vertex_kernel.hadamard_bound(mat)
+
+
+@needs_numba
+@settings(max_examples=60)
+@given(st.integers(1, 12), st.booleans(), st.integers(0, 2**32))
+def test_mixed_radix_digits_give_sign_value_and_exact_product_signs(n, small, seed):
+    """The kernel's symmetric mixed-radix digits recover an integer's sign and (within
+    1e-14) its value, and exact_sign the sign of a difference of products."""
+    import numpy as np
+
+    from qa_games.solvers._vertex_kernel_modular import all_digits, exact_sign
+
+    rng = random.Random(seed)
+    primes, inv, radix = vertex_kernel._tables(2 * n)
+    product = 1
+    for p in primes[:n].tolist():
+        product *= p
+    half = (product - 1) // 2
+    bits = rng.randint(1, 20) if small else half.bit_length() - rng.randint(0, 3)
+    values = [rng.choice([-1, 1]) * rng.randrange(min(half, 2**bits) + 1) for _ in range(4)]
+    values[rng.randrange(4)] = 0 if rng.random() < 0.2 else values[0]
+    tab = np.array([[v % p for v in values] for p in primes[:n].tolist()], np.int64)
+    pinv = 1.0 / primes.astype(np.float64)
+    dg = np.empty((n, 4), np.int64)
+    sg = np.empty(4, np.int64)
+    fv = np.empty(4, np.float64)
+    all_digits(tab, n, primes, pinv, inv, np.empty((n, 4), np.int64), dg, sg, fv)
+    for e, v in enumerate(values):
+        assert sg[e] == (v > 0) - (v < 0)
+        assert abs(fv[e] - v) <= 1e-14 * abs(v)
+    work, out = np.empty(2 * n, np.int64), np.empty(2 * n, np.int64)
+    got = exact_sign(dg, n, 2 * n, 0, 1, 2, 3, primes, pinv, inv, radix, work, out)
+    diff = values[0] * values[1] - values[2] * values[3]
+    assert got == (diff > 0) - (diff < 0)
+
+
+@needs_numba
+@pytest.mark.parametrize("size,family,seed", [(3, "ties", 31), (6, "ties", 32), (8, "ties", 33),
+                                              (5, "wide", 34), (9, "wide", 35), (6, "float", 36),
+                                              (7, "float", 37)])
+def test_modular_kernel_equals_python_path(size, family, seed):
+    """The multi-modular kernel finds the Python enumeration's vertices (label sets, and
+    each basis solves to the same point); on tied games it visits the int64 kernel's bases."""
+    a, _ = random_game(random.Random(seed), size, size + 1, family)
+    mat = ve.to_positive_integers(a)
+    zl, sl = list(range(size + 1)), [size + 1 + i for i in range(size)]
+    python = ve.polytope_vertices(mat, zl, sl, compiled=False)
+    sets = ve.polytope_label_sets(mat, zl, sl)
+    assert sets is not None
+    by_labels = {lab: (nums, den) for nums, den, lab in python}
+    assert sorted(lab for lab, _ in sets) == sorted(by_labels)
+    for lab, basis in sets:
+        nums, den = by_labels[lab]
+        assert ve.vertex_of_basis(mat, basis) == tuple(F(v, den) for v in nums)
+    int64 = vertex_kernel.enumerate_bases(mat)
+    if family == "ties":
+        zeros, _ = vertex_kernel.enumerate_bases_modular(mat)
+        assert sorted(zeros.tolist()) == sorted(int64[2].tolist())
+
+
+@needs_numba
+def test_wide_games_take_the_modular_route_and_equal_gambit():
+    a, b = random_game(random.Random(41), 9, 8, "wide")
+    bt = ve.to_positive_integers([[b[i][j] for i in range(9)] for j in range(8)])
+    assert vertex_kernel.enumerate_bases(bt) is None  # the int64 kernel gives up...
+    assert vertex_kernel.enumerate_bases_modular(bt) is not None  # ...the modular one not
+    new, deg = ve.extreme_equilibria(a, b)
+    assert as_set(new) == gambit_set(a, b)
+    assert deg == oracle.extreme_equilibria(a, b)[1]
+
+
+@needs_numba
+def test_a_determinant_divisible_by_a_prime_falls_back_to_python(monkeypatch):
+    """With tiny primes some basis determinant is divisible by one: the kernel declines
+    (status 2) and the equilibria come from the Python path, the same set."""
+    small = (2147483647, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67,
+             71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151,
+             157, 163, 167, 173)
+    vertex_kernel._tables.cache_clear()
+    monkeypatch.setattr(vertex_kernel, "_primes", lambda: small)
+    try:
+        a, b = random_game(random.Random(42), 7, 7, "wide")
+        bt = ve.to_positive_integers([[b[i][j] for i in range(7)] for j in range(7)])
+        assert vertex_kernel.enumerate_bases_modular(bt) is None
+        assert as_set(ve.extreme_equilibria(a, b)[0]) == gambit_set(a, b)
+    finally:
+        vertex_kernel._tables.cache_clear()
+
+
+@needs_numba
+@pytest.mark.parametrize("size,hi,seed", [(5, 5, 51), (7, 2, 52), (8, 1000, 53)])
+def test_modular_kernel_with_recomputed_tableaux_visits_the_same_bases(size, hi, seed):
+    """Beyond its memory budget the stack holds bases only and recomputes their tableaux
+    by elimination (D B^-1 [N | 1]): with a budget of one tableau, the same bases."""
+    rng = random.Random(seed)
+    mat = [[rng.randint(1, hi + 1) for _ in range(size)] for _ in range(size + 1)]
+    full = vertex_kernel.enumerate_bases_modular(mat)
+    light = vertex_kernel.enumerate_bases_modular(mat, stack_bytes=1)
+    assert sorted(zip(*map(np.ndarray.tolist, full), strict=True)) == \
+        sorted(zip(*map(np.ndarray.tolist, light), strict=True))

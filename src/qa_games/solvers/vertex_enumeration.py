@@ -29,9 +29,12 @@ Pivoting is integer-only ("integer pivoting", Edmonds 1967; von Stengel 2002 sec
 the tableau holds the basis determinant times the true entries, and each pivot divides
 exactly. Only the nonbasic columns and the right-hand side are stored (the basic columns
 are the scaled identity), and the search is depth-first, so one pivot per new basis is
-the whole cost. From ``k + d >= COMPILED_FROM`` the same search runs in the compiled
-int64 kernel of :mod:`qa_games.solvers.vertex_kernel` (numba, optional) while every
-tableau entry stays below ``2**31``, which is exact; otherwise in Python integers.
+the whole cost. From ``k + d >= COMPILED_FROM`` the same search runs compiled
+(:mod:`qa_games.solvers.vertex_kernel`, numba, optional): in int64 while every tableau
+entry stays below ``2**31``, which is exact; when one outgrows it, with every entry held
+as residues modulo primes below ``2**31`` (as many as the Hadamard bound of the entries
+needs), which is exact too, and only the equilibria's vertices are then solved for their
+coordinates (:func:`vertex_of_basis`); without numba in Python integers.
 
 Pairing (Avis, Rosenberg, Savani and von Stengel, *Economic Theory* 42, 2010, sec. 3):
 a vertex x of P needs a partner in Q carrying every label x misses. In a
@@ -73,6 +76,80 @@ def to_positive_integers(matrix: Sequence[Sequence[Fraction]]) -> list[list[int]
     return [[v - low + 1 for v in row] for row in ints]
 
 
+def _label_bits(z_labels: Sequence[int], s_labels: Sequence[int]) -> list[int]:
+    """The label bit of each variable: ``z_v`` first, then the slacks."""
+    return [1 << z for z in z_labels] + [1 << s for s in s_labels]
+
+
+def _labels_of(zero_masks: np.ndarray, label_of: list[int]) -> np.ndarray:
+    """The label masks of the vertices whose zero variables are ``zero_masks``."""
+    labels = np.zeros(len(zero_masks), dtype=np.int64)
+    for v, bit in enumerate(label_of):
+        labels |= np.where((zero_masks >> v) & 1 == 1, np.int64(bit), np.int64(0))
+    return labels
+
+
+def vertex_of_basis(matrix: Sequence[Sequence[int]], basis_mask: int) -> tuple[Fraction, ...]:
+    """The vertex ``z`` of ``{z >= 0 : matrix @ z <= 1}`` whose basic variables are the
+    set bits of ``basis_mask`` (bit ``v < d`` for ``z_v``, bit ``d + r`` for the slack of
+    row ``r``): the exact solution of ``[matrix | I]_basis w = 1``.
+
+    >>> vertex_of_basis([[1, 2], [2, 1]], 0b0011)  # z_0 and z_1 basic
+    (Fraction(1, 3), Fraction(1, 3))
+    """
+    import flint
+
+    k, d = len(matrix), len(matrix[0])
+    basic = [v for v in range(d + k) if basis_mask >> v & 1]
+    columns = [[matrix[r][v] if v < d else int(v - d == r) for v in basic] for r in range(k)]
+    w = flint.fmpz_mat(columns).solve(flint.fmpz_mat([[1]] * k))
+    z = [Fraction(0)] * d
+    for i, v in enumerate(basic):
+        if v < d:
+            z[v] = Fraction(int(w[i, 0].p), int(w[i, 0].q))
+    return tuple(z)
+
+
+def polytope_label_sets(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
+                        s_labels: Sequence[int]) -> list[tuple[int, int]] | None:
+    """The vertices of ``{z >= 0 : matrix @ z <= 1}`` as ``(labels, basis mask)``, one
+    basis per vertex, from the multi-modular compiled kernel (entries of any size; a
+    vertex's coordinates by :func:`vertex_of_basis`), or ``None`` where it cannot run
+    (no numba, too large a bound: then :func:`polytope_vertices`). A vertex is the only
+    point with its zero set, so the label sets are distinct.
+
+    >>> out = polytope_label_sets([[1, 2], [2, 1]], [0, 1], [2, 3])
+    >>> out is None or sorted(lab for lab, _ in out) == [3, 6, 9, 12]
+    True
+    """
+    from . import vertex_kernel
+
+    out = vertex_kernel.enumerate_bases_modular([list(row) for row in matrix])
+    if out is None:
+        return None
+    zeros, bases = out
+    zeros, first = np.unique(zeros, return_index=True)
+    labels = _labels_of(zeros, _label_bits(z_labels, s_labels))
+    return list(zip(labels.tolist(), bases[first].tolist(), strict=True))
+
+
+def _int64_vertices(matrix: Sequence[Sequence[int]], label_of: list[int]
+                    ) -> list[Vertex] | None:
+    """:func:`polytope_vertices` by the int64 kernel, or ``None`` where it gives up."""
+    from . import vertex_kernel
+
+    out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
+    if out is None:
+        return None
+    knums, dens, zeros = out
+    d = len(matrix[0])
+    # distinct (numerators, denominator) rows (equal ones have equal labels), sorted
+    # lexicographically as the tuples are
+    rows = np.unique(np.column_stack([knums, dens, _labels_of(zeros, label_of)]),
+                     axis=0).tolist()
+    return [(tuple(row[:d]), row[d], row[d + 1]) for row in rows]
+
+
 def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
                       s_labels: Sequence[int], compiled: bool | None = None) -> list[Vertex]:
     """Every vertex of ``{z >= 0 : matrix @ z <= 1}`` (matrix k x d, positive integers).
@@ -88,20 +165,11 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     """
     k = len(matrix)
     d = len(matrix[0])
-    label_of = [1 << z_labels[v] for v in range(d)] + [1 << s_labels[r] for r in range(k)]
+    label_of = _label_bits(z_labels, s_labels)
     if compiled is not False and (compiled or k + d >= COMPILED_FROM):
-        from . import vertex_kernel
-
-        out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
-        if out is not None:  # else an entry outgrew int64 (or no numba): Python integers
-            knums, dens, zeros = out
-            klabels = np.zeros(len(dens), dtype=np.int64)
-            for v in range(d + k):  # the zero set's labels
-                klabels |= np.where((zeros >> v) & 1 == 1, np.int64(label_of[v]), np.int64(0))
-            # distinct (numerators, denominator) rows (equal ones have equal labels), sorted
-            # lexicographically as the tuples are
-            rows = np.unique(np.column_stack([knums, dens, klabels]), axis=0).tolist()
-            return [(tuple(row[:d]), row[d], row[d + 1]) for row in rows]
+        found_int64 = _int64_vertices(matrix, label_of)
+        if found_int64 is not None:  # else an entry outgrew int64 (or no numba)
+            return found_int64
     rows_k = range(k)
     # condensed integer tableau: the d nonbasic columns, then the right-hand side
     start = [list(matrix[r]) + [1] for r in rows_k]
@@ -221,6 +289,31 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     return sorted((nums, den, lab) for (nums, den), lab in found.items())
 
 
+def _polytope(matrix: list[list[int]], z_labels: list[int], s_labels: list[int]
+              ) -> list[tuple[int, tuple[int, ...] | None, int]]:
+    """The vertices as ``(labels, numerators, -1)`` (int64 kernel or Python integers) or
+    ``(labels, None, basis mask)`` (the multi-modular kernel, where the int64 one gives up:
+    coordinates are solved for only where an equilibrium needs them)."""
+    k, d = len(matrix), len(matrix[0])
+    if k + d >= COMPILED_FROM:
+        found = _int64_vertices(matrix, _label_bits(z_labels, s_labels))
+        if found is not None:
+            return [(lab, nums, -1) for nums, _, lab in found]
+        sets = polytope_label_sets(matrix, z_labels, s_labels)
+        if sets is not None:
+            return [(lab, None, basis) for lab, basis in sets]
+    return [(lab, nums, -1)
+            for nums, _, lab in polytope_vertices(matrix, z_labels, s_labels, compiled=False)]
+
+
+def _normalised(matrix: list[list[int]], numerators: tuple[int, ...] | None,
+                basis: int) -> tuple[Fraction, ...]:
+    """A nonzero vertex scaled to a mixed strategy (probabilities summing to 1)."""
+    z = numerators if numerators is not None else vertex_of_basis(matrix, basis)
+    total = sum(z)
+    return tuple(Fraction(v) / total for v in z)
+
+
 def extreme_equilibria(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fraction]]
                        ) -> tuple[list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]]], bool]:
     """The extreme equilibria ``(x, y)`` of the bimatrix game ``(a, b)`` and whether it
@@ -233,15 +326,17 @@ def extreme_equilibria(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fra
     m, n = len(a), len(a[0])
     bt = to_positive_integers([[b[i][j] for i in range(m)] for j in range(n)])
     ap = to_positive_integers(a)
-    p_verts = polytope_vertices(bt, list(range(m)), [m + j for j in range(n)])
-    q_verts = polytope_vertices(ap, [m + j for j in range(n)], list(range(m)))
-    degenerate = any(bin(lab).count("1") > m for _, _, lab in p_verts) or \
-        any(bin(lab).count("1") > n for _, _, lab in q_verts)
+    p_verts = _polytope(bt, list(range(m)), [m + j for j in range(n)])
+    q_verts = _polytope(ap, [m + j for j in range(n)], list(range(m)))
+    degenerate = any(bin(lab).count("1") > m for lab, _, _ in p_verts) or \
+        any(bin(lab).count("1") > n for lab, _, _ in q_verts)
     full = (1 << (m + n)) - 1
-    q_nonzero = [(nums, lab) for nums, _, lab in q_verts if any(nums)]
+    p_origin = (1 << m) - 1  # every x_i = 0: P's origin; Q's carries labels m..m+n-1
+    q_origin = full ^ p_origin
+    q_nonzero = [(lab, z, basis) for lab, z, basis in q_verts if lab & q_origin != q_origin]
     exact_mask: dict[int, list[int]] = {}
     with_label = [0] * (m + n)  # label -> bit set of the Q vertices carrying it
-    for idx, (_, lab) in enumerate(q_nonzero):
+    for idx, (lab, _, _) in enumerate(q_nonzero):
         exact_mask.setdefault(lab, []).append(idx)
         bit = 1 << idx
         rest = lab
@@ -251,8 +346,8 @@ def extreme_equilibria(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fra
             rest ^= low
     every = (1 << len(q_nonzero)) - 1
     out = []
-    for xn, _, xlab in p_verts:
-        if not any(xn):
+    for xlab, xz, xbasis in p_verts:
+        if xlab & p_origin == p_origin:
             continue
         need = full ^ xlab
         if not degenerate:  # every vertex has exactly m (n) labels: the partner's mask is known
@@ -270,10 +365,8 @@ def extreme_equilibria(a: Sequence[Sequence[Fraction]], b: Sequence[Sequence[Fra
                 matches.append(low.bit_length() - 1)
                 hits ^= low
         if matches:
-            sx = sum(xn)
-            x = tuple(Fraction(v, sx) for v in xn)
+            x = _normalised(bt, xz, xbasis)
             for idx in matches:
-                yn = q_nonzero[idx][0]
-                sy = sum(yn)
-                out.append((x, tuple(Fraction(v, sy) for v in yn)))
+                _, yz, ybasis = q_nonzero[idx]
+                out.append((x, _normalised(ap, yz, ybasis)))
     return out, degenerate

@@ -1,15 +1,27 @@
-"""A compiled (numba) int64 kernel of the lexicographic vertex enumeration of
+"""Compiled (numba) kernels of the lexicographic vertex enumeration of
 :func:`qa_games.solvers.vertex_enumeration.polytope_vertices`: the same depth-first
 search over the lexicographically feasible bases of ``M z + s = 1, z, s >= 0``, the same
 integer pivoting (Edmonds 1967; von Stengel 2002 sec. 2.4), in machine integers.
 
-It is exact as long as every tableau entry stays below ``2**31`` in magnitude (the
-products of a pivot and of a ratio comparison then stay below ``2**62``); it checks this
-at every basis and gives up (returns ``None``) the moment an entry reaches the bound, or
-when the bases do not fit a 63-bit mask, and the caller then runs the Python big-integer
-enumeration, which returns the same vertices. numba is an optional dependency (the
-``fast`` extra): without it (or with ``QA_GAMES_NUMBA=0``) :func:`available` is false
-and the Python path is used.
+:func:`enumerate_bases` works in int64. It is exact as long as every tableau entry stays
+below ``2**31`` in magnitude (the products of a pivot and of a ratio comparison then
+stay below ``2**62``); it checks this at every basis and gives up (returns ``None``) the
+moment an entry reaches the bound, or when the bases do not fit a 63-bit mask.
+
+:func:`enumerate_bases_modular` has no size limit on the entries (wide payoffs, scaled
+fractions): each entry is held as its residues modulo primes below ``2**31`` whose
+product exceeds twice the Hadamard bound of the entries (:func:`hadamard_bound`; the
+entries are minors of ``[M | I | 1]``), so it is determined exactly. Per basis the
+symmetric mixed-radix digits of each entry (Garner) give its sign and a double within a
+few ulps; a ratio comparison is decided by the doubles unless they are within 1e-10, and
+then exactly, in residues modulo enough primes for the products. It returns the label
+(zero) sets and basis masks, not coordinates: the caller solves only the vertices it
+needs. Beyond ``STACK_BYTES`` of tableaux the stack holds bases only and recomputes a
+tableau by elimination when it is popped, so memory stays bounded.
+
+Without numba (or with ``QA_GAMES_NUMBA=0``) :func:`available` is false and the
+callers use the Python big-integer enumeration, which returns the same vertices. numba
+is an optional dependency (the ``fast`` extra).
 
 >>> available() in (True, False)
 True
@@ -17,13 +29,16 @@ True
 
 from __future__ import annotations
 
+import math
 import threading
+from functools import lru_cache
 
 import numpy as np
 
 from . import compiled
 
-__all__ = ["available", "LIMIT", "DEFER", "EXPIRED", "Expired", "enumerate_bases"]
+__all__ = ["available", "LIMIT", "DEFER", "EXPIRED", "Expired", "enumerate_bases",
+           "hadamard_bound", "enumerate_bases_modular"]
 
 LIMIT = 2**31  # every tableau entry below this: int64 products below 2**62
 # A timer signal cannot interrupt compiled code, and a Python exception raised inside it
@@ -80,3 +95,111 @@ def enumerate_bases(matrix: list[list[int]]
         flag[0] = False
         raise Expired
     return (nums, dens, zeros) if ok else None
+
+
+MAX_BOUND_BITS = 480  # entries (minors) up to 2**480: their doubles' products stay finite
+# the depth-first stack's tableaux, at most (beyond: bases only, tableaux recomputed)
+STACK_BYTES = 2**27
+
+
+def hadamard_bound(matrix: list[list[int]]) -> int:
+    """An integer bound on every integer-pivoting tableau entry of ``matrix @ z + s = 1``:
+    the entries are k x k minors of ``[matrix | I | 1]``, so at most the product of the k
+    largest column norms (Hadamard).
+
+    >>> hadamard_bound([[1, 2], [2, 1]])  # columns (1, 2), (2, 1), the units, (1, 1)
+    5
+    """
+    k = len(matrix)
+    squares = [sum(row[j] * row[j] for row in matrix) for j in range(len(matrix[0]))]
+    squares += [k] + [1] * k
+    product = math.prod(sorted(squares, reverse=True)[:k])
+    root = math.isqrt(product)
+    return root if root * root == product else root + 1
+
+
+@lru_cache(maxsize=1)
+def _primes() -> tuple[int, ...]:
+    """The 40 largest primes below 2**31, largest first."""
+    from sympy import prevprime
+
+    out = [prevprime(2**31)]
+    while len(out) < 40:
+        out.append(prevprime(out[-1]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _tables(nf: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``primes[:nf]``, ``inv[s, t] = p_s**-1 mod p_t`` and ``radix[s, t] = p_0 ... p_{s-1}
+    mod p_t`` (the mixed-radix weights)."""
+    primes = _primes()[:nf]
+    inv = np.zeros((nf, nf), np.int64)
+    radix = np.zeros((nf, nf), np.int64)
+    for t, pt in enumerate(primes):
+        weight = 1
+        for s, ps in enumerate(primes):
+            if s != t:
+                inv[s, t] = pow(ps, -1, pt)
+            radix[s, t] = weight % pt
+            weight *= ps
+    return np.array(primes, np.int64), inv, radix
+
+
+def _count_for(limit: int) -> int:
+    """How many of the primes it takes for their product to exceed ``limit``."""
+    product, n = 1, 0
+    for p in _primes():
+        if product > limit:
+            return n
+        product *= p
+        n += 1
+    return n if product > limit else -1
+
+
+def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int = STACK_BYTES
+                            ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every lexicographically feasible basis of ``matrix @ z + s = 1`` (positive integers
+    of any size, k x d) as ``(zero_masks, basis_masks)``, by the same search as
+    :func:`enumerate_bases` with every tableau entry held exactly as residues modulo
+    primes below ``2**31`` (enough of them for twice the :func:`hadamard_bound`). Bit
+    ``v < d`` stands for ``z_v``, bit ``d + r`` for the slack of row ``r``. ``None``
+    without numba, when the bases do not fit a 63-bit mask or the bound exceeds
+    ``2**MAX_BOUND_BITS``, or (about once in 10**8 pivots) when a basis determinant is
+    divisible by one of the primes. The stack keeps at most ``stack_bytes`` of tableaux;
+    the bases pushed beyond get theirs recomputed from scratch when popped (slower, the
+    same bases).
+
+    >>> out = enumerate_bases_modular([[1, 2], [2, 1]])
+    >>> out is None or sorted(out[1].tolist()) == [3, 6, 9, 12]
+    True
+    """
+    k, d = len(matrix), len(matrix[0])
+    bound = hadamard_bound(matrix)
+    if d + k > 62 or bound.bit_length() > MAX_BOUND_BITS:
+        return None
+    ns = _count_for(2 * bound)
+    nf = _count_for(4 * bound * bound)
+    if ns < 0 or nf < 0:
+        return None
+    primes, inv, radix = _tables(nf)
+    init = np.array([[[x % p for x in list(row) + [1]] for row in matrix]
+                     for p in primes[:ns].tolist()], dtype=np.int64)
+    main = threading.current_thread() is threading.main_thread()
+    flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
+    if main:
+        DEFER[0] = True
+    try:
+        if not available():
+            return None
+        from ._vertex_kernel_modular import kernel
+
+        budget = max(1, stack_bytes // (4 * ns * k * (d + 1)))
+        status, zeros, bases = kernel(init, primes, ns, nf, inv, radix, flag, budget)
+    finally:
+        if main:
+            DEFER[0] = False
+    if flag[0] or status == 1:
+        flag[0] = False
+        raise Expired
+    return (zeros, bases) if status == 0 else None
