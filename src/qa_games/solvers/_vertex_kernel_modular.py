@@ -1,9 +1,11 @@
 """The numba-compiled multi-modular body of :mod:`qa_games.solvers.vertex_kernel`
 (imported only when numba is installed; compiled on first use, cached on disk by numba).
 
-The integer-pivoting tableau is held as residues modulo ``ns`` primes below ``2**31``
+The integer-pivoting tableau is held as residues modulo ``ns`` primes below ``2**26``
 whose product exceeds twice the Hadamard bound of every entry, so each entry is
-determined exactly. Per basis every entry's symmetric mixed-radix digits give its sign
+determined exactly. The residue arithmetic is done in doubles: a product of two
+residues is below ``2**52``, exact, so the reductions vectorise (AVX2 has no int64
+multiply). Per basis every entry's symmetric mixed-radix digits give its sign
 and a double-precision value (relative error under 1e-14); a ratio comparison is
 decided by the doubles unless they are within 1e-10 of each other, and then exactly, by
 the residues of the products modulo ``nf`` primes (their product exceeds four times the
@@ -21,21 +23,21 @@ CLOSE = 1e-10  # relative gap under which a double comparison is redone exactly
 
 @numba.njit(cache=True, inline="always")
 def red(v, p, pinv):
-    """``v mod p`` in ``[0, p)`` for ``|v| < 2**63`` and a prime ``p < 2**31``: the
-    double quotient is within one of the true one, so ``r`` starts in ``[-p, 2p)``."""
-    q = np.int64(np.floor(np.float64(v) * pinv))
+    """``v mod p`` in ``[0, p)`` for an integer-valued double ``|v| < 2**53`` and a prime
+    ``p < 2**26``: the quotient's floor is within one of the true one and ``q p`` is
+    exact, so ``r`` starts in ``[-p, 2p)``."""
+    q = np.floor(v * pinv)
     r = v - q * p
-    r += (r >> 63) & p
-    r -= p
-    r += (r >> 63) & p
+    r += p * (r < 0.0)
+    r -= p * (r >= p)
     return r
 
 
 @numba.njit(cache=True)
 def inverse(a, p, pinv):
     """``a**-1 mod p`` (Fermat), for ``a`` not divisible by the prime ``p``."""
-    e = p - 2
-    r = np.int64(1)
+    e = np.int64(p) - 2
+    r = 1.0
     b = a
     while e:
         if e & 1:
@@ -43,6 +45,22 @@ def inverse(a, p, pinv):
         b = red(b * b, p, pinv)
         e >>= 1
     return r
+
+
+@numba.njit(cache=True)
+def inverses(vals, ns, primes, pinv, out):
+    """``out[t] = vals[t]**-1 mod primes[t]`` for every ``t < ns`` (Fermat, all primes in
+    one pass of 26 squarings: the exponents' bits are selected, not branched on)."""
+    for t in range(ns):
+        out[t] = 1.0
+    base = vals[:ns].copy()
+    for bit in range(26):
+        for t in range(ns):
+            e = np.int64(primes[t]) - 2
+            take = (e >> bit) & 1
+            prod = red(out[t] * base[t], primes[t], pinv[t])
+            out[t] = prod if take else out[t]
+            base[t] = red(base[t] * base[t], primes[t], pinv[t])
 
 
 @numba.njit(cache=True)
@@ -55,7 +73,7 @@ def digits(res, n, primes, pinv, inv_tab, work, out):
     for s in range(n):
         p = primes[s]
         ds = work[s]
-        if ds > p // 2:
+        if ds > p * 0.5:
             ds -= p
         out[s] = ds
         if ds != 0:
@@ -86,7 +104,7 @@ def all_digits(tab, ns, primes, pinv, inv_tab, work, dg, sg, fv):
             work[t, e] = tab[t, e]
     for s in range(ns):
         p = primes[s]
-        half = p // 2
+        half = p * 0.5
         for e in range(n):
             ds = work[s, e]
             dg[s, e] = ds - p * (ds > half)
@@ -112,14 +130,14 @@ def all_digits(tab, ns, primes, pinv, inv_tab, work, dg, sg, fv):
 def exact_sign(dg, ns, nf, e1, e2, e3, e4, primes, pinv, inv_tab, radix, work, out):
     """The sign of ``T[e1] T[e2] - T[e3] T[e4]`` (flat entry indices) from the entries'
     digits ``dg`` (``ns`` each), in residues modulo ``nf`` primes."""
-    diff = np.empty(nf, np.int64)
-    vals = np.empty(4, np.int64)
+    diff = np.empty(nf, np.float64)
+    vals = np.empty(4, np.float64)
     for t in range(nf):
         p = primes[t]
         pi = pinv[t]
         for j in range(4):
             e = e1 if j == 0 else e2 if j == 1 else e3 if j == 2 else e4
-            acc = np.int64(0)
+            acc = 0.0
             for s in range(ns):
                 acc = red(acc + red(dg[s, e] * radix[s, t], p, pi), p, pi)
             vals[j] = acc
@@ -127,7 +145,7 @@ def exact_sign(dg, ns, nf, e1, e2, e3, e4, primes, pinv, inv_tab, radix, work, o
     return digits(diff, nf, primes, pinv, inv_tab, work, out)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def compare(fv, dg, ns, nf, w, r, b, c, q, primes, pinv, inv_tab, radix, work, out):
     """The sign of ``T[r,c] T[b,q] - T[b,c] T[r,q]`` (rows of width ``w``): by doubles
     when clear, else exact."""
@@ -152,14 +170,14 @@ def tableau_of_basis(init, basis, nonb, ns, primes, pinv, tab, det):
     k = init.shape[1]
     w = init.shape[2]
     d = w - 1
-    a = np.empty((k, k + w), np.int64)
+    a = np.empty((k, k + w), np.float64)
     for t in range(ns):
         p = primes[t]
         pi = pinv[t]
         for r in range(k):
             for j in range(k):
                 v = basis[j]
-                a[r, j] = init[t, r, v] if v < d else np.int64(r == v - d)
+                a[r, j] = init[t, r, v] if v < d else np.float64(r == v - d)
             for c in range(w):
                 v = nonb[c] if c < d else -1
                 if v < 0:
@@ -167,8 +185,8 @@ def tableau_of_basis(init, basis, nonb, ns, primes, pinv, tab, det):
                 elif v < d:
                     a[r, k + c] = init[t, r, v]
                 else:
-                    a[r, k + c] = np.int64(r == v - d)
-        dt = np.int64(1)
+                    a[r, k + c] = np.float64(r == v - d)
+        dt = 1.0
         for j in range(k):
             piv = -1
             for r in range(j, k):
@@ -212,13 +230,11 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
     d = w - 1
     n = k * w
     one = np.int64(1)
-    pinv = np.empty(nf, np.float64)
-    for t in range(nf):
-        pinv[t] = 1.0 / primes[t]
+    pinv = 1.0 / primes
     cap = 256
     tcap = min(cap, budget)
     tabs = np.empty((tcap, ns, n), np.int32)
-    dets = np.empty((cap, ns), np.int64)
+    dets = np.empty((cap, ns), np.float64)
     dsigns = np.empty(cap, np.int64)
     bases = np.empty((cap, k), np.int64)
     nonbs = np.empty((cap, d), np.int64)
@@ -226,7 +242,7 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
     for t in range(ns):
         for r in range(k):
             for c in range(w):
-                tabs[0, t, r * w + c] = init[t, r, c]
+                tabs[0, t, r * w + c] = np.int32(init[t, r, c])
     mask0 = np.int64(0)
     for r in range(k):
         bases[0, r] = d + r
@@ -245,16 +261,16 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
     n_out = 0
     cand = np.empty(k, np.int64)
     where = np.empty(k, np.int64)
-    tab = np.empty((ns, n), np.int64)
-    work2 = np.empty((ns, n), np.int64)
-    dg = np.empty((ns, n), np.int64)
+    tab = np.empty((ns, n), np.float64)
+    work2 = np.empty((ns, n), np.float64)
+    dg = np.empty((ns, n), np.float64)
     sg = np.empty(n, np.int64)
     fv = np.empty(n, np.float64)
-    work = np.empty(nf, np.int64)
-    out = np.empty(nf, np.int64)
-    dinv = np.empty(ns, np.int64)
-    cdet = np.empty(ns, np.int64)
-    yd = np.empty(w, np.int64)
+    work = np.empty(nf, np.float64)
+    out = np.empty(nf, np.float64)
+    dinv = np.empty(ns, np.float64)
+    cdet = np.empty(ns, np.float64)
+    yd = np.empty(w, np.float64)
     while top > 0:
         if n_out % 1024 == 1023:  # a time budget (qa_games.solve's max_seconds)
             with numba.objmode():  # runs pending Python signal handlers
@@ -277,7 +293,7 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
             cdet[t] = dt
             if dt == 0:
                 return 2, ozeros[:0], obases[:0]
-            dinv[t] = inverse(dt, primes[t], pinv[t])
+        inverses(cdet, ns, primes, pinv, dinv)
         all_digits(tab, ns, primes, pinv, inv_tab, work2, dg, sg, fv)
         if n_out == ocap:
             ocap *= 2
@@ -376,7 +392,7 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
                 n3 = np.empty((cap, d), np.int64)
                 n3[:top] = nonbs[:top]
                 nonbs = n3
-                n4 = np.empty((cap, ns), np.int64)
+                n4 = np.empty((cap, ns), np.float64)
                 n4[:top] = dets[:top]
                 dets = n4
                 n5 = np.empty(cap, np.int64)
@@ -406,13 +422,14 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
                     iw = i * w
                     if i == r:
                         for c in range(w):
-                            tabs[top, t, iw + c] = tab[t, iw + c]
-                        tabs[top, t, iw + q] = cdet[t]
+                            tabs[top, t, iw + c] = np.int32(tab[t, iw + c])
+                        tabs[top, t, iw + q] = np.int32(cdet[t])
                     else:
                         f = tab[t, iw + q]
                         for c in range(w):
-                            tabs[top, t, iw + c] = red(tab[t, iw + c] * c1 - f * yd[c], p, pi)
-                        tabs[top, t, iw + q] = red(-f, p, pi)
+                            tabs[top, t, iw + c] = np.int32(
+                                red(tab[t, iw + c] * c1 - f * yd[c], p, pi))
+                        tabs[top, t, iw + q] = np.int32(red(-f, p, pi))
             for t in range(ns):
                 dets[top, t] = tab[t, rw + q]
             top += 1

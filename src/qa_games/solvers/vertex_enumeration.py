@@ -32,7 +32,7 @@ are the scaled identity), and the search is depth-first, so one pivot per new ba
 the whole cost. From ``k + d >= COMPILED_FROM`` the same search runs compiled
 (:mod:`qa_games.solvers.vertex_kernel`, numba, optional): in int64 while every tableau
 entry stays below ``2**31``, which is exact; when one outgrows it, with every entry held
-as residues modulo primes below ``2**31`` (as many as the Hadamard bound of the entries
+as residues modulo primes below ``2**26`` (as many as the Hadamard bound of the entries
 needs), which is exact too, and only the equilibria's vertices are then solved for their
 coordinates (:func:`vertex_of_basis`); without numba in Python integers.
 

@@ -9,7 +9,7 @@ stay below ``2**62``); it checks this at every basis and gives up (returns ``Non
 moment an entry reaches the bound, or when the bases do not fit a 63-bit mask.
 
 :func:`enumerate_bases_modular` has no size limit on the entries (wide payoffs, scaled
-fractions): each entry is held as its residues modulo primes below ``2**31`` whose
+fractions): each entry is held as its residues modulo primes below ``2**26`` whose
 product exceeds twice the Hadamard bound of the entries (:func:`hadamard_bound`; the
 entries are minors of ``[M | I | 1]``), so it is determined exactly. Per basis the
 symmetric mixed-radix digits of each entry (Garner) give its sign and a double within a
@@ -98,8 +98,24 @@ def enumerate_bases(matrix: list[list[int]]
 
 
 MAX_BOUND_BITS = 480  # entries (minors) up to 2**480: their doubles' products stay finite
-# the depth-first stack's tableaux, at most (beyond: bases only, tableaux recomputed)
-STACK_BYTES = 2**27
+# the depth-first stack's tableaux, at most (beyond: bases only, tableaux recomputed); a
+# quarter of the headroom under an address-space limit (RLIMIT_AS) where that is less
+STACK_BYTES = 2**29
+
+
+def _stack_bytes() -> int:
+    """``STACK_BYTES``, or a quarter of what an address-space limit leaves, if less."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return STACK_BYTES
+    try:
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        used = 0
+    return max(2**20, min(STACK_BYTES, (soft - used) // 4))
 
 
 def hadamard_bound(matrix: list[list[int]]) -> int:
@@ -118,13 +134,16 @@ def hadamard_bound(matrix: list[list[int]]) -> int:
     return root if root * root == product else root + 1
 
 
+PRIME_BITS = 26  # residues below 2**26: their products (below 2**52) are exact doubles
+
+
 @lru_cache(maxsize=1)
 def _primes() -> tuple[int, ...]:
-    """The 40 largest primes below 2**31, largest first."""
+    """The 48 largest primes below ``2**PRIME_BITS``, largest first."""
     from sympy import prevprime
 
-    out = [prevprime(2**31)]
-    while len(out) < 40:
+    out = [prevprime(2**PRIME_BITS)]
+    while len(out) < 48:
         out.append(prevprime(out[-1]))
     return tuple(out)
 
@@ -134,8 +153,8 @@ def _tables(nf: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``primes[:nf]``, ``inv[s, t] = p_s**-1 mod p_t`` and ``radix[s, t] = p_0 ... p_{s-1}
     mod p_t`` (the mixed-radix weights)."""
     primes = _primes()[:nf]
-    inv = np.zeros((nf, nf), np.int64)
-    radix = np.zeros((nf, nf), np.int64)
+    inv = np.zeros((nf, nf), np.float64)
+    radix = np.zeros((nf, nf), np.float64)
     for t, pt in enumerate(primes):
         weight = 1
         for s, ps in enumerate(primes):
@@ -143,7 +162,7 @@ def _tables(nf: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 inv[s, t] = pow(ps, -1, pt)
             radix[s, t] = weight % pt
             weight *= ps
-    return np.array(primes, np.int64), inv, radix
+    return np.array(primes, np.float64), inv, radix
 
 
 def _count_for(limit: int) -> int:
@@ -157,16 +176,17 @@ def _count_for(limit: int) -> int:
     return n if product > limit else -1
 
 
-def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int = STACK_BYTES
+def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = None
                             ) -> tuple[np.ndarray, np.ndarray] | None:
     """Every lexicographically feasible basis of ``matrix @ z + s = 1`` (positive integers
     of any size, k x d) as ``(zero_masks, basis_masks)``, by the same search as
     :func:`enumerate_bases` with every tableau entry held exactly as residues modulo
-    primes below ``2**31`` (enough of them for twice the :func:`hadamard_bound`). Bit
+    primes below ``2**26`` (enough of them for twice the :func:`hadamard_bound`). Bit
     ``v < d`` stands for ``z_v``, bit ``d + r`` for the slack of row ``r``. ``None``
     without numba, when the bases do not fit a 63-bit mask or the bound exceeds
     ``2**MAX_BOUND_BITS``, or (about once in 10**8 pivots) when a basis determinant is
-    divisible by one of the primes. The stack keeps at most ``stack_bytes`` of tableaux;
+    divisible by one of the primes. The stack keeps at most ``stack_bytes`` of tableaux
+    (default: ``STACK_BYTES``, less under an address-space limit);
     the bases pushed beyond get theirs recomputed from scratch when popped (slower, the
     same bases).
 
@@ -184,7 +204,7 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int = STACK_BY
         return None
     primes, inv, radix = _tables(nf)
     init = np.array([[[x % p for x in list(row) + [1]] for row in matrix]
-                     for p in primes[:ns].tolist()], dtype=np.int64)
+                     for p in _primes()[:ns]], dtype=np.float64)
     main = threading.current_thread() is threading.main_thread()
     flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
     if main:
@@ -194,6 +214,8 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int = STACK_BY
             return None
         from ._vertex_kernel_modular import kernel
 
+        if stack_bytes is None:
+            stack_bytes = _stack_bytes()
         budget = max(1, stack_bytes // (4 * ns * k * (d + 1)))
         status, zeros, bases = kernel(init, primes, ns, nf, inv, radix, flag, budget)
     finally:
