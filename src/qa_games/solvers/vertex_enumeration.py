@@ -67,11 +67,8 @@ def to_positive_integers(matrix: Sequence[Sequence[Fraction]]) -> list[list[int]
     >>> to_positive_integers([[Fraction(1, 2), Fraction(-1)], [Fraction(0), Fraction(3)]])
     [[4, 1], [3, 9]]
     """
-    den = 1
-    for row in matrix:
-        for v in row:
-            den = den * v.denominator // math.gcd(den, v.denominator)
-    ints = [[int(v * den) for v in row] for row in matrix]
+    den = math.lcm(*(v.denominator for row in matrix for v in row))
+    ints = [[v.numerator * (den // v.denominator) for v in row] for row in matrix]
     low = min(min(row) for row in ints)
     return [[v - low + 1 for v in row] for row in ints]
 
@@ -83,10 +80,8 @@ def _label_bits(z_labels: Sequence[int], s_labels: Sequence[int]) -> list[int]:
 
 def _labels_of(zero_masks: np.ndarray, label_of: list[int]) -> np.ndarray:
     """The label masks of the vertices whose zero variables are ``zero_masks``."""
-    labels = np.zeros(len(zero_masks), dtype=np.int64)
-    for v, bit in enumerate(label_of):
-        labels |= np.where((zero_masks >> v) & 1 == 1, np.int64(bit), np.int64(0))
-    return labels
+    bits = (zero_masks[:, None] >> np.arange(len(label_of), dtype=np.int64)) & 1
+    return bits @ np.array(label_of, dtype=np.int64)  # distinct powers of two: a sum is an OR
 
 
 def vertex_of_basis(matrix: Sequence[Sequence[int]], basis_mask: int) -> tuple[Fraction, ...]:
@@ -145,9 +140,9 @@ def _int64_vertices(matrix: Sequence[Sequence[int]], label_of: list[int]
     d = len(matrix[0])
     # distinct (numerators, denominator) rows (equal ones have equal labels), sorted
     # lexicographically as the tuples are
-    rows = np.unique(np.column_stack([knums, dens, _labels_of(zeros, label_of)]),
-                     axis=0).tolist()
-    return [(tuple(row[:d]), row[d], row[d + 1]) for row in rows]
+    rows = sorted(set(map(tuple, np.column_stack(
+        [knums, dens, _labels_of(zeros, label_of)]).tolist())))
+    return [(row[:d], row[d], row[d + 1]) for row in rows]
 
 
 def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
