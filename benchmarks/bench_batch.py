@@ -78,8 +78,9 @@ TARGETS = {2: 30.0, 3: 10.0, 4: 10.0, 6: 10.0}  # x the QuantEcon loop
 #: size: (K games batched, loop sample, exact sample)
 SIZES = {2: (1_000_000, 300, 40), 3: (100_000, 100, 20), 4: (20_000, 40, 10),
          6: (1_000, 4, 2)}
-#: the ties family sends most games to the exact paths: smaller stacks
-TIES_K = {2: 1_000_000, 3: 20_000, 4: 4_000, 6: 200}
+#: ties stacks as large as the float ones (they once went game by game to an exact path
+#: and were kept small; the compiled integer kernel solves them batched now)
+TIES_K = {m: k for m, (k, _, _) in SIZES.items()}
 
 Eqs = list[tuple[float, ...]]
 

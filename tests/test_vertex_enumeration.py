@@ -278,3 +278,16 @@ def test_modular_kernel_with_recomputed_tableaux_visits_the_same_bases(size, hi,
     light = vertex_kernel.enumerate_bases_modular(mat, stack_bytes=1)
     assert sorted(zip(*map(np.ndarray.tolist, full), strict=True)) == \
         sorted(zip(*map(np.ndarray.tolist, light), strict=True))
+
+
+@needs_numba
+def test_a_stack_over_budget_moves_the_int64_search_to_the_bounded_modular_one(monkeypatch):
+    """The int64 kernel gives up when its stack would outgrow STACK_BYTES (at least 256
+    tableaux); the modular kernel then recomputes tableaux past its budget: same set."""
+    a, b = random_game(random.Random(61), 12, 12, "ties")
+    bt = ve.to_positive_integers([[b[i][j] for i in range(12)] for j in range(12)])
+    expected = as_set(ve.extreme_equilibria(a, b)[0])
+    assert vertex_kernel.enumerate_bases(bt) is not None
+    monkeypatch.setattr(vertex_kernel, "STACK_BYTES", 1)
+    assert vertex_kernel.enumerate_bases(bt) is None
+    assert as_set(ve.extreme_equilibria(a, b)[0]) == expected

@@ -20,10 +20,11 @@ def gcd(a, b):
 
 
 @numba.njit(cache=True)
-def kernel(mat, limit, expired):
+def kernel(mat, limit, expired, max_stack):
     """The lex-feasible bases of ``mat @ z + s = 1`` in int64: ``(ok, numerators,
-    denominators, zero masks)``; ``ok`` false once an entry reaches ``limit`` or
-    ``expired[0]`` is set (by a timer signal's handler; checked every 1024 bases)."""
+    denominators, zero masks)``; ``ok`` false once an entry reaches ``limit``, the
+    depth-first stack would hold more than ``max_stack`` tableaux, or ``expired[0]`` is
+    set (by a timer signal's handler; checked every 1024 bases)."""
     k, d = mat.shape
     one = np.int64(1)
     cap = 256
@@ -187,6 +188,8 @@ def kernel(mat, limit, expired):
                 continue
             seen.add(mask)
             if top == cap:
+                if cap >= max_stack:
+                    return False, onums[:0], odens[:0], ozeros[:0]
                 cap *= 2
                 n1 = np.empty((cap, k, d + 1), np.int64)
                 n1[:top] = tabs[:top]

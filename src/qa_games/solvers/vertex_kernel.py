@@ -67,7 +67,9 @@ def enumerate_bases(matrix: list[list[int]]
     integers, k x d) as ``(numerators, denominators, zero_masks)``: per basis the vertex
     ``numerators / denominator`` in lowest terms and the bit mask of the variables that
     are zero there (bit ``v < d`` for ``z_v``, bit ``d + r`` for the slack of row ``r``).
-    ``None`` when the int64 bound would be exceeded or numba is missing.
+    ``None`` when the int64 bound would be exceeded, the depth-first stack would outgrow
+    ``STACK_BYTES`` (then :func:`enumerate_bases_modular`, whose memory is bounded), or
+    numba is missing.
 
     >>> out = enumerate_bases([[1, 2], [2, 1]])
     >>> out is None or sorted(map(tuple, out[0].tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -87,7 +89,9 @@ def enumerate_bases(matrix: list[list[int]]
             return None
         from ._vertex_kernel_numba import kernel
 
-        ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag)
+        max_stack = max(256, _stack_bytes() // (8 * k * (d + 1)))
+        ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag,
+                                       max_stack)
     finally:
         if main:
             DEFER[0] = False
