@@ -144,11 +144,12 @@ def warm() -> None:
         main(["sweep", "cha_quasi_alliance", "--vary", "c=0:1:3", "--vary", "t=0:1:2",
               "--out", f"{d}/t.csv", "--plot", f"{d}/p.png", "--no-progress"])
         main(["compare", "--scenario", "c=0.5"])
-        # the compiled kernel of the exact enumeration (numba: compiled on a fresh
+        # the compiled kernels of the exact enumeration (numba: compiled on a fresh
         # checkout, else loaded from its cache), which solve uses from 4x4 games up
         from qa_games.solvers import vertex_kernel
 
         vertex_kernel.enumerate_bases([[1, 2], [2, 1]])
+        vertex_kernel.enumerate_bases_modular([[1, 2], [2, 1]])
 
 
 def run_cli(argv: Sequence[str], **kw: object) -> Outcome:
