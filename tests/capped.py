@@ -65,6 +65,7 @@ def run_capped(fn: Callable[[], int | None], *, mem_mb: int = 500, cpu_s: int = 
     interpreter would do). ``fsize`` caps the size of any file the child writes
     (``RLIMIT_FSIZE``; the child then sees a write error, as on a full disk).
     """
+    warm()  # lazy imports and compiled kernels in this process, not in the capped child
     with tempfile.TemporaryDirectory() as d:
         out_path, err_path = Path(d) / "out", Path(d) / "err"
         sys.stdout.flush()
