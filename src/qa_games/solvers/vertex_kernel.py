@@ -195,7 +195,7 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = N
     same bases).
 
     >>> out = enumerate_bases_modular([[1, 2], [2, 1]])
-    >>> out is None or sorted(out[1].tolist()) == [3, 6, 9, 12]
+    >>> out is None or sorted(out[1].tolist()) == [3, 5, 10, 12]  # z0 z1, z0 s0, z1 s1, s0 s1
     True
     """
     k, d = len(matrix), len(matrix[0])
