@@ -16,6 +16,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ._vertex_kernel_common import drop_basic_slack_row, grown, slack_columns
+
 __all__ = ["kernel"]
 
 CLOSE = 1e-10  # relative gap under which a double comparison is redone exactly
@@ -297,12 +299,8 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
         all_digits(tab, ns, primes, pinv, inv_tab, work2, dg, sg, fv)
         if n_out == ocap:
             ocap *= 2
-            t2 = np.empty(ocap, np.int64)
-            t2[:n_out] = ozeros[:n_out]
-            ozeros = t2
-            t3 = np.empty(ocap, np.int64)
-            t3[:n_out] = obases[:n_out]
-            obases = t3
+            ozeros = grown(ozeros, n_out, ocap)
+            obases = grown(obases, n_out, ocap)
         zmask = np.int64(0)
         for q in range(d):
             zmask |= one << nonb[q]
@@ -317,7 +315,9 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
         for q in range(d):
             if q == back:
                 continue
-            # least ratio rhs / a over the rows with a of det's sign
+            # least ratio rhs / a over the rows with a of det's sign: with a, a_b of one
+            # sign, rhs / a < rhs_b / a_b is rhs a_b - rhs_b a < 0 (the sign cancels;
+            # det stays positive anyway: each pivot has its sign, and the first is 1)
             nc = 0
             for r in range(k):
                 if sg[r * w + q] * sign <= 0:
@@ -327,7 +327,7 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
                     nc = 1
                     continue
                 cmp = compare(fv, dg, ns, nf, w, r, cand[0], d, q, primes, pinv, inv_tab,
-                              radix, work, out) * sign
+                              radix, work, out)
                 if cmp < 0:
                     cand[0] = r
                     nc = 1
@@ -337,24 +337,11 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
             if nc == 0:
                 continue
             if nc > 1:  # lexicographic tie-break by the rows of B^-1 over a
-                for c in range(k):
-                    where[c] = -1
-                for qq in range(d):
-                    if nonb[qq] >= d:
-                        where[nonb[qq] - d] = qq
+                slack_columns(nonb, d, where)
                 for c in range(k):
                     qc = where[c]
                     if qc < 0:  # slack c basic in row t: row t loses
-                        lose = -1
-                        for r in range(k):
-                            if basis[r] == d + c:
-                                lose = r
-                        kept = 0
-                        for i in range(nc):
-                            if cand[i] != lose:
-                                cand[kept] = cand[i]
-                                kept += 1
-                        nc = kept
+                        nc = drop_basic_slack_row(cand, nc, basis, d, c)
                     else:
                         kept = 0
                         for i in range(nc):
@@ -364,7 +351,7 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
                                 kept = 1
                                 continue
                             cmp = compare(fv, dg, ns, nf, w, r, cand[0], qc, q, primes, pinv,
-                                          inv_tab, radix, work, out) * sign
+                                          inv_tab, radix, work, out)
                             if cmp < 0:
                                 cand[0] = r
                                 kept = 1
@@ -381,26 +368,14 @@ def kernel(init, primes, ns, nf, inv_tab, radix, expired, budget):
             seen.add(mask)
             if top == tcap and tcap < budget:
                 tcap = min(2 * tcap, budget)
-                n1 = np.empty((tcap, ns, n), np.int32)
-                n1[:top] = tabs[:top]
-                tabs = n1
+                tabs = grown(tabs, top, tcap)
             if top == cap:
                 cap *= 2
-                n2 = np.empty((cap, k), np.int64)
-                n2[:top] = bases[:top]
-                bases = n2
-                n3 = np.empty((cap, d), np.int64)
-                n3[:top] = nonbs[:top]
-                nonbs = n3
-                n4 = np.empty((cap, ns), np.float64)
-                n4[:top] = dets[:top]
-                dets = n4
-                n5 = np.empty(cap, np.int64)
-                n5[:top] = backs[:top]
-                backs = n5
-                n6 = np.empty(cap, np.int64)
-                n6[:top] = dsigns[:top]
-                dsigns = n6
+                bases = grown(bases, top, cap)
+                nonbs = grown(nonbs, top, cap)
+                dets = grown(dets, top, cap)
+                backs = grown(backs, top, cap)
+                dsigns = grown(dsigns, top, cap)
             bases[top] = basis
             bases[top, r] = nonb[q]
             nonbs[top] = nonb

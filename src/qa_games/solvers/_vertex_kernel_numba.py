@@ -6,6 +6,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ._vertex_kernel_common import drop_basic_slack_row, grown, slack_columns
+
 __all__ = ["kernel"]
 
 
@@ -67,15 +69,9 @@ def kernel(mat, limit, expired, max_stack):
         # the vertex of this basis, in lowest terms, and its zero set
         if n_out == ocap:
             ocap *= 2
-            t1 = np.empty((ocap, d), np.int64)
-            t1[:n_out] = onums[:n_out]
-            onums = t1
-            t2 = np.empty(ocap, np.int64)
-            t2[:n_out] = odens[:n_out]
-            odens = t2
-            t3 = np.empty(ocap, np.int64)
-            t3[:n_out] = ozeros[:n_out]
-            ozeros = t3
+            onums = grown(onums, n_out, ocap)
+            odens = grown(odens, n_out, ocap)
+            ozeros = grown(ozeros, n_out, ocap)
         zmask = np.int64(0)
         for q in range(d):
             zmask |= one << nonb[q]
@@ -139,24 +135,11 @@ def kernel(mat, limit, expired, max_stack):
             if nc == 0:
                 continue
             if nc > 1:  # lexicographic tie-break by the rows of B^-1 over a
-                for c in range(k):
-                    where[c] = -1
-                for qq in range(d):
-                    if nonb[qq] >= d:
-                        where[nonb[qq] - d] = qq
+                slack_columns(nonb, d, where)
                 for c in range(k):
                     qc = where[c]
                     if qc < 0:  # slack c basic in row t: row t loses
-                        t = -1
-                        for r in range(k):
-                            if basis[r] == d + c:
-                                t = r
-                        w = 0
-                        for i in range(nc):
-                            if cand[i] != t:
-                                cand[w] = cand[i]
-                                w += 1
-                        nc = w
+                        nc = drop_basic_slack_row(cand, nc, basis, d, c)
                     else:
                         w = 0
                         for i in range(nc):
@@ -191,21 +174,11 @@ def kernel(mat, limit, expired, max_stack):
                 if cap >= max_stack:
                     return False, onums[:0], odens[:0], ozeros[:0]
                 cap *= 2
-                n1 = np.empty((cap, k, d + 1), np.int64)
-                n1[:top] = tabs[:top]
-                tabs = n1
-                n2 = np.empty((cap, k), np.int64)
-                n2[:top] = bases[:top]
-                bases = n2
-                n3 = np.empty((cap, d), np.int64)
-                n3[:top] = nonbs[:top]
-                nonbs = n3
-                n4 = np.empty(cap, np.int64)
-                n4[:top] = dets[:top]
-                dets = n4
-                n5 = np.empty(cap, np.int64)
-                n5[:top] = backs[:top]
-                backs = n5
+                tabs = grown(tabs, top, cap)
+                bases = grown(bases, top, cap)
+                nonbs = grown(nonbs, top, cap)
+                dets = grown(dets, top, cap)
+                backs = grown(backs, top, cap)
             p = tab[r, q]
             for i in range(k):
                 if i == r:
