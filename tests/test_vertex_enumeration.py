@@ -291,3 +291,23 @@ def test_a_stack_over_budget_moves_the_int64_search_to_the_bounded_modular_one(m
     monkeypatch.setattr(vertex_kernel, "STACK_BYTES", 1)
     assert vertex_kernel.enumerate_bases(bt) is None
     assert as_set(ve.extreme_equilibria(a, b)[0]) == expected
+
+
+@needs_numba
+def test_time_budget_stops_the_modular_kernel():
+    """max_seconds stops the multi-modular kernel too (wide payoffs: int64 gives up at
+    once), leaving no state behind."""
+    from qa_games import Game, solve
+    from qa_games.errors import UnsupportedGameError
+
+    rng = random.Random(13)
+    a = [[rng.randint(0, 1000) for _ in range(18)] for _ in range(18)]
+    b = [[rng.randint(0, 1000) for _ in range(18)] for _ in range(18)]
+    assert vertex_kernel.enumerate_bases(ve.to_positive_integers(
+        [[F(v) for v in row] for row in a])) is None  # int64 gives up: the modular one runs
+    with pytest.raises(UnsupportedGameError, match="did not finish within"):
+        solve(Game.from_arrays(a, b), max_seconds=0.2)
+    assert not vertex_kernel.DEFER[0] and not vertex_kernel.EXPIRED[0]
+    small_a, small_b = random_game(random.Random(14), 6, 6, "wide")
+    found = solve(Game.from_arrays(small_a, small_b), max_seconds=600)
+    assert {eq.exact for eq in found.equilibria} == gambit_set(small_a, small_b)
