@@ -157,3 +157,33 @@ def test_report_for_other_models_and_cases(tmp_path, capsys):
         err = capsys.readouterr().err
         assert match in err and len(err.strip().splitlines()) == 1
         assert not target.exists()
+
+
+def test_the_report_in_one_process_equals_the_parallel_one(out, tmp_path_factory):
+    """jobs=1 (every section in this process) writes the same files and text as the
+    default run over forked processes (the fixture), apart from the times."""
+    import re
+
+    folder, _ = out
+    serial = tmp_path_factory.mktemp("report")  # as deep as the fixture's: the same links
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["report", "--out", str(serial), "--quick", "--seed", "3",
+                     "--jobs", "1"]) == 0
+    files = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    timed = {"timings.csv", "timings.md", "timings.tex", "index.md", "index.html"}
+    for rel in files:
+        if rel.name not in timed:
+            assert (folder / rel).read_bytes() == (serial / rel).read_bytes(), rel
+
+    def untimed(text: str) -> str:
+        return re.sub(r"Generated .*? UTC|Written in [0-9.]+ s|\| *[0-9.]+ \|", "", text)
+
+    assert untimed((folder / "index.md").read_text()) == \
+        untimed((serial / "index.md").read_text())
+
+
+def test_jobs_must_be_positive(tmp_path):
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        assert main(["report", "--out", str(tmp_path / "r"), "--jobs", "0"]) == 2
+    assert "--jobs 0" in err.getvalue() and not (tmp_path / "r").exists()

@@ -22,6 +22,9 @@ def register(sub: Any) -> None:
                    help="the historical cases (default: models/cases.toml)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     p.add_argument("--quick", action="store_true", help="small grids and few samples (tests)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes for the sections before the record (default: the CPUs "
+                        "available; 1: all in this process; the report is the same)")
     p.set_defaults(func=run)
 
 
@@ -33,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from ..report.document import report, split_models
     from .common import output_folder
 
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs}: must be a positive integer")
     if args.cases is not None and not Path(args.cases).is_file():
         raise ParameterError(f"--cases {args.cases!r}: no such file")
     models = None
@@ -44,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
         load_cases(args.cases)  # a malformed cases file is refused before anything is made
     output_folder(args.out)
-    r = report(args.out, quick=args.quick, seed=args.seed, models=models, cases=args.cases)
+    r = report(args.out, quick=args.quick, seed=args.seed, models=models, cases=args.cases,
+               jobs=args.jobs)
     print(f"report written in {r.seconds:.1f} s: {r.index.resolve()}")
     print(f"open in a browser: {r.html.resolve()}")
     return 0
