@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -78,13 +80,7 @@ def enumerate_bases(matrix: list[list[int]]
     k, d = len(matrix), len(matrix[0])
     if d + k > 62 or max(max(r) for r in matrix) >= LIMIT:
         return None
-    # Only the main thread owns the timer (solve's max_seconds): other threads get a flag
-    # of their own that nothing sets, and leave DEFER alone.
-    main = threading.current_thread() is threading.main_thread()
-    flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
-    if main:  # also while numba is first imported (by available()): an exception raised
-        DEFER[0] = True  # there would leave numba half imported for the whole process
-    try:
+    with _timer_deferred() as flag:
         if not available():
             return None
         from ._vertex_kernel_numba import kernel
@@ -92,13 +88,29 @@ def enumerate_bases(matrix: list[list[int]]
         max_stack = max(256, _stack_bytes() // (8 * k * (d + 1)))
         ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag,
                                        max_stack)
+    return (nums, dens, zeros) if ok else None
+
+
+@contextmanager
+def _timer_deferred() -> Iterator[np.ndarray]:
+    """While a kernel runs: solve's ``max_seconds`` timer only sets the flag yielded,
+    which the kernel polls; on leaving, :class:`Expired` if it was set. Only the main
+    thread owns the timer: other threads get a flag of their own that nothing sets, and
+    leave ``DEFER`` alone. Deferred also while numba is first imported (by
+    :func:`available`): an exception raised there would leave numba half imported for
+    the whole process."""
+    main = threading.current_thread() is threading.main_thread()
+    flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
+    if main:
+        DEFER[0] = True
+    try:
+        yield flag
     finally:
         if main:
             DEFER[0] = False
     if flag[0]:
         flag[0] = False
         raise Expired
-    return (nums, dens, zeros) if ok else None
 
 
 MAX_BOUND_BITS = 480  # entries (minors) up to 2**480: their doubles' products stay finite
@@ -109,7 +121,10 @@ STACK_BYTES = 2**29
 
 def _stack_bytes() -> int:
     """``STACK_BYTES``, or a quarter of what an address-space limit leaves, if less."""
-    import resource
+    try:
+        import resource
+    except ImportError:  # not POSIX: no address-space limit to read
+        return STACK_BYTES
 
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
@@ -188,7 +203,7 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = N
     primes below ``2**26`` (enough of them for twice the :func:`hadamard_bound`). Bit
     ``v < d`` stands for ``z_v``, bit ``d + r`` for the slack of row ``r``. ``None``
     without numba, when the bases do not fit a 63-bit mask or the bound exceeds
-    ``2**MAX_BOUND_BITS``, or (about once in 10**8 pivots) when a basis determinant is
+    ``2**MAX_BOUND_BITS``, or (about once in 10**7 pivots) when a basis determinant is
     divisible by one of the primes. The stack keeps at most ``stack_bytes`` of tableaux
     (default: ``STACK_BYTES``, less under an address-space limit);
     the bases pushed beyond get theirs recomputed from scratch when popped (slower, the
@@ -209,11 +224,7 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = N
     primes, inv, radix = _tables(nf)
     init = np.array([[[x % p for x in list(row) + [1]] for row in matrix]
                      for p in _primes()[:ns]], dtype=np.float64)
-    main = threading.current_thread() is threading.main_thread()
-    flag = EXPIRED if main else np.zeros(1, dtype=np.bool_)
-    if main:
-        DEFER[0] = True
-    try:
+    with _timer_deferred() as flag:
         if not available():
             return None
         from ._vertex_kernel_modular import kernel
@@ -222,10 +233,4 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = N
             stack_bytes = _stack_bytes()
         budget = max(1, stack_bytes // (4 * ns * k * (d + 1)))
         status, zeros, bases = kernel(init, primes, ns, nf, inv, radix, flag, budget)
-    finally:
-        if main:
-            DEFER[0] = False
-    if flag[0] or status == 1:
-        flag[0] = False
-        raise Expired
-    return (zeros, bases) if status == 0 else None
+    return (zeros, bases) if status == 0 else None  # status 1 (expired) raised above
