@@ -29,8 +29,10 @@ IJCAR 2012.
 from __future__ import annotations
 
 import itertools
+import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -154,11 +156,10 @@ def decide(formulas: list[Any], names: list[str], *, timeout_ms: int = TIMEOUT_M
     >>> decide([x**2 < 0], ["x"])
     ('unsat', None)
     """
-    env: dict[str, z3.ArithRef] = {}
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     for f in formulas:
-        solver.add(to_z3(f, env))
+        solver.add(_term(f))
     result = solver.check()
     if result == z3.unsat:
         return "unsat", None
@@ -167,13 +168,37 @@ def decide(formulas: list[Any], names: list[str], *, timeout_ms: int = TIMEOUT_M
     model = solver.model()
     witness = {}
     for name in names:
-        var = env.get(name, z3.Real(name))
-        witness[name] = _fraction(model.eval(var, model_completion=True))
+        witness[name] = _fraction(model.eval(z3.Real(name), model_completion=True))
     return "sat", witness
 
 
+@lru_cache(maxsize=8192)
+def _term(formula: Any) -> Any:
+    """``to_z3(formula)``, translated once: the same domain conditions and regions
+    recur in most of a model's decisions. A z3 variable is its name, so a term built
+    for one decision is the same term in the next."""
+    return to_z3(formula, {})
+
+
+_DOMAINS: weakref.WeakKeyDictionary[Any, dict[tuple, list[Any]]] = \
+    weakref.WeakKeyDictionary()
+
+
 def domain_conditions(model: Any, subs: dict[sympy.Symbol, Any] | None = None) -> list[Any]:
-    """The parameter domains and model constraints as sympy relations."""
+    """The parameter domains and model constraints as sympy relations (a new list;
+    built once per model and substitution)."""
+    key = tuple(subs.items()) if subs else ()
+    try:
+        cache = _DOMAINS.setdefault(model, {})
+    except TypeError:  # not weakly referenceable: no cache
+        return _domain_conditions(model, subs)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _domain_conditions(model, subs)
+    return list(found)
+
+
+def _domain_conditions(model: Any, subs: dict[sympy.Symbol, Any] | None) -> list[Any]:
     out: list[Any] = []
     for p in model.game.parameters:
         out.extend(p.domain.sympy_conditions(p.symbol))

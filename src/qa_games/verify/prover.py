@@ -63,7 +63,23 @@ def _probe_values(fn: Any, names: set[str]) -> list[Fraction] | None:
     return out
 
 
+_NAMED: weakref.WeakKeyDictionary[Any, dict[Any, str]] = weakref.WeakKeyDictionary()
+
+
 def _named(model: Any, expr: Any) -> str:
+    """:func:`_name_of`, once per model and expression: the same inequalities recur in
+    a model's statements (an outcome in several regions, an equilibrium in several)."""
+    try:
+        cache = _NAMED.setdefault(model, {})
+    except TypeError:  # not weakly referenceable: no cache
+        return _name_of(model, expr)
+    found = cache.get(expr)
+    if found is None:
+        found = cache[expr] = _name_of(model, expr)
+    return found
+
+
+def _name_of(model: Any, expr: Any) -> str:
     """``expr`` factored, with a derived quantity's name when it equals one (or its negative).
 
     Each derived quantity is first compared with ``expr`` at two rational points, exactly:

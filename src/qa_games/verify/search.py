@@ -36,6 +36,7 @@ from ..solvers import eqmap as _eqmap  # noqa: F401
 from ..solvers.selection import select
 from ..solvers.solve import solve
 from .strategies import (
+    RANDOMS,
     _condition_function,
     _plain_random,
     _random_from,
@@ -388,7 +389,7 @@ def _strategy(model: Any, st_: Any, seed: int) -> Any:
             if good(other):
                 break
         else:
-            rnd = _plain_random(draw(st.randoms(use_true_random=True)))
+            rnd = _plain_random(draw(RANDOMS))
             for _ in range(300):
                 other = _random_from(rnd, tables, prm.default)
                 if good(other):
@@ -428,7 +429,7 @@ def _without_local_constants() -> Iterator[None]:
 
 #: Points checked per Hypothesis example in the first pass: the engine's own cost (about
 #: 1 ms an example: generation, its data tree, mutations) shared by this many points.
-BATCH = 8
+BATCH = 16
 
 
 def search(model: Any, st_: Any, *, seed: int = 0, max_examples: int = 100) -> SearchResult:
