@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -106,6 +107,12 @@ class ScenarioComparison:
         return "undecided" not in outs and len(set(outs)) == 1
 
 
+@lru_cache(maxsize=256)
+def _compiled(expr: sympy.Expr) -> Any:
+    """A threshold expression compiled over every scenario variable, once."""
+    return lambdify_safe([VARIABLES[n].symbol for n in VARIABLES], expr)
+
+
 @dataclass(frozen=True)
 class Threshold:
     """``variable <= expr`` (direction "below") or ``>=`` ("above") for one player's part
@@ -117,16 +124,17 @@ class Threshold:
     expr: sympy.Expr
     direction: str
 
-    @property
+    @cached_property
     def symmetric(self) -> sympy.Expr:
-        """The expression with per-state variables replaced by the symmetric ones."""
+        """The expression with per-state variables replaced by the symmetric ones
+        (simplified once per threshold)."""
         subs = {VARIABLES[k].symbol: VARIABLES[v].symbol for k, v in PER_STATE.items()}
         return sympy.simplify(substitute(self.expr, subs))
 
     def at(self, scenario: Scenario, **arrays: Any) -> Any:
         """The threshold's value at ``scenario`` (some variables as arrays, e.g. t=...)."""
         names = tuple(VARIABLES)
-        fn = lambdify_safe([VARIABLES[n].symbol for n in names], self.expr)
+        fn = _compiled(self.expr)
         args = [np.asarray(arrays[n], dtype=float) if n in arrays else float(scenario[n])
                 for n in names]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -31,7 +31,7 @@ import sympy
 
 from ..errors import ModelError, ParameterError
 from ..games import display
-from ..games.exact_eval import substitute
+from ..games.exact_eval import exact_function, substitute
 from ..games.expressions import check_name, parse_condition, parse_expression
 from ..games.limits import MAX_PLAYERS, LimitError, check_label, check_labels, check_shape
 from ..games.normal_form import Game, SymbolicGame
@@ -99,11 +99,23 @@ class Model:
 
     def evaluate(self, name_or_expr: str | sympy.Expr, values: Mapping[str, Any] | None = None,
                  **kw: Any) -> sympy.Expr:
-        """A derived quantity (or expression) at parameter values, exactly when possible."""
+        """A derived quantity (or expression) at parameter values, exactly when possible
+        (in Fractions where the expression allows: :mod:`qa_games.games.exact_eval`)."""
         expr = self.derived.get(name_or_expr) if isinstance(name_or_expr, str) else name_or_expr
         if expr is None:
             expr = self.expression(str(name_or_expr))
         vals = self.values(values, **kw)
+        fast = exact_function(expr)
+        if fast is not None:
+            try:
+                value = fast(vals)
+            except (ZeroDivisionError, KeyError):  # undefined here, or a name that is not
+                pass  # a parameter: sympy's answer (zoo, nan, the expression) stands
+            else:
+                if isinstance(value, bool):
+                    return sympy.true if value else sympy.false
+                value = Fraction(value)
+                return sympy.Rational(value.numerator, value.denominator)
         subs = {self.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
                 for k, v in vals.items()}
         return substitute(expr, subs)

@@ -385,6 +385,14 @@ def _comparable(models: list[Any]) -> str:
     return ""
 
 
+def _is_zero(e: sympy.Expr) -> bool:
+    """Whether ``e`` is identically zero: cancelled when it is a rational function (the
+    same answer as ``simplify``, without its search), else simplified."""
+    if e.is_rational_function():
+        return sympy.cancel(e) == 0
+    return sympy.simplify(e) == 0
+
+
 def _comparison_section(w: _Writer, models: list[Any]) -> Any:
     w.add("## 5. Where the theories disagree", "")
     why = _comparable(models)
@@ -410,7 +418,7 @@ def _comparison_section(w: _Writer, models: list[Any]) -> Any:
         same = ""
         if ref is not None:
             expr = parse_expression(ref[1], sym, where="report")
-            ok = all(sympy.simplify(th.symmetric - expr) == 0 for th in ths)
+            ok = all(_is_zero(th.symmetric - expr) for th in ths)
             same = f" This equals docs/models.md's `{ref[0]} = {ref[1]}`: {'yes' if ok else 'NO'}."
         w.add(f"- **{thy}**: alignment iff c {'<=' if b[0] == 'below' else '>='} "
               f"`{ths[0].symmetric}` for symmetric states (per state: "
