@@ -43,7 +43,8 @@ def load_model(name_or_path: str | Path) -> Any:
     """Load a bundled model by name or any model file by path.
 
     Normal-form models give a :class:`Model`; ``kind = "sequential"`` files give
-    a :class:`~qa_games.modelfiles.sequential.SequentialModel`.
+    a :class:`~qa_games.modelfiles.sequential.SequentialModel`. The file is read every
+    time; a file read before with the same content gives the model parsed then.
     """
     path = resolve(name_or_path)
     data, raw_bytes = read_toml(path)
@@ -53,6 +54,23 @@ def load_model(name_or_path: str | Path) -> Any:
         raise ModelError(f"{where}: missing [model] table (is this a model file?)")
     kind = meta.get("kind", "normal")
     sha = hashlib.sha256(raw_bytes).hexdigest()
+    key = (str(path), sha)
+    found = _LOADED.pop(key, None)
+    if found is None:
+        found = _parse(kind, data, where, path, sha)
+    _LOADED[key] = found  # the most recent last
+    while len(_LOADED) > MAX_LOADED:
+        del _LOADED[next(iter(_LOADED))]
+    return found
+
+
+#: Models kept parsed, by file and content (a report reads each bundled model several
+#: times; models are immutable, so one object serves every caller).
+MAX_LOADED = 64
+_LOADED: dict[tuple[str, str], Any] = {}
+
+
+def _parse(kind: str, data: dict[str, Any], where: str, path: Path, sha: str) -> Any:
     if kind == "normal":
         return parse_model(data, where=where, path=path, sha256=sha)
     if kind == "sequential":
