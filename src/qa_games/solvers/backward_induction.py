@@ -24,6 +24,7 @@ patron's game is ``docs/models.md`` section 2.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -144,6 +145,26 @@ def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
     return float(val)
 
 
+_SOLVED: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_MAX_SOLVED = 4096
+
+
+def _subgame_solution(subgame: Any, values: Mapping[str, Fraction]) -> Any:
+    """``solve(subgame.at(values))``, once per subgame and values: a scan of the leader's
+    own parameters (its payoffs, its costs) meets the same subgames again."""
+    key = tuple(values.items())
+    try:
+        cache = _SOLVED.setdefault(subgame, {})
+    except TypeError:  # not weakly referenceable: no cache
+        return solve(subgame.at(values))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _MAX_SOLVED:
+            cache.clear()
+        found = cache[key] = solve(subgame.at(values))
+    return found
+
+
 def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None = None, *,
                        selection: str | None = None) -> SequentialSolution:
     """Every subgame-perfect equilibrium of ``model`` at ``values`` (defaults for the rest).
@@ -156,7 +177,7 @@ def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None 
     subgames = []
     for act in model.actions:
         sub_vals = model.subgame_values(act, vals)
-        sol = solve(model.subgame.at(sub_vals))
+        sol = _subgame_solution(model.subgame, sub_vals)
         chosen = select(sol, rule) if rule != "all" else None
         cands = (chosen,) if chosen is not None else tuple(sol.equilibria)
         undecided = chosen is None and len(cands) > 1
