@@ -125,12 +125,11 @@ Section = tuple[str, Any, tuple]  # (name, function of (writer, *args), args)
 #: the sections a forked worker runs, by index (set before the pool forks: models and
 #: functions are inherited, not pickled)
 _FORKED: list[tuple[_Writer, list[Section]]] = []
-#: sections that fork processes of their own: run in the report's process
-_IN_PARENT = ("propositions",)
 #: seconds each section takes on its own (default report, 2-core machine): the order in
-#: which the forked processes take them
-_TYPICAL = {"comparative statics": 3.4, "mechanisms": 3.1, "patron's choice": 2.6,
-            "comparison": 2.5, "equilibrium regions": 1.4, "cases": 1.0}
+#: which the forked processes take them, the longest first
+_TYPICAL = {"propositions": 6.5, "comparison": 2.2, "mechanisms": 2.1,
+            "comparative statics": 1.9, "patron's choice": 1.1, "equilibrium regions": 0.9,
+            "cases": 0.6}
 
 
 def _section_output(w: _Writer, section: Section) -> tuple[list[str], list[str], list[Path],
@@ -152,32 +151,28 @@ def _forked_section(index: int) -> tuple[list[str], list[str], list[Path], float
 
 def _run_sections(w: _Writer, sections: list[Section], jobs: int | None) -> None:
     """Run ``sections`` and add their output to ``w`` in the listed order: over ``jobs``
-    forked processes (default: the CPUs available) while the report's own process runs
-    the sections that fork their own (the propositions' verification), or one by one
-    where the platform does not fork or ``jobs`` is 1. Each section writes its own
-    files and draws nothing at random, so the output is the same either way."""
+    forked processes (default: the CPUs available), each section in one process (the
+    propositions' verification too, which on its own would fork processes of its own),
+    or one by one where the platform does not fork or ``jobs`` is 1. Each section writes
+    its own files and draws nothing at random, so the output is the same either way."""
     import multiprocessing
 
     from ..solvers.compiled import threads
 
     workers = jobs if jobs is not None else threads()
     outputs: list[Any] = [None] * len(sections)
-    forked = [i for i, (name, _, _) in enumerate(sections) if name not in _IN_PARENT]
-    if workers > 1 and len(forked) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(sections) > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
         _FORKED[:] = [(w, sections)]
         try:
-            with ProcessPoolExecutor(min(workers, len(forked)),
+            with ProcessPoolExecutor(min(workers, len(sections)),
                                      mp_context=multiprocessing.get_context("fork")) as pool:
-                # the longest first (about 4, 3, 3, 3, 1.5 and 1 s on their own), so that
-                # the two processes end together
-                longest = sorted(forked, key=lambda i: -_TYPICAL.get(sections[i][0], 0.0))
+                # the longest first, so that the processes end together
+                longest = sorted(range(len(sections)),
+                                 key=lambda i: -_TYPICAL.get(sections[i][0], 0.0))
                 futures = {i: pool.submit(_forked_section, i) for i in longest}
-                for i in range(len(sections)):
-                    if i not in futures:
-                        outputs[i] = _section_output(w, sections[i])
                 for i, future in futures.items():
                     outputs[i] = future.result()
         except BrokenProcessPool:
