@@ -96,20 +96,46 @@ def _one_hot(profile: tuple[int, ...], shape: tuple[int, ...]) -> tuple:
                  for s, m in zip(profile, shape, strict=True))
 
 
+_PAYOFFS: weakref.WeakKeyDictionary[Any, list | None] = weakref.WeakKeyDictionary()
+
+
+def _payoff_functions(model: Any) -> list[list[tuple[tuple[int, ...], Any]]] | None:
+    """Each player's payoffs as (profile, exact function) pairs, compiled once per
+    model; None when a payoff has no exact function (sympy evaluates the game)."""
+    try:
+        return _PAYOFFS[model]
+    except KeyError:
+        pass
+    except TypeError:  # not weakly referenceable: compiled each time
+        return _compile_payoffs(model)
+    found = _PAYOFFS[model] = _compile_payoffs(model)
+    return found
+
+
+def _compile_payoffs(model: Any) -> list[list[tuple[tuple[int, ...], Any]]] | None:
+    out = []
+    for arr in model.game.payoffs:
+        cells = [(idx, exact_function(expr)) for idx, expr in np.ndenumerate(arr)]
+        if any(fn is None for _, fn in cells):
+            return None
+        out.append(cells)
+    return out
+
+
 def _fast_game(model: Any, values: dict[str, Fraction]) -> Any:
     """``model.at(values)``, evaluated exactly without sympy when the payoffs allow."""
     sg = model.game
+    compiled = _payoff_functions(model)
+    if compiled is None:
+        return model.at(values)
     arrays = []
-    for arr in sg.payoffs:
+    for arr, cells in zip(sg.payoffs, compiled, strict=True):
         out = np.empty(arr.shape, dtype=object)
-        for idx, expr in np.ndenumerate(arr):
-            fn = exact_function(expr)
-            if fn is None:
-                return model.at(values)
-            try:
+        try:
+            for idx, fn in cells:
                 out[idx] = Fraction(fn(values))
-            except ZeroDivisionError:
-                return model.at(values)  # raises the model's error
+        except ZeroDivisionError:
+            return model.at(values)  # raises the model's error
         arrays.append(out)
     return Game.from_arrays(*arrays, players=sg.players, strategies=sg.strategies,
                             title=sg.title)
