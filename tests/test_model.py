@@ -114,3 +114,41 @@ def test_unknown_model_name_lists_the_bundled_ones():
 def test_missing_file_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="no such model file"):
         load_model(tmp_path / "absent.toml")
+
+
+def test_a_model_file_read_again_is_parsed_once_per_content(tmp_path):
+    """The same file with the same content gives the same (immutable) model object; a
+    changed file is parsed anew, and a file that fails to parse leaves nothing behind."""
+    path = tmp_path / "mine.toml"
+    text = CHA.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = load_model(path)
+    assert load_model(path) is first
+    path.write_text(text.replace('name = "cha_quasi_alliance"', 'name = "mine"', 1),
+                    encoding="utf-8")
+    second = load_model(path)
+    assert second is not first and second.name == "mine" and first.name == "cha_quasi_alliance"
+    path.write_text(text.replace("[model]\nname", "[modell]\nname", 1), encoding="utf-8")
+    with pytest.raises(ModelError):
+        load_model(path)
+    with pytest.raises(ModelError):  # still refused: the failure was not cached as a model
+        load_model(path)
+
+
+def test_evaluate_in_fractions_equals_sympy_substitution():
+    """Model.evaluate's exact fast path gives what sympy's substitution gives, for every
+    derived quantity of the bundled normal-form models at a few points (and sympy's own
+    answer where the fast path cannot evaluate: a zero denominator)."""
+    from qa_games.games.exact_eval import substitute
+    from qa_games.verify.oddness import sample_points
+
+    for name, _ in list_models():
+        m = load_model(name)
+        if not hasattr(m, "derived") or not hasattr(m, "game"):
+            continue
+        for point in [m.values(), *sample_points(m, 3, seed=1)]:
+            vals = m.values(point)
+            subs = {m.game.symbols[k]: sympy.Rational(v.numerator, v.denominator)
+                    for k, v in vals.items()}
+            for q, expr in m.derived.items():
+                assert m.evaluate(q, point) == substitute(expr, subs), (name, q, point)

@@ -203,3 +203,21 @@ def test_simultaneous_form_loses_the_leaders_commitment_effect():
     pure = [g.profile_names(e.pure_profile) for e in solve(g).equilibria]
     assert ("weak", "cooperate", "cooperate") not in pure
     assert backward_induction(PATRON).choices == ("weak",)
+
+
+def test_subgames_met_again_give_the_solution_of_a_fresh_solve():
+    """A scan of the leader's own parameter (beta) meets the same subgames again, which
+    are then solved once: each subgame's solution still equals solving its game anew,
+    and so do the leader's choices where beta moves them."""
+    from qa_games.solvers.solve import solve
+
+    choices = set()
+    for k in range(21):
+        beta = Fraction(k, 10)
+        sol = backward_induction(PATRON, {"beta": beta, "t": Fraction(3, 2)})
+        choices.add(sol.choices)
+        for sub in sol.subgames:
+            fresh = solve(PATRON.subgame.at(sub.values))
+            assert [e.exact for e in sub.solution.equilibria] == \
+                [e.exact for e in fresh.equilibria]
+    assert len(choices) > 1  # beta moved the choice: the scan crossed the boundary

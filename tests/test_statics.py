@@ -157,3 +157,21 @@ def test_z3_unknown_falls_back_to_undecided(monkeypatch):
     s = sign_on(derivative(CHA, "c_star_A", "t"), CHA)
     assert (s.sign, s.proved) == ("undecided", False)
     assert "nonnegative at" in s.method and "z3: < 0 unknown" in s.method
+
+
+def test_rational_derivatives_take_the_same_form_as_simplify_gives():
+    """``derivative`` factors a rational function after ``cancel`` instead of
+    ``simplify``: the factored form is the same, derivative by derivative, on two
+    bundled models (every parameter of every derived quantity)."""
+    from qa_games.analysis.statics import _simplify
+
+    seen = 0
+    for name in ("cha_quasi_alliance", "walt_balance_of_threat"):
+        m = load_model(name)
+        for expr in m.derived.values():
+            for p in m.game.parameter_names:
+                d = sympy.diff(expr, m.game.symbols[p])
+                if d.is_rational_function():
+                    seen += 1
+                    assert _simplify(d) == sympy.factor(sympy.simplify(d)), (name, p)
+    assert seen > 50
