@@ -280,6 +280,47 @@ def test_modular_kernel_with_recomputed_tableaux_visits_the_same_bases(size, hi,
         sorted(zip(*map(np.ndarray.tolist, light), strict=True))
 
 
+@pytest.mark.parametrize("rows,cols,hi,seed", [(5, 5, 2, 71), (7, 6, 5, 72), (6, 8, 1000, 73),
+                                             (9, 9, 3, 74)])
+def test_python_search_with_recomputed_tableaux_finds_the_same_vertices(
+        monkeypatch, rows, cols, hi, seed):
+    """Without numba, beyond its memory budget the Python search stacks bases without
+    their tableaux and recomputes each when popped (det B^-1 [N | 1], FLINT): with a budget
+    of one tableau (every basis but the first recomputed), the same vertices and labels,
+    tied and wide payoffs alike."""
+    rng = random.Random(seed)
+    mat = [[rng.randint(1, hi) for _ in range(cols)] for _ in range(rows)]
+    z, s = list(range(cols)), list(range(cols, cols + rows))
+    full = ve.polytope_vertices(mat, z, s, compiled=False)
+    monkeypatch.setattr(ve, "MIN_HELD", 1)
+    monkeypatch.setattr(ve, "stack_budget", lambda: 0)
+    assert ve.polytope_vertices(mat, z, s, compiled=False) == full
+
+
+def test_a_tableau_recomputed_from_its_basis_equals_the_pivoted_one():
+    """One integer pivot from the slack basis (z_0 enters where the ratio test says)
+    against :func:`tableau_of_basis` of the basis reached, entry by entry."""
+    mat = [[3, 1, 2], [1, 4, 1], [2, 2, 5]]
+    k, d = 3, 3
+    tab = [row + [1] for row in mat]
+    r = min(range(k), key=lambda i: F(1, mat[i][0]))  # the ratio test on column 0
+    p = tab[r][0]
+    pivoted = []
+    for i in range(k):
+        if i == r:
+            row = list(tab[r])
+            row[0] = 1  # the old determinant
+        else:
+            f = tab[i][0]
+            row = [(x * p - f * y) for x, y in zip(tab[i], tab[r], strict=True)]
+            row[0] = -f
+        pivoted.append(row)
+    basis = [d + i for i in range(k)]
+    basis[r] = 0
+    nonbasic = [d + r, 1, 2]
+    assert ve.tableau_of_basis(mat, basis, nonbasic, p) == pivoted
+
+
 @needs_numba
 def test_a_stack_over_budget_moves_the_int64_search_to_the_bounded_modular_one(monkeypatch):
     """The int64 kernel gives up when its stack would outgrow STACK_BYTES (at least 256

@@ -34,7 +34,10 @@ the whole cost. From ``k + d >= COMPILED_FROM`` the same search runs compiled
 entry stays below ``2**31``, which is exact; when one outgrows it, with every entry held
 as residues modulo primes below ``2**26`` (as many as the Hadamard bound of the entries
 needs), which is exact too, and only the equilibria's vertices are then solved for their
-coordinates (:func:`vertex_of_basis`); without numba in Python integers.
+coordinates (:func:`vertex_of_basis`); without numba in Python integers. Either way the
+depth-first stack holds at most a memory budget of tableaux
+(:func:`qa_games.solvers.vertex_kernel.stack_budget`); beyond it a basis is stacked
+alone and its tableau recomputed when it is popped (:func:`tableau_of_basis`).
 
 Pairing (Avis, Rosenberg, Savani and von Stengel, *Economic Theory* 42, 2010, sec. 3):
 a vertex x of P needs a partner in Q carrying every label x misses. In a
@@ -53,9 +56,13 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria"]
+from .vertex_kernel import hadamard_bound, stack_budget
+
+__all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria",
+           "tableau_of_basis", "vertex_of_basis"]
 
 COMPILED_FROM = 8  # k + d from which the compiled int64 kernel is tried (compiled=None)
+MIN_HELD = 256  # stacked tableaux always allowed in the Python search, whatever the budget
 
 Vertex = tuple[tuple[int, ...], int, int]  # numerators, common denominator > 0, label mask
 
@@ -170,11 +177,21 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
     start = [list(matrix[r]) + [1] for r in rows_k]
     basis0 = list(range(d, d + k))
     seen = {sum(1 << b for b in basis0)}
-    # (tableau, basis, nonbasic, determinant, the column leading back to the parent)
-    stack = [(start, basis0, list(range(d)), 1, -1)]
+    # (tableau or None, basis, nonbasic, determinant, the column leading back to the
+    # parent); beyond ``max_held`` stacked tableaux a basis is stacked without its
+    # tableau, which is recomputed when it is popped: memory stays bounded
+    stack: list[tuple[list[list[int]] | None, list[int], list[int], int, int]] = [
+        (start, basis0, list(range(d)), 1, -1)]
+    max_held = MIN_HELD  # until the stack holds that many: then from the budget, once
+    budgeted = False
+    held = 1
     found: dict[tuple[tuple[int, ...], int], int] = {}
     while stack:
         tab, basis, nonbasic, det, back = stack.pop()
+        if tab is None:
+            tab = tableau_of_basis(matrix, basis, nonbasic, det)
+        else:
+            held -= 1
         rhs = [row[d] for row in tab]
         nums = [0] * d
         labels = 0
@@ -262,6 +279,17 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
             seen.add(mask)
             prow = tab[r]
             p = prow[q]
+            nb = list(basis)
+            nb[r] = nonbasic[q]
+            nn = list(nonbasic)
+            nn[q] = basis[r]
+            if held >= max_held and not budgeted:
+                budgeted = True
+                max_held = max(MIN_HELD, stack_budget() // _tableau_bytes(matrix))
+            if held >= max_held:
+                stack.append((None, nb, nn, p, q))
+                continue
+            held += 1
             new = []
             for i in rows_k:
                 row = tab[i]
@@ -276,12 +304,39 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
                         nr = [(x * p - f * y) // det for x, y in zip(row, prow, strict=True)]
                         nr[q] = -f
                 new.append(nr)
-            nb = list(basis)
-            nb[r] = nonbasic[q]
-            nn = list(nonbasic)
-            nn[q] = basis[r]
             stack.append((new, nb, nn, p, q))
     return sorted((nums, den, lab) for (nums, den), lab in found.items())
+
+
+def _tableau_bytes(matrix: Sequence[Sequence[int]]) -> int:
+    """An upper bound on the memory of one condensed tableau of ``matrix`` (k lists of
+    d + 1 Python integers, each at most the Hadamard bound of the entries)."""
+    k, d = len(matrix), len(matrix[0])
+    digits = -(-hadamard_bound([list(row) for row in matrix]).bit_length() // 30)
+    return k * (64 + (d + 1) * (8 + 28 + 4 * digits))
+
+
+def tableau_of_basis(matrix: Sequence[Sequence[int]], basis: Sequence[int],
+                     nonbasic: Sequence[int], det: int) -> list[list[int]]:
+    """The condensed integer-pivoting tableau of a basis of ``matrix @ z + s = 1``,
+    from scratch: ``det * B^-1 [N | 1]`` with ``B`` the basic columns of ``[matrix | I]``
+    in ``basis`` order (row ``r`` for ``basis[r]``), ``N`` the nonbasic ones in
+    ``nonbasic`` order and ``det = det B`` (what the pivoting carries), exactly (FLINT).
+
+    >>> tableau_of_basis([[1, 2], [2, 1]], [0, 3], [2, 1], 1)  # z_0 entered row 0
+    [[1, 2, 1], [-2, -3, -1]]
+    """
+    import flint
+
+    k, d = len(matrix), len(matrix[0])
+
+    def entry(r: int, v: int) -> int:
+        return matrix[r][v] if v < d else int(v - d == r)
+
+    b = flint.fmpz_mat([[entry(r, v) for v in basis] for r in range(k)])
+    rest = flint.fmpz_mat([[entry(r, v) for v in nonbasic] + [1] for r in range(k)])
+    x = b.solve(rest)  # B^-1 [N | 1], rationals with denominators dividing det
+    return [[int(x[r, c].p) * det // int(x[r, c].q) for c in range(d + 1)] for r in range(k)]
 
 
 def _polytope(matrix: list[list[int]], z_labels: list[int], s_labels: list[int]

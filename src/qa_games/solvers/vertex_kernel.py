@@ -40,7 +40,7 @@ import numpy as np
 from . import compiled
 
 __all__ = ["available", "LIMIT", "DEFER", "EXPIRED", "Expired", "enumerate_bases",
-           "hadamard_bound", "enumerate_bases_modular"]
+           "hadamard_bound", "enumerate_bases_modular", "stack_budget"]
 
 LIMIT = 2**31  # every tableau entry below this: int64 products below 2**62
 # A timer signal cannot interrupt compiled code, and a Python exception raised inside it
@@ -85,7 +85,7 @@ def enumerate_bases(matrix: list[list[int]]
             return None
         from ._vertex_kernel_numba import kernel
 
-        max_stack = max(256, _stack_bytes() // (8 * k * (d + 1)))
+        max_stack = max(256, stack_budget() // (8 * k * (d + 1)))
         ok, nums, dens, zeros = kernel(np.array(matrix, dtype=np.int64), LIMIT, flag,
                                        max_stack)
     return (nums, dens, zeros) if ok else None
@@ -119,8 +119,13 @@ MAX_BOUND_BITS = 480  # entries (minors) up to 2**480: their doubles' products s
 STACK_BYTES = 2**29
 
 
-def _stack_bytes() -> int:
-    """``STACK_BYTES``, or a quarter of what an address-space limit leaves, if less."""
+def stack_budget() -> int:
+    """Bytes a depth-first stack of tableaux may hold: ``STACK_BYTES``, or a quarter of
+    what an address-space limit leaves, if less (at least 1 MB).
+
+    >>> stack_budget() >= 2**20
+    True
+    """
     try:
         import resource
     except ImportError:  # not POSIX: no address-space limit to read
@@ -230,7 +235,7 @@ def enumerate_bases_modular(matrix: list[list[int]], stack_bytes: int | None = N
         from ._vertex_kernel_modular import kernel
 
         if stack_bytes is None:
-            stack_bytes = _stack_bytes()
+            stack_bytes = stack_budget()
         budget = max(1, stack_bytes // (4 * ns * k * (d + 1)))
         status, zeros, bases = kernel(init, primes, ns, nf, inv, radix, flag, budget)
     return (zeros, bases) if status == 0 else None  # status 1 (expired) raised above
