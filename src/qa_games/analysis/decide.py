@@ -29,7 +29,6 @@ IJCAR 2012.
 from __future__ import annotations
 
 import itertools
-import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -39,6 +38,7 @@ import sympy
 import z3
 
 from ..games.exact_eval import substitute
+from ..games.memo import PerObject
 
 __all__ = ["Reduction", "Unsupported", "to_z3", "decide", "domain_conditions",
            "flag_formula", "mixed_probabilities", "denominators", "nash_conditions"]
@@ -180,22 +180,14 @@ def _term(formula: Any) -> Any:
     return to_z3(formula, {})
 
 
-_DOMAINS: weakref.WeakKeyDictionary[Any, dict[tuple, list[Any]]] = \
-    weakref.WeakKeyDictionary()
+_DOMAINS: PerObject[list[Any]] = PerObject()
 
 
 def domain_conditions(model: Any, subs: dict[sympy.Symbol, Any] | None = None) -> list[Any]:
     """The parameter domains and model constraints as sympy relations (a new list;
     built once per model and substitution)."""
     key = tuple(subs.items()) if subs else ()
-    try:
-        cache = _DOMAINS.setdefault(model, {})
-    except TypeError:  # not weakly referenceable: no cache
-        return _domain_conditions(model, subs)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = _domain_conditions(model, subs)
-    return list(found)
+    return list(_DOMAINS.get(model, key, lambda: _domain_conditions(model, subs)))
 
 
 def _domain_conditions(model: Any, subs: dict[sympy.Symbol, Any] | None) -> list[Any]:

@@ -262,7 +262,7 @@ def _sample(expr: sympy.Expr, boxes: dict[sympy.Symbol, Interval], n: int,
     with np.errstate(all="ignore"):
         vals = np.broadcast_to(np.asarray(fn(*allpts), dtype=float), allpts.shape[1:]).copy()
     names = [str(s) for s in syms]  # printed once: str() of a symbol runs the printer
-    points = [dict(zip(names, column)) for column in allpts.T.tolist()]
+    points = [dict(zip(names, column, strict=True)) for column in allpts.T.tolist()]
     return vals, points
 
 

@@ -24,7 +24,6 @@ patron's game is ``docs/models.md`` section 2.
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,6 +35,7 @@ import sympy
 
 from ..errors import ParameterError, SolverError
 from ..games.exact_eval import exact_function, substitute
+from ..games.memo import PerObject
 from ..games.normal_form import Game
 from ..modelfiles.sequential import SequentialModel, symbol_values
 from .selection import check_rule, select
@@ -145,24 +145,13 @@ def _leader_payoff(model: SequentialModel, vals: Mapping[str, Fraction],
     return float(val)
 
 
-_SOLVED: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
-_MAX_SOLVED = 4096
+_SOLVED: PerObject[Solution] = PerObject(limit=4096)
 
 
-def _subgame_solution(subgame: Any, values: Mapping[str, Fraction]) -> Any:
+def _subgame_solution(subgame: Any, values: Mapping[str, Fraction]) -> Solution:
     """``solve(subgame.at(values))``, once per subgame and values: a scan of the leader's
     own parameters (its payoffs, its costs) meets the same subgames again."""
-    key = tuple(values.items())
-    try:
-        cache = _SOLVED.setdefault(subgame, {})
-    except TypeError:  # not weakly referenceable: no cache
-        return solve(subgame.at(values))
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _MAX_SOLVED:
-            cache.clear()
-        found = cache[key] = solve(subgame.at(values))
-    return found
+    return _SOLVED.get(subgame, tuple(values.items()), lambda: solve(subgame.at(values)))
 
 
 def backward_induction(model: SequentialModel, values: Mapping[str, Any] | None = None, *,

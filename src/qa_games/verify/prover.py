@@ -6,7 +6,6 @@ steps a reader follows in ``proofs/`` and decides each step exactly.
 
 from __future__ import annotations
 
-import weakref
 from fractions import Fraction
 from typing import Any
 
@@ -24,26 +23,19 @@ from ..analysis.decide import (
     nash_conditions,
 )
 from ..games.exact_eval import exact_function
+from ..games.memo import PerObject
 
 __all__ = ["prove"]
 
 
-_EXPANDED: weakref.WeakKeyDictionary[Any, list[tuple[str, Any]]] = weakref.WeakKeyDictionary()
+_EXPANDED: PerObject[list[tuple[str, Any]]] = PerObject()
+_NAMED: PerObject[str] = PerObject()
 
 
 def _expanded_derived(model: Any) -> list[tuple[str, Any]]:
     """The model's derived quantities, expanded once per model."""
-    try:
-        found = _EXPANDED.get(model)
-    except TypeError:
-        found = None
-    if found is None:
-        found = [(name, sympy.expand(d)) for name, d in model.derived.items()]
-        try:
-            _EXPANDED[model] = found
-        except TypeError:
-            pass
-    return found
+    return _EXPANDED.get(model, None, lambda: [(name, sympy.expand(d))
+                                               for name, d in model.derived.items()])
 
 
 # two points of odd rationals, one value per symbol name (built lazily)
@@ -63,20 +55,10 @@ def _probe_values(fn: Any, names: set[str]) -> list[Fraction] | None:
     return out
 
 
-_NAMED: weakref.WeakKeyDictionary[Any, dict[Any, str]] = weakref.WeakKeyDictionary()
-
-
 def _named(model: Any, expr: Any) -> str:
     """:func:`_name_of`, once per model and expression: the same inequalities recur in
     a model's statements (an outcome in several regions, an equilibrium in several)."""
-    try:
-        cache = _NAMED.setdefault(model, {})
-    except TypeError:  # not weakly referenceable: no cache
-        return _name_of(model, expr)
-    found = cache.get(expr)
-    if found is None:
-        found = cache[expr] = _name_of(model, expr)
-    return found
+    return _NAMED.get(model, expr, lambda: _name_of(model, expr))
 
 
 def _name_of(model: Any, expr: Any) -> str:

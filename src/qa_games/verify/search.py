@@ -11,7 +11,6 @@ counterexample; :func:`check_point` confirms a counterexample found by z3.
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from ..games.exact_eval import exact_function, substitute
+from ..games.memo import PerObject
 from ..games.normal_form import Game
 
 # Loaded before any search, as ``import qa_games`` used to load it: the searches' draws
@@ -96,20 +96,13 @@ def _one_hot(profile: tuple[int, ...], shape: tuple[int, ...]) -> tuple:
                  for s, m in zip(profile, shape, strict=True))
 
 
-_PAYOFFS: weakref.WeakKeyDictionary[Any, list | None] = weakref.WeakKeyDictionary()
+_PAYOFFS: PerObject[list | None] = PerObject()
 
 
 def _payoff_functions(model: Any) -> list[list[tuple[tuple[int, ...], Any]]] | None:
     """Each player's payoffs as (profile, exact function) pairs, compiled once per
     model; None when a payoff has no exact function (sympy evaluates the game)."""
-    try:
-        return _PAYOFFS[model]
-    except KeyError:
-        pass
-    except TypeError:  # not weakly referenceable: compiled each time
-        return _compile_payoffs(model)
-    found = _PAYOFFS[model] = _compile_payoffs(model)
-    return found
+    return _PAYOFFS.get(model, None, lambda: _compile_payoffs(model))
 
 
 def _compile_payoffs(model: Any) -> list[list[tuple[tuple[int, ...], Any]]] | None:
@@ -162,24 +155,13 @@ class _Point:
         return self._solution
 
 
-_POINTS: weakref.WeakKeyDictionary[Any, dict[tuple, _Point]] = weakref.WeakKeyDictionary()
-_MAX_POINTS = 20000
+_POINTS: PerObject[_Point] = PerObject(limit=20000)
 
 
 def _point(model: Any, values: dict[str, Fraction]) -> _Point:
     """The cached :class:`_Point` of a model at these values: a search draws the same
     points again (round values, shrinking, statements sharing a seed), each solved once."""
-    try:
-        cache = _POINTS.setdefault(model, {})
-    except TypeError:  # not weakly referenceable: no cache
-        return _Point(model, dict(values))
-    key = tuple(values.items())
-    pt = cache.get(key)
-    if pt is None:
-        if len(cache) >= _MAX_POINTS:
-            cache.clear()
-        pt = cache[key] = _Point(model, dict(values))
-    return pt
+    return _POINTS.get(model, tuple(values.items()), lambda: _Point(model, dict(values)))
 
 
 def _substituted(model: Any, expr: Any, values: dict[str, Fraction]) -> Any:

@@ -29,7 +29,6 @@ counterexamples shrink towards them.
 from __future__ import annotations
 
 import random
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,6 +42,7 @@ from hypothesis import strategies as st
 
 from ..errors import ParameterError
 from ..games.exact_eval import exact_function, substitute
+from ..games.memo import PerObject
 
 __all__ = ["parameter_values", "games", "satisfies", "exact_function", "UNBOUNDED_SPAN"]
 
@@ -173,17 +173,11 @@ class _Checks:
         self.constraints = [_condition_function(model, rel) for rel in model_constraints(model)]
 
 
-_CHECKS: weakref.WeakKeyDictionary[Any, _Checks] = weakref.WeakKeyDictionary()
+_CHECKS: PerObject[_Checks] = PerObject()
 
 
 def _checks(model: Any) -> _Checks:
-    try:
-        found = _CHECKS.get(model)
-    except TypeError:  # a model that cannot be weakly referenced: no cache
-        return _Checks(model)
-    if found is None:
-        found = _CHECKS[model] = _Checks(model)
-    return found
+    return _CHECKS.get(model, None, lambda: _Checks(model))
 
 
 def _condition_function(model: Any, condition: Any) -> Callable[[Mapping[str, Fraction]], bool]:
@@ -417,19 +411,12 @@ def _grid_choices(parameter: Any, rng: np.random.Generator, n: int
     return vals, codes, mode
 
 
-_POOLS: weakref.WeakKeyDictionary[Any, dict[tuple, _Pool]] = weakref.WeakKeyDictionary()
+_POOLS: PerObject[_Pool] = PerObject()
 
 
 def _pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int) -> _Pool:
     key = (tuple(sorted(fixed.items())), None if region is None else region.condition, seed)
-    try:
-        cache = _POOLS.setdefault(model, {})
-    except TypeError:
-        cache = {}
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = _build_pool(model, fixed, region, seed)
-    return found
+    return _POOLS.get(model, key, lambda: _build_pool(model, fixed, region, seed))
 
 
 def _build_pool(model: Any, fixed: dict[str, Fraction], region: Any, seed: int) -> _Pool:
