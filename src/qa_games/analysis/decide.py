@@ -287,10 +287,17 @@ def nash_conditions(model: Any, sigma: list[list[sympy.Symbol]]) -> list[Any]:
     return out
 
 
+_MIXED: PerObject[tuple[tuple[Any, Any], tuple[Any, Any]]] = PerObject()
+
+
 def mixed_probabilities(model: Any) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     """The completely mixed equilibrium of a 2x2 game from the indifference conditions:
     ``((p, 1 - p), (q, 1 - q))``, where ``p`` makes the column player indifferent and
-    ``q`` the row player."""
+    ``q`` the row player (derived once per model)."""
+    return _MIXED.get(model, None, lambda: _mixed_probabilities(model))
+
+
+def _mixed_probabilities(model: Any) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     a, b = model.game.payoffs
     p = sympy.together((b[1, 1] - b[1, 0]) / (b[0, 0] - b[1, 0] - b[0, 1] + b[1, 1]))
     q = sympy.together((a[1, 1] - a[0, 1]) / (a[0, 0] - a[0, 1] - a[1, 0] + a[1, 1]))

@@ -7,6 +7,7 @@ steps a reader follows in ``proofs/`` and decides each step exactly.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -207,6 +208,13 @@ def _sign_by_assumptions(model: Any, st: Any, expr: Any) -> bool | None:
     return e.is_positive if st.strict else e.is_nonnegative
 
 
+@lru_cache(maxsize=1024)
+def _factored_derivative(value: Any, p: Any) -> Any:
+    """``d value / d p``, cancelled and factored (once: statements about one outcome in
+    several regions share it)."""
+    return sympy.factor(sympy.cancel(sympy.diff(value, p)))
+
+
 def _pair(model: Any, st: Any, red: Reduction, kind: str, value: Any,
           valid: list[Any]) -> Reduction:
     p = model.game.symbols[st.parameter]
@@ -223,7 +231,7 @@ def _pair(model: Any, st: Any, red: Reduction, kind: str, value: Any,
     smooth = not any(isinstance(n, (sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise))
                      for n in sympy.preorder_traversal(value))
     if st.kind == "monotonicity" and kind == "num" and smooth:
-        d = sympy.factor(sympy.cancel(sympy.diff(value, p)))
+        d = _factored_derivative(value, p)
         red.steps.append(f"d({st.outcome})/d{st.parameter} = {fmt(d)}.")
         if _convex_in(model, st, p):
             ok = _sign_by_assumptions(model, st, sign * d)
