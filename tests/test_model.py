@@ -117,8 +117,9 @@ def test_missing_file_is_a_model_error(tmp_path):
 
 
 def test_a_model_file_read_again_is_parsed_once_per_content(tmp_path):
-    """The same file with the same content gives the same (immutable) model object; a
-    changed file is parsed anew, and a file that fails to parse leaves nothing behind."""
+    """The same file with the same content gives the same (immutable) model object while
+    it is in use; a changed file is parsed anew, a file that fails to parse leaves
+    nothing behind, and the table keeps no model alive."""
     path = tmp_path / "mine.toml"
     text = CHA.read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
@@ -133,6 +134,13 @@ def test_a_model_file_read_again_is_parsed_once_per_content(tmp_path):
         load_model(path)
     with pytest.raises(ModelError):  # still refused: the failure was not cached as a model
         load_model(path)
+    import gc
+    import weakref
+
+    gone = weakref.ref(second)
+    del second
+    gc.collect()
+    assert gone() is None
 
 
 def test_evaluate_in_fractions_equals_sympy_substitution():

@@ -16,6 +16,7 @@ reader, so none imports another through it.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,8 @@ def load_model(name_or_path: str | Path) -> Any:
 
     Normal-form models give a :class:`Model`; ``kind = "sequential"`` files give
     a :class:`~qa_games.modelfiles.sequential.SequentialModel`. The file is read every
-    time; a file read before with the same content gives the model parsed then.
+    time; while the model parsed from the same content is still in use, that model is
+    returned.
     """
     path = resolve(name_or_path)
     data, raw_bytes = read_toml(path)
@@ -55,19 +57,17 @@ def load_model(name_or_path: str | Path) -> Any:
     kind = meta.get("kind", "normal")
     sha = hashlib.sha256(raw_bytes).hexdigest()
     key = (str(path), sha)
-    found = _LOADED.pop(key, None)
+    found = _LOADED.get(key)
     if found is None:
         found = _parse(kind, data, where, path, sha)
-    _LOADED[key] = found  # the most recent last
-    while len(_LOADED) > MAX_LOADED:
-        del _LOADED[next(iter(_LOADED))]
+        _LOADED[key] = found
     return found
 
 
-#: Models kept parsed, by file and content (a report reads each bundled model several
-#: times; models are immutable, so one object serves every caller).
-MAX_LOADED = 64
-_LOADED: dict[tuple[str, str], Any] = {}
+#: Models parsed and still in use somewhere, by file and content (a report reads each
+#: bundled model several times; models are immutable, so one object serves every caller).
+#: Weak: the table keeps no model alive, nor what is kept beside one (verify's points).
+_LOADED: weakref.WeakValueDictionary[tuple[str, str], Any] = weakref.WeakValueDictionary()
 
 
 def _parse(kind: str, data: dict[str, Any], where: str, path: Path, sha: str) -> Any:
