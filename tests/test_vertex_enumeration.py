@@ -293,7 +293,7 @@ def test_python_search_with_recomputed_tableaux_finds_the_same_vertices(
     z, s = list(range(cols)), list(range(cols, cols + rows))
     full = ve.polytope_vertices(mat, z, s, compiled=False)
     monkeypatch.setattr(ve, "MIN_HELD", 1)
-    monkeypatch.setattr(ve, "stack_budget", lambda: 0)
+    monkeypatch.setattr(vertex_kernel, "stack_budget", lambda: 0)
     assert ve.polytope_vertices(mat, z, s, compiled=False) == full
 
 

@@ -46,7 +46,3 @@ class PerObject(Generic[T]):
                 table.clear()
             found = table[key] = compute()
         return found  # type: ignore[return-value]
-
-    def clear(self) -> None:
-        """Forget every value (of every owner)."""
-        self._tables.clear()

@@ -56,7 +56,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .vertex_kernel import hadamard_bound, stack_budget
+from . import vertex_kernel
 
 __all__ = ["to_positive_integers", "polytope_vertices", "extreme_equilibria",
            "tableau_of_basis", "vertex_of_basis"]
@@ -124,8 +124,6 @@ def polytope_label_sets(matrix: Sequence[Sequence[int]], z_labels: Sequence[int]
     >>> out is None or sorted(lab for lab, _ in out) == [3, 5, 10, 12]  # the zero sets
     True
     """
-    from . import vertex_kernel
-
     out = vertex_kernel.enumerate_bases_modular([list(row) for row in matrix])
     if out is None:
         return None
@@ -138,8 +136,6 @@ def polytope_label_sets(matrix: Sequence[Sequence[int]], z_labels: Sequence[int]
 def _int64_vertices(matrix: Sequence[Sequence[int]], label_of: list[int]
                     ) -> list[Vertex] | None:
     """:func:`polytope_vertices` by the int64 kernel, or ``None`` where it gives up."""
-    from . import vertex_kernel
-
     out = vertex_kernel.enumerate_bases([list(row) for row in matrix])
     if out is None:
         return None
@@ -285,7 +281,7 @@ def polytope_vertices(matrix: Sequence[Sequence[int]], z_labels: Sequence[int],
             nn[q] = basis[r]
             if held >= max_held and not budgeted:
                 budgeted = True
-                max_held = max(MIN_HELD, stack_budget() // _tableau_bytes(matrix))
+                max_held = max(MIN_HELD, vertex_kernel.stack_budget() // _tableau_bytes(matrix))
             if held >= max_held:
                 stack.append((None, nb, nn, p, q))
                 continue
@@ -312,7 +308,7 @@ def _tableau_bytes(matrix: Sequence[Sequence[int]]) -> int:
     """An upper bound on the memory of one condensed tableau of ``matrix`` (k lists of
     d + 1 Python integers, each at most the Hadamard bound of the entries)."""
     k, d = len(matrix), len(matrix[0])
-    digits = -(-hadamard_bound([list(row) for row in matrix]).bit_length() // 30)
+    digits = -(-vertex_kernel.hadamard_bound(matrix).bit_length() // 30)
     return k * (64 + (d + 1) * (8 + 28 + 4 * digits))
 
 

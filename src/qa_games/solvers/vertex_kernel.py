@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -142,7 +142,7 @@ def stack_budget() -> int:
     return max(2**20, min(STACK_BYTES, (soft - used) // 4))
 
 
-def hadamard_bound(matrix: list[list[int]]) -> int:
+def hadamard_bound(matrix: Sequence[Sequence[int]]) -> int:
     """An integer bound on every integer-pivoting tableau entry of ``matrix @ z + s = 1``:
     the entries are k x k minors of ``[matrix | I | 1]``, so at most the product of the k
     largest column norms (Hadamard).

@@ -487,8 +487,8 @@ RANDOMS = st.randoms(use_true_random=True)
 
 @lru_cache(maxsize=1024)
 def _indices(size: int) -> st.SearchStrategy[int]:
-    """``st.integers(0, size - 1)``, built once per size: drawn once per point, the
-    same draws as building it every time at a tenth of the cost."""
+    """``st.integers(0, size - 1)``, built once per size (it is drawn once per point):
+    the same draws as building it every time."""
     return st.integers(0, size - 1)
 
 
